@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+//
+// Edgewise — a terminal workbench for deploying AI models to edge devices.
+//
+// The target graph *is* the architecture. Layers, bottom to top; a target
+// depends only on targets in lower layers (see README.md, "Layers"):
+//
+//   1  EdgeIR        tensors, dtypes, graph, shape inference, cost
+//   2  EdgeZoo       built-in architecture catalog          (EdgeIR)
+//      EdgeImport    ONNX / TFLite / GGUF / safetensors     (EdgeIR, SwiftProtobuf)
+//   3  EdgeEngine    host-CPU inference                     (EdgeIR, CEdgeKernels)
+//   4  EdgeOptimize  quantize / prune / low-rank / train    (layers 1–3)
+//   5  EdgeSim       device catalog, latency, energy, heat  (EdgeIR, EdgeZoo)
+//   6  Workbench     workspaces, comparison, reports        (layers 1–5, Yams)
+//   7  TermCore      cell grid, layout, widgets (no curses)
+//      WorkbenchUI   screens: pure update + view            (TermCore, Workbench)
+//      TermCurses    draws a grid with ncursesw             (TermCore, CNcurses)
+//      edgewise      the CLI and TUI executable             (everything above, ArgumentParser)
+import PackageDescription
+
+let package = Package(
+    name: "Edgewise",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgewise", targets: ["edgewise"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Layer 1
+        .target(name: "EdgeIR"),
+        // Layer 2
+        .target(name: "EdgeZoo", dependencies: ["EdgeIR"]),
+        .target(name: "EdgeImport", dependencies: [
+            "EdgeIR",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        // Layer 3
+        .target(name: "CEdgeKernels"),
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"]),
+        // Layer 4
+        .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
+                                                      .product(name: "Yams", package: "Yams")]),
+        // Layer 5
+        .target(name: "EdgeSim", dependencies: ["EdgeIR", "EdgeZoo", .product(name: "Yams", package: "Yams")],
+                resources: [.copy("Data")]),
+        // Layer 6
+        .target(name: "Workbench", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine", "EdgeOptimize",
+                                                   "EdgeSim", .product(name: "Yams", package: "Yams")]),
+        // Layer 7 — the faces. Only these know a terminal exists.
+        .target(name: "TermCore"),
+        .target(name: "WorkbenchUI", dependencies: ["TermCore", "Workbench"]),
+        .target(name: "CNcurses",
+                cSettings: [.define("NCURSES_WIDECHAR", to: "1")],
+                linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "TermCurses", dependencies: ["TermCore", "CNcurses"]),
+        .executableTarget(name: "edgewise", dependencies: [
+            "EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine", "EdgeOptimize", "EdgeSim", "Workbench",
+            "TermCore", "WorkbenchUI", "TermCurses",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Test support: shared helpers, imported by tests only.
+        .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
+        .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeImport", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeEngine", "EdgeImport", "EdgeIR",
+                                                              "EdgeZoo", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeTestSupport"]),
+        .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
+        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "TermCore", "Workbench", "EdgeTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+extension Graph {
+    /// Computes the cost of every node and of the whole graph.
+    ///
+    /// Shapes must be fully known: bind the input symbols first (`graph.binding(["N": 1])`), or pass
+    /// `bindings` here, which re-infers shapes with them.
+    /// - Throws: ``IRError/unresolvedDimension(value:shape:)`` when a value still has a symbolic shape.
+    /// - Complexity: O(nodes + edges).
+    public func costReport(bindings: [String: Int] = [:]) throws -> CostReport {
+        if !bindings.isEmpty || valueTypes.isEmpty {
+            var g = self
+            try g.inferShapes(bindings: bindings)
+            return try g.costReport()
+        }
+        var rows: [NodeCost] = []
+        rows.reserveCapacity(nodes.count)
+        var total = Cost.zero
+        var bytesByType: [DType: Int] = [:]
+        var paramsByType: [DType: Int] = [:]
+        var histogram: [OpType: Int] = [:]
+        var uncosted: [OpType: Int] = [:]
+        var counted = Set<String>()
+
+        for node in nodes {
+            histogram[node.op, default: 0] += 1
+            let schema = OpRegistry.schema(for: node.op)
+            let inputs = node.inputs.map { $0.isEmpty ? nil : valueTypes[$0] }
+            var outputs: [TensorType] = []
+            for o in node.outputs where !o.isEmpty {
+                guard let t = valueTypes[o] else { continue }
+                guard t.shape.isFullyKnown else { throw IRError.unresolvedDimension(value: o, shape: t.shape) }
+                outputs.append(t)
+            }
+            var cost = Cost.zero
+            var nodeBytesByType: [DType: Int] = [:]
+            var weightType: DType?
+            var activationRead = 0
+            for (i, name) in node.inputs.enumerated() where !name.isEmpty {
+                guard let t = inputs[i] else { continue }
+                let bytes = t.byteCount ?? 0
+                if let c = constants[name] {
+                    let isParameter = !(schema?.nonParameterInputs.contains(i) ?? false)
+                    if isParameter && counted.insert(name).inserted {
+                        let n = c.shape.elementCount ?? 0
+                        cost.parameters += n
+                        cost.weightBytes += bytes
+                        nodeBytesByType[c.dtype, default: 0] += bytes
+                        paramsByType[c.dtype, default: 0] += n
+                        if weightType == nil { weightType = c.dtype }
+                    } else if isParameter, weightType == nil {
+                        weightType = c.dtype
+                    }
+                    cost.bytesRead += bytes
+                } else {
+                    activationRead += bytes
+                }
+            }
+            cost.bytesRead += activationRead
+            let written = outputs.reduce(0) { $0 + ($1.byteCount ?? 0) }
+            cost.bytesWritten = written
+            if let schema {
+                let work = schema.work(WorkContext(node: node, inputs: inputs, outputs: outputs))
+                cost.macs = work.macs
+                cost.otherFlops = work.otherFlops
+                // Ops that touch only part of an input (an embedding lookup reads a few rows) say so.
+                if let r = work.bytesReadOverride { cost.bytesRead = r }
+                if let w = work.bytesWrittenOverride { cost.bytesWritten = w }
+            } else {
+                uncosted[node.op, default: 0] += 1
+            }
+            for (t, b) in nodeBytesByType { bytesByType[t, default: 0] += b }
+            total = total + cost
+            rows.append(NodeCost(name: node.name, op: node.op, outputs: outputs, cost: cost,
+                                 weightBytesByType: nodeBytesByType, weightType: weightType, hasCostRule: schema != nil))
+        }
+        let memory = ActivationMemory(graph: self)
+        return CostReport(
+            nodes: rows, total: total, weightBytesByType: bytesByType, parametersByType: paramsByType,
+            opHistogram: histogram, peakActivationBytes: memory.peakBytes, peakNodeIndex: memory.peakIndex,
+            liveBytesTimeline: memory.timeline,
+            stateBytes: inputs.filter(\.isState).reduce(0) { $0 + ($1.type.byteCount ?? 0) },
+            uncostedOps: uncosted)
+    }
+}

@@ -1,0 +1,4 @@
+/// Namespace of the `EdgeImport` layer. See README.md, "Layers".
+public enum EdgeImportModule {
+    public static let name = "EdgeImport"
+}

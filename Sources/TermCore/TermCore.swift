@@ -1,0 +1,4 @@
+/// Namespace of the `TermCore` layer. See README.md, "Layers".
+public enum TermCoreModule {
+    public static let name = "TermCore"
+}

@@ -1,0 +1,4 @@
+/// Namespace of the `TermCurses` layer. See README.md, "Layers".
+public enum TermCursesModule {
+    public static let name = "TermCurses"
+}

@@ -1,0 +1,4 @@
+/// Namespace of the `WorkbenchUI` layer. See README.md, "Layers".
+public enum WorkbenchUIModule {
+    public static let name = "WorkbenchUI"
+}
