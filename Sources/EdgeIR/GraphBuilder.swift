@@ -40,6 +40,14 @@ public struct GraphBuilder {
         return full
     }
 
+    /// Adds a small float32 constant (Resize scales) with its values in memory.
+    @discardableResult
+    public mutating func floats(_ name: String, _ values: [Float]) -> String {
+        let full = unique(qualified(name))
+        graph.setConstant(.float32(full, values, shape: Shape([values.count])))
+        return full
+    }
+
     /// Adds a node and infers its outputs' types.
     ///
     /// - Parameters:
@@ -107,8 +115,12 @@ public struct GraphBuilder {
         return graph
     }
 
+    /// Replaces the graph under construction (for helpers that edit constants directly).
+    public mutating func replaceGraph(_ g: Graph) { graph = g }
+
     private func qualified(_ name: String) -> String {
-        scopes.isEmpty ? name : scopes.joined(separator: ".") + "." + name
+        let parts = (scopes + [name]).filter { !$0.isEmpty }
+        return parts.joined(separator: ".")
     }
 
     private mutating func unique(_ name: String) -> String {

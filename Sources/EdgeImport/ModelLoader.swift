@@ -1,0 +1,27 @@
+import EdgeIR
+
+/// Opens a model file of any supported format.
+public enum ModelLoader {
+    /// Maps the file at `path`, detects its format from content and imports it.
+    ///
+    /// Import is O(metadata): weights stay in the mapped file until used.
+    /// - Throws: ``ImportError`` naming the format, field and byte offset, or ``IRError/io(path:reason:)``.
+    public static func load(path: String) throws -> Model {
+        let file = try MappedFile(path: path)
+        let head = file.slice(offset: 0, length: min(file.count, 64)) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard let format = ModelFormat.detect(head) else {
+            throw ImportError(format: "unknown", file: path, field: "header", offset: 0,
+                              reason: "not an ONNX, TFLite, GGUF or safetensors file (no known magic bytes)")
+        }
+        return try load(file: file, format: format)
+    }
+
+    /// Imports an already mapped file in a known format.
+    public static func load(file: MappedFile, format: ModelFormat) throws -> Model {
+        switch format {
+        case .onnx, .tflite, .gguf, .safetensors:
+            throw ImportError(format: format.rawValue, file: file.path, field: "file", offset: nil,
+                              reason: "the \(format.rawValue) importer is not built yet")
+        }
+    }
+}
