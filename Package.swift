@@ -67,15 +67,6 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeImport", "EdgeIR", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeEngine", "EdgeImport", "EdgeIR",
-                                                              "EdgeZoo", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeTestSupport"]),
-        .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
-        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "TermCore", "Workbench", "EdgeTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
