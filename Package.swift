@@ -23,6 +23,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edgewise", targets: ["edgewise"]),
+        // The layers as one library, for the benchmark package (Benchmarks/) and embedders.
+        .library(name: "EdgewiseKit", targets: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine", "EdgeOptimize",
+                                                "EdgeSim", "Workbench", "TermCore", "WorkbenchUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
