@@ -31,10 +31,10 @@ struct InspectCommand: ParsableCommand {
     var sort: String = "order"
 
     func validate() throws {
-        guard batch >= 1 else { throw ValidationError("--batch must be ≥ 1") }
-        guard top >= 0 else { throw ValidationError("--top must be ≥ 0") }
+        guard batch >= 1 else { throw CLIError("--batch must be ≥ 1") }
+        guard top >= 0 else { throw CLIError("--top must be ≥ 0") }
         guard ["order", "macs", "params", "bytes", "intensity"].contains(sort) else {
-            throw ValidationError("--sort must be one of order, macs, params, bytes, intensity")
+            throw CLIError("--sort must be one of order, macs, params, bytes, intensity")
         }
     }
 
