@@ -50,6 +50,8 @@ public enum ParameterKey {
         let parts = key.split(separator: "/").map(String.init)
         switch parts.first ?? "" {
         case "eff":
+            // The host's peak is already a measured GEMM rate, so networks reach most of it.
+            if parts.count > 1, parts[1] == "host-cpu" { return Prior(0.6, spread: 2, lower: 1e-4, upper: 1) }
             // Typical fractions of peak on dense convolution (MLPerf-class results on GPUs reach
             // 40–60 %, CPUs with good kernels 30–50 %, NPUs vary widely with the compiler).
             let c: Double
