@@ -71,7 +71,14 @@ public struct ComputeUnit: Sendable {
     /// Bandwidth to the memory holding weights and activations; nil: the device memory bandwidth.
     public var memoryBandwidth: Sourced?
     /// On-chip memory that can hold weights (Edge TPU 8 MB); nil: weights stay in device memory.
+    /// Units with it also keep activations on chip.
     public var weightMemory: Sourced?
+    /// Cache or scratch memory (GPU L2, NPU TCM, CPU L2+L3) that holds a layer's activations when they
+    /// fit: only the part of a layer's input + output beyond it travels to device memory.
+    public var localMemory: Sourced?
+    /// Per-op limits on output elements beyond which the vendor compiler leaves an op to the
+    /// fallback unit (Edge TPU: large ResizeBilinear).
+    public var opLimits: [OpType: Double]
     public var weightOverflow: WeightOverflow
     /// Link to the host for attached accelerators; nil for units sharing the host's memory.
     public var link: String?
@@ -126,6 +133,9 @@ public struct Runtime: Sendable {
     public var precisions: [String]
     /// Whether the runtime fuses BatchNorm and activations into the preceding convolution.
     public var fusesActivations: Bool
+    /// Expected speed relative to the unit's reference runtime, the centre of the prior for the
+    /// fitted runtime factor (e.g. reference C kernels without SIMD are far slower); nil: 1.
+    public var speedPrior: Sourced?
     /// The vendor's partitioning rule in words, shown with the fallback map.
     public var note: String
 }

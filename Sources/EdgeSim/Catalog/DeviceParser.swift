@@ -56,7 +56,8 @@ struct DeviceParser {
 
     private func parseUnit(_ c: YAMLCursor, links: [Link]) throws -> ComputeUnit {
         try c.checkKeys(["id", "name", "kind", "class", "peak", "promote", "memory_bandwidth", "weight_memory",
-                         "weight_overflow", "link", "ops", "unsupported", "dataflow", "power", "tops_per_watt", "notes"])
+                         "weight_overflow", "link", "ops", "unsupported", "dataflow", "power", "tops_per_watt", "notes",
+                         "local_memory", "op_limits"])
         let kindC = try c.require("kind")
         guard let kind = UnitKind(rawValue: try kindC.string()) else {
             throw kindC.error("unknown unit kind; expected one of: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -111,11 +112,21 @@ struct DeviceParser {
         case (_?, _?):
             throw try c.require("tops_per_watt").error("give either 'power' or 'tops_per_watt', not both")
         }
+        var limits: [OpType: Double] = [:]
+        if let lc = try c.optional("op_limits") {
+            for (k, v) in try lc.entries() {
+                let n = try v.quantity(.ratio)
+                guard n > 0 else { throw v.error("must be a positive element count") }
+                limits[OpType(k)] = n
+            }
+        }
         return ComputeUnit(
             id: try c.require("id").nonEmptyString(), name: try c.optional("name")?.string() ?? "",
             kind: kind, unitClass: try c.require("class").nonEmptyString(), peak: peak, promote: promote,
             memoryBandwidth: try c.optional("memory_bandwidth")?.sourced(.bandwidth, sources: sources),
-            weightMemory: weightMemory, weightOverflow: overflow, link: link,
+            weightMemory: weightMemory,
+            localMemory: try c.optional("local_memory")?.sourced(.bytes, sources: sources),
+            opLimits: limits, weightOverflow: overflow, link: link,
             ops: try parseOps(c), dataflow: try c.optional("dataflow")?.bool() ?? false,
             activePower: power, notes: try c.optional("notes")?.strings() ?? [])
     }
@@ -142,7 +153,7 @@ struct DeviceParser {
     }
 
     private func parseRuntime(_ c: YAMLCursor, units: [ComputeUnit]) throws -> Runtime {
-        try c.checkKeys(["id", "name", "class", "unit", "fallback", "partition", "precisions", "fuses", "note"])
+        try c.checkKeys(["id", "name", "class", "unit", "fallback", "partition", "precisions", "fuses", "note", "speed"])
         let unitC = try c.require("unit")
         let unit = try unitC.nonEmptyString()
         guard units.contains(where: { $0.id == unit }) else {
@@ -176,6 +187,7 @@ struct DeviceParser {
                        runtimeClass: try c.require("class").nonEmptyString(), unit: unit, fallback: fallback,
                        partition: partition, precisions: precisions,
                        fusesActivations: try c.optional("fuses")?.bool() ?? true,
+                       speedPrior: try c.optional("speed")?.sourced(.ratio, sources: sources),
                        note: try c.optional("note")?.string() ?? "")
     }
 

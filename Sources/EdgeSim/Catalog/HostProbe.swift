@@ -149,7 +149,8 @@ public struct HostProbe: Sendable, Codable, Hashable {
             peak: [.fp32: Sourced(flops, .measured("\(m): \(Units.short(gemmFlopsPerCore / 1e9)) GFLOP/s per core × \(cores)")),
                    .int8: Sourced(2 * flops, .estimate("twice the measured fp32 GEMM rate (int8 dot products)")),
                    .fp16: Sourced(flops, .estimate("fp16 computed at the fp32 rate"))],
-            promote: [.int4: .int8], memoryBandwidth: nil, weightMemory: nil, weightOverflow: .stream, link: nil,
+            promote: [.int4: .int8], memoryBandwidth: nil, weightMemory: nil,
+            localMemory: .estimate(32e6, "last-level cache of a server CPU"), opLimits: [:], weightOverflow: .stream, link: nil,
             ops: .all, dataflow: false, activePower: .estimate(10 * Double(cores), "~10 W per busy core"),
             notes: ["peak is a measured GEMM rate, so the fitted efficiency of host-cpu is relative to achieved GEMM, not to the datasheet"])
         return Device(
@@ -157,7 +158,7 @@ public struct HostProbe: Sendable, Codable, Hashable {
             summary: "Measured at start-up: \(Units.short(gemmFlopsPerCore / 1e9)) GFLOP/s fp32 per core, \(Units.short(readBandwidth / 1e9)) GB/s streaming read.",
             units: [cpu], links: [],
             runtimes: [Runtime(id: "edgewise", name: "Edgewise engine (CPU)", runtimeClass: "edgewise-engine", unit: "cpu",
-                               fallback: nil, partition: .perLayer, precisions: ["fp32", "int8"], fusesActivations: true,
+                               fallback: nil, partition: .perLayer, precisions: ["fp32", "int8"], fusesActivations: true, speedPrior: nil,
                                note: "everything runs on the CPU")],
             memory: MemorySpec(ram: Sourced(memoryBytes, .measured("physical memory")),
                                bandwidth: Sourced(readBandwidth, .measured(m)),

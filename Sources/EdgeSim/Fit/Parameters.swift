@@ -32,7 +32,8 @@ public struct Prior: Sendable, Hashable, Codable {
 /// - `link/<link id>`: fraction of a host link's signalling rate reached;
 /// - `cache/<unit class>`: usable fraction of on-chip weight memory;
 /// - `ctx/<unit class>`: time to switch a context on a multi-context dataflow unit (s);
-/// - `sync/<runtime class>`: cost of one partition boundary between units sharing memory (s).
+/// - `sync/<runtime class>`: cost of one partition boundary between units sharing memory (s);
+/// - `slots/<unit class>`: layers a dataflow array holds at once, per TOPS of peak.
 public enum ParameterKey {
     public static func eff(_ unitClass: String, _ p: ComputePrecision) -> String { "eff/\(unitClass)/\(p.rawValue)" }
     public static func kind(_ unitClass: String, _ k: OpKind) -> String { "kind/\(unitClass)/\(k.rawValue)" }
@@ -44,6 +45,7 @@ public enum ParameterKey {
     public static func cache(_ unitClass: String) -> String { "cache/\(unitClass)" }
     public static func context(_ unitClass: String) -> String { "ctx/\(unitClass)" }
     public static func sync(_ runtimeClass: String) -> String { "sync/\(runtimeClass)" }
+    public static func slots(_ unitClass: String) -> String { "slots/\(unitClass)" }
 
     /// The prior for a key; `unitKind` refines the priors that depend on what the unit is.
     public static func prior(for key: String, unitKind: UnitKind?) -> Prior {
@@ -62,7 +64,7 @@ public enum ParameterKey {
             case .tpu?, .npu?, .dla?, .dsp?, .vpu?: c = 0.35
             case nil: c = 0.3
             }
-            return Prior(c, spread: 3, lower: 1e-4, upper: 1)
+            return Prior(c, spread: 4, lower: 1e-4, upper: 1)
         case "kind":
             switch parts.last ?? "" {
             case OpKind.depthwise.rawValue: return Prior(0.25, spread: 3, lower: 1e-3, upper: 2)
@@ -70,7 +72,7 @@ public enum ParameterKey {
             case OpKind.attention.rawValue: return Prior(0.4, spread: 3, lower: 1e-3, upper: 2)
             default: return Prior(0.1, spread: 4, lower: 1e-4, upper: 2)
             }
-        case "rt": return Prior(1, spread: 2.5, lower: 1e-3, upper: 10)
+        case "rt": return Prior(1, spread: 3, lower: 1e-3, upper: 10)
         case "opovh":
             let c: Double
             switch unitKind {
@@ -82,10 +84,11 @@ public enum ParameterKey {
             return Prior(c, spread: 5, lower: 1e-8, upper: 0.05)
         case "fixed": return Prior(0.2e-3, spread: 10, lower: 1e-7, upper: 1)
         case "bw": return Prior(0.6, spread: 2, lower: 0.01, upper: 1)
-        case "link": return Prior(0.6, spread: 2, lower: 0.01, upper: 1)
+        case "link": return Prior(0.6, spread: 3, lower: 0.01, upper: 1)
         case "cache": return Prior(0.8, spread: 1.3, lower: 0.1, upper: 1)
         case "ctx": return Prior(1e-3, spread: 10, lower: 1e-6, upper: 1)
         case "sync": return Prior(0.1e-3, spread: 10, lower: 1e-7, upper: 0.1)
+        case "slots": return Prior(6, spread: 2, lower: 0.5, upper: 100)
         default: return Prior(1, spread: 3)
         }
     }
@@ -126,8 +129,10 @@ public struct FittedParameters: Sendable, Codable {
     /// The value for a key: fitted, else the kind default, else the prior centre.
     public func value(_ key: String, unitKind: UnitKind? = nil, unitClass: String? = nil) -> Double {
         if let e = entries[key] { return e.value }
-        if let k = unitKind, let c = unitClass, let d = kindDefaults[key.replacingOccurrences(of: "/\(c)/", with: "/kind:\(k.rawValue)/")] {
-            return d
+        if let k = unitKind, let c = unitClass {
+            let generic = key.replacingOccurrences(of: "/\(c)/", with: "/kind:\(k.rawValue)/")
+                .replacingOccurrences(of: "/\(c)", with: "/kind:\(k.rawValue)")
+            if let d = kindDefaults[generic] { return d }
         }
         return ParameterKey.prior(for: key, unitKind: unitKind).center
     }

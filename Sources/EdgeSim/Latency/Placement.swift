@@ -28,7 +28,12 @@ public struct Placement: Sendable {
         let unitLabel = unit.name.isEmpty ? unit.id : unit.name
         func problem(_ l: Workload.Layer) -> String? {
             if l.kind == .view { return nil }
-            if !unit.ops.supports(l.op) { return "\(unitLabel) does not support \(l.op)" }
+            // A matrix product of two activations is TFLite's BATCH_MATMUL, which many NPUs lack.
+            let op: OpType = l.kind == .attention && l.op == .matMul ? "BatchMatMul" : l.op
+            if !unit.ops.supports(op) { return "\(unitLabel) does not support \(op)" }
+            if let limit = unit.opLimits[l.op], l.outputElements > limit {
+                return "\(unitLabel) leaves \(l.op) with \(Int(l.outputElements)) outputs to the CPU (limit \(Int(limit)))"
+            }
             if unit.datapath(for: precision.compute) == nil {
                 let have = unit.peak.keys.sorted().map(\.rawValue).joined(separator: "/")
                 return "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"

@@ -1,3 +1,5 @@
+import Foundation
+
 import EdgeIR
 
 /// A workload placed on a device and resolved into numbers and parameter indices: everything the
@@ -40,6 +42,11 @@ public struct Plan: Sendable {
 
     struct Contexts: Sendable {
         var weightBytes: Double
+        /// Layers the unit executes (fused ones excluded): each needs its own compute resources.
+        var layers: Double
+        /// Peak in TOPS: resources (layer slots) scale with the array size.
+        var tops: Double
+        var slotsIdx: Int
         var capacity: Double
         var cacheIdx: Int
         var ctxIdx: Int
@@ -83,15 +90,15 @@ public struct Plan: Sendable {
             let fused = runtime.fusesActivations && l.fusible
                 && l.producers.first.map { $0.layer >= 0 && placement.decisions[$0.layer].unit == u } == true
             let onChip = unit.weightMemory != nil
-            let w = workload.weightBytes(l, precision)
+            let w = workload.weightTraffic(l, precision)
             let link = unit.link.flatMap { device.link($0) }
             let step = Step(
                 layer: i, unit: u, flops: l.flops, peak: unit.peak[dp]!.value,
                 effIdx: index.id(ParameterKey.eff(unit.unitClass, dp), unitKind: unit.kind, unitClass: unit.unitClass),
                 kindIdx: l.kind == .conv ? -1 : index.id(ParameterKey.kind(unit.unitClass, l.kind), unitKind: unit.kind, unitClass: unit.unitClass),
-                rtIdx: u == main ? index.id(ParameterKey.runtime(rtClass)) : -1,
+                rtIdx: u == main ? index.id(ParameterKey.runtime(rtClass), priorCenter: runtime.speedPrior?.value) : -1,
                 weightBytes: w, weightPath: onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
-                activationBytes: (fused || onChip) ? 0 : (l.inputElements + l.outputElements) * actBytes,
+                activationBytes: (fused || onChip) ? 0 : Plan.spilled((l.inputElements + l.outputElements) * actBytes, local: unit.localMemory?.value ?? 0),
                 memoryBandwidth: unit.memoryBandwidth?.value ?? device.memory.bandwidth.value,
                 bwIdx: index.id(ParameterKey.bandwidth(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass),
                 linkBandwidth: link?.bandwidth.value ?? 0,
@@ -135,7 +142,11 @@ public struct Plan: Sendable {
         let mainUnit = device.units[main]
         self.dataflow = mainUnit.dataflow
         if mainUnit.weightOverflow == .contexts, let cap = mainUnit.weightMemory, let l = linkOf(main) {
-            contexts = Contexts(weightBytes: weightsOnUnit[main], capacity: cap.value,
+            let mainLayers = Double(steps.filter { $0.unit == main && $0.overheadIdx >= 0 }.count)
+            contexts = Contexts(weightBytes: weightsOnUnit[main], layers: mainLayers,
+                                tops: (mainUnit.peak.values.map(\.value).max() ?? 1) / 1e12,
+                                slotsIdx: index.id(ParameterKey.slots(mainUnit.unitClass), unitKind: mainUnit.kind, unitClass: mainUnit.unitClass),
+                                capacity: cap.value,
                                 cacheIdx: index.id(ParameterKey.cache(mainUnit.unitClass), unitKind: mainUnit.kind, unitClass: mainUnit.unitClass),
                                 ctxIdx: index.id(ParameterKey.context(mainUnit.unitClass), unitKind: mainUnit.kind, unitClass: mainUnit.unitClass),
                                 linkBandwidth: l.bandwidth.value, linkIdx: index.id(ParameterKey.link(l.id)))
@@ -144,6 +155,38 @@ public struct Plan: Sendable {
         } else {
             contexts = nil
         }
+    }
+}
+
+extension Plan.Contexts {
+    /// How many contexts the compiler needs: enough for the weights to fit on-chip memory and for
+    /// the layers to fit the array's layer slots (each layer of a dataflow design occupies its own
+    /// compute resources).
+    func demand(_ values: [Double]) -> Double {
+        max(weightBytes / (capacity * values[cacheIdx]), layers / (values[slotsIdx] * tops))
+    }
+
+    func count(_ values: [Double]) -> Int { max(1, Int(demand(values).rounded(.up))) }
+
+    /// Time per batch spent switching contexts and reloading their weights over the link.
+    ///
+    /// A compiled network has a whole number of contexts, but the fit needs a cost that moves with
+    /// the parameters: the step at one context is smoothed over ±5 % of demand (logistic), and the
+    /// number of switches is the demand rounded up to at least two once there is more than one.
+    func switchCost(_ values: [Double]) -> Double {
+        let x = demand(values)
+        let step = 1 / (1 + exp(-(x - 1) / 0.05))
+        guard step > 1e-6 else { return 0 }
+        let switches = max(2, x.rounded(.up))
+        return step * (switches * values[ctxIdx] + weightBytes / (linkBandwidth * values[linkIdx]))
+    }
+}
+
+extension Plan {
+    /// Activation bytes that travel to device memory when `bytes` pass through a unit with `local`
+    /// bytes of cache: nothing while they fit, the excess beyond.
+    static func spilled(_ bytes: Double, local: Double) -> Double {
+        max(0, bytes - local)
     }
 }
 
@@ -208,13 +251,7 @@ extension Plan {
         }
         let sync = Double(syncs) * values[syncIdx]
         var ctx = 0.0
-        if let c = contexts {
-            let usable = c.capacity * values[c.cacheIdx]
-            if c.weightBytes > usable {
-                let n = (c.weightBytes / usable).rounded(.up)
-                ctx = n * values[c.ctxIdx] + c.weightBytes / (c.linkBandwidth * values[c.linkIdx])
-            }
-        }
+        if let c = contexts { ctx = c.switchCost(values) }
         let fixed = values[fixedIdx]
         let latency = total + fixed + transfer + sync + ctx
         let busy: Double

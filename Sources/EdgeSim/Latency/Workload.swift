@@ -14,8 +14,13 @@ public struct Workload: Sendable {
         public var otherFlops: Double
         /// Parameters first used by this layer (a shared weight counts once).
         public var parameters: Double
-        /// Weight bytes at the graph's stored types.
+        /// Weight bytes at the graph's stored types (unique: a shared weight counts at its first use).
         public var storedWeightBytes: Double
+        /// Weight elements this layer reads per run: every parameter input (a tied embedding reused by
+        /// the output projection is read again there), and only the gathered rows of a lookup table.
+        public var paramsRead: Double
+        /// The same traffic in bytes at the graph's stored types.
+        public var storedWeightTraffic: Double
         /// Elements of activation inputs (not weights).
         public var inputElements: Double
         public var outputElements: Double
@@ -80,6 +85,16 @@ public struct Workload: Sendable {
                 producers.append((producer[v] ?? -1, e))
             }
             let outElems = row.outputs.reduce(0.0) { $0 + Double($1.shape.elementCount ?? 0) }
+            let nonParameter = OpRegistry.schema(for: node.op)?.nonParameterInputs ?? []
+            var paramsRead = 0.0, weightTraffic = 0.0
+            for (k, v) in node.inputs.enumerated() where !v.isEmpty && !nonParameter.contains(k) {
+                guard let c = g.constants[v] else { continue }
+                let n = Double(c.shape.elementCount ?? 0)
+                let bytes = Double(c.type.byteCount ?? 0)
+                let touched = (node.op == .embedding || node.op == .gather) && k == 0 ? min(n, outElems) : n
+                paramsRead += touched
+                weightTraffic += n > 0 ? bytes * touched / n : 0
+            }
             for o in node.outputs where !o.isEmpty { producer[o] = i }
             var fusible = false
             if Self.fusibleOps.contains(node.op), let first = producers.first, first.0 >= 0 {
@@ -89,7 +104,8 @@ public struct Workload: Sendable {
             }
             layers.append(Layer(name: node.name, op: node.op, kind: kind, macs: Double(row.cost.macs),
                                 otherFlops: Double(row.cost.otherFlops), parameters: Double(row.cost.parameters),
-                                storedWeightBytes: Double(row.cost.weightBytes), inputElements: inElems,
+                                storedWeightBytes: Double(row.cost.weightBytes), paramsRead: paramsRead,
+                                storedWeightTraffic: weightTraffic, inputElements: inElems,
                                 outputElements: outElems, producers: producers, fusible: fusible))
         }
         // Peak activation memory in elements: the liveness timeline is in stored bytes; catalog graphs
@@ -145,7 +161,13 @@ public struct Workload: Sendable {
         return w
     }
 
-    /// Weight bytes of a layer at a precision.
+    /// Weight bytes a layer reads per run at a precision.
+    @inline(__always)
+    func weightTraffic(_ l: Layer, _ p: Precision) -> Double {
+        p.isNative ? l.storedWeightTraffic : l.paramsRead * p.weightBits / 8
+    }
+
+    /// Unique weight bytes of a layer at a precision (what it adds to the model's size).
     @inline(__always)
     func weightBytes(_ l: Layer, _ p: Precision) -> Double {
         p.isNative ? l.storedWeightBytes : l.parameters * p.weightBits / 8

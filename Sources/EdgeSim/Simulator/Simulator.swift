@@ -125,9 +125,9 @@ public struct Simulator: Sendable {
         if memory.streamedWeights > 0, mainUnit.weightOverflow == .stream {
             notes.append("\(Units.bytes(memory.streamedWeights)) of weights exceed the on-chip memory and are streamed over the link on every inference")
         }
-        if let c = plan.contexts, timing.contextSwitch > 0 {
-            let n = (c.weightBytes / (c.capacity * values[c.cacheIdx])).rounded(.up)
-            notes.append("compiled into \(Int(n)) contexts; weights are reloaded over the link once per batch")
+        if let c = plan.contexts, c.count(values) > 1 {
+            let n = c.count(values)
+            notes.append("compiled into \(n) contexts; weights are reloaded over the link once per batch")
         }
         let fallbackCount = w.layers.indices.filter {
             plan.placement.decisions[$0].unit != plan.placement.mainUnit && w.layers[$0].kind != .view
