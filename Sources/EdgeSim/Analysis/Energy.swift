@@ -4,7 +4,7 @@
 /// (above-idle) power scaled by the DVFS state. So one batch costs `idle × latency + Σ unit busy
 /// time × unit power`, and at a steady rate the average power is `idle + rate × dynamic energy per
 /// inference` (the board idles between inferences).
-public struct EnergyEstimate: Sendable, Hashable {
+public struct EnergyEstimate: Sendable, Hashable, Codable {
     /// Energy per inference at back-to-back operation (J), including the idle share of its time.
     public var joulesPerInference: Double
     /// Energy above idle per inference (J): what each extra inference costs.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How far a number can be trusted.
-public enum Provenance: Sendable, Hashable, CustomStringConvertible {
+public enum Provenance: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Computed by the simulator; the true value is expected in [low, high] (10th–90th percentile of
     /// the cross-validated calibration residuals of the device family).
     case estimated(low: Double, high: Double, family: String, calibrationRows: Int)
@@ -27,7 +27,7 @@ public enum Provenance: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A number the simulator reports, with its unit and provenance.
-public struct Figure: Sendable, Hashable, CustomStringConvertible {
+public struct Figure: Sendable, Hashable, Codable, CustomStringConvertible {
     public var value: Double
     public var unit: String
     public var provenance: Provenance

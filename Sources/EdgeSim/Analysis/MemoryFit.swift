@@ -2,8 +2,8 @@
 ///
 /// Not fitting is a result, not an error: users ask "by how many MB is this too big" to decide
 /// between a smaller model, stronger quantization and a bigger device.
-public struct MemoryFit: Sendable, Hashable {
-    public struct Region: Sendable, Hashable {
+public struct MemoryFit: Sendable, Hashable, Codable {
+    public struct Region: Sendable, Hashable, Codable {
         public var name: String
         public var capacity: Double
         public var required: Double

@@ -180,7 +180,7 @@ public struct ThermalSpec: Sendable {
     public var shutdown: Sourced
 }
 
-public struct Lifecycle: Sendable {
+public struct Lifecycle: Sendable, Codable {
     public enum Status: String, Sendable, Codable { case available, endOfLife = "end-of-life", discontinued, announced }
     public var status: Status
     public var note: String

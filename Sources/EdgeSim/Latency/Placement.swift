@@ -34,7 +34,8 @@ public struct Placement: Sendable {
             if let limit = unit.opLimits[l.op], l.outputElements > limit {
                 return "\(unitLabel) leaves \(l.op) with \(Int(l.outputElements)) outputs to the CPU (limit \(Int(limit)))"
             }
-            if unit.datapath(for: precision.compute) == nil {
+            // CPUs and microcontrollers run any precision (emulated on their widest datapath).
+            if unit.datapath(for: precision.compute) == nil, unit.kind != .cpu, unit.kind != .mcu {
                 let have = unit.peak.keys.sorted().map(\.rawValue).joined(separator: "/")
                 return "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"
             }

@@ -1,7 +1,7 @@
 import EdgeIR
 
 /// One layer of a simulation: where it ran, why, and what bounded it.
-public struct LayerReport: Sendable, Hashable {
+public struct LayerReport: Sendable, Hashable, Codable {
     public enum Bound: String, Sendable, Codable { case compute, memory, overhead, fused, free }
     public var name: String
     public var op: String
@@ -20,7 +20,14 @@ public struct LayerReport: Sendable, Hashable {
 }
 
 /// Everything one simulation says about a model on a device.
-public struct SimulationResult: Sendable {
+public struct SimulationResult: Sendable, Codable {
+    /// Time and layer count on one unit.
+    public struct UnitTime: Sendable, Codable, Hashable {
+        public var unit: String
+        public var time: Double
+        public var layers: Int
+    }
+
     public var deviceID: String
     public var deviceName: String
     public var family: String
@@ -44,7 +51,7 @@ public struct SimulationResult: Sendable {
     public var contextSwitchTime: Double
     public var layers: [LayerReport]
     /// Time per unit id (s) and layer count.
-    public var unitTimes: [(unit: String, time: Double, layers: Int)]
+    public var unitTimes: [UnitTime]
     public var fallbackLayers: Int
     public var memory: MemoryFit
     public var energy: EnergyEstimate

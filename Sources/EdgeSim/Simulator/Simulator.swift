@@ -143,7 +143,7 @@ public struct Simulator: Sendable {
             throughput: .estimate(throughput, "inferences/s", band: band, family: device.family, inverse: true),
             busy: timing.busy, fixedOverhead: timing.fixed, transferTime: timing.transfer, syncTime: timing.sync,
             contextSwitchTime: timing.contextSwitch, layers: layers,
-            unitTimes: device.units.indices.filter { unitLayers[$0] > 0 }.map { (device.units[$0].id, unitTime[$0], unitLayers[$0]) },
+            unitTimes: device.units.indices.filter { unitLayers[$0] > 0 }.map { .init(unit: device.units[$0].id, time: unitTime[$0], layers: unitLayers[$0]) },
             fallbackLayers: fallbackCount, memory: memory, energy: energy, lifecycle: device.lifecycle, notes: notes)
     }
 
