@@ -70,6 +70,7 @@ public enum ParameterKey {
             case OpKind.depthwise.rawValue: return Prior(0.25, spread: 3, lower: 1e-3, upper: 2)
             case OpKind.matmul.rawValue: return Prior(0.7, spread: 3, lower: 1e-3, upper: 2)
             case OpKind.attention.rawValue: return Prior(0.4, spread: 3, lower: 1e-3, upper: 2)
+            case OpKind.postprocess.rawValue: return Prior(0.01, spread: 10, lower: 1e-6, upper: 2)
             default: return Prior(0.1, spread: 4, lower: 1e-4, upper: 2)
             }
         case "rt": return Prior(1, spread: 3, lower: 1e-3, upper: 10)

@@ -18,6 +18,9 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
     case elementwise
     /// Pure data movement: concat, transpose, slice, gather, pad.
     case movement
+    /// Detection post-processing (box decoding, score filtering, non-maximum suppression): branchy
+    /// scalar code that runtimes leave to the CPU.
+    case postprocess
     /// Free: views that alias their input (reshape, flatten, squeeze) and constants.
     case view
 
@@ -26,6 +29,7 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
 
     static let viewOps: Set<OpType> = [.reshape, .flatten, .squeeze, .unsqueeze, .identity, .constant,
                                        "Shape", "Size", "Dropout", "Cast", "KVCacheUpdate"]
+    static let postprocessOps: Set<OpType> = [DetectionPostProcess.op, "NonMaxSuppression", "TopK"]
     static let movementOps: Set<OpType> = [.concat, .split, .slice, .gather, .transpose, .pad, "Expand", "Tile",
                                            "GatherElements", "ScatterND", "ScatterElements", "DepthToSpace",
                                            "SpaceToDepth", .embedding, "ConstantOfShape", "Range"]
@@ -36,6 +40,7 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
         let op = node.op
         if viewOps.contains(op) { return .view }
         if movementOps.contains(op) { return .movement }
+        if postprocessOps.contains(op) { return .postprocess }
         switch op {
         case .conv, .convTranspose, "QLinearConv", "ConvInteger":
             let group = node.int("group", default: 1)

@@ -17,10 +17,19 @@ public struct Simulator: Sendable {
 
     /// The built-in catalog plus user device files, the fitted parameters and, optionally, the
     /// measured host.
-    public static func standard(userFiles: [URL] = [], includeHost: Bool = true) throws -> Simulator {
+    /// - Parameter parametersFile: fitted parameters written by `edgewise calibrate --write` to use
+    ///   instead of the built-in ones.
+    public static func standard(userFiles: [URL] = [], includeHost: Bool = true, parametersFile: URL? = nil) throws -> Simulator {
         var catalog = try DeviceCatalog.load(userFiles: userFiles)
         if includeHost { catalog.upsert(HostProbe.cachedOrMeasured().device()) }
-        return Simulator(catalog: catalog)
+        var parameters = FittedParameters.builtIn
+        if let url = parametersFile {
+            guard let data = try? Data(contentsOf: url), let p = try? JSONDecoder().decode(FittedParameters.self, from: data) else {
+                throw SimError.calibration("\(url.path): not a fitted-parameters file")
+            }
+            parameters = p
+        }
+        return Simulator(catalog: catalog, parameters: parameters)
     }
 
     /// Resolves options against a device: runtime, precision, DVFS state.

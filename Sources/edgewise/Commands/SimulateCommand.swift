@@ -76,6 +76,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Do not measure this machine (no host device).")
     var noHost = false
 
+    @Option(help: "Fitted parameters from `edgewise calibrate --write` (default: the built-in ones).")
+    var parameters: String?
+
     @Flag(help: "Emit JSON.")
     var json = false
 
@@ -107,7 +110,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func execute() throws {
-        let sim = try SimCLI.simulator(deviceFiles: deviceFiles, includeHost: !noHost)
+        let sim = try SimCLI.simulator(deviceFiles: deviceFiles, includeHost: !noHost, parameters: parameters)
         let options = SimulationOptions(precision: precision.flatMap(Precision.parse), batch: batch, streams: streams,
                                         runtime: runtime, powerState: powerState)
         if model.hasPrefix("zoo:"), LLMModels.isDecoder(model) {
