@@ -67,6 +67,7 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+/// Draws TermCore cell buffers on a real terminal through ncursesw.
+enum TermCursesPlaceholder {}
