@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
+        .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,17 +9,18 @@ public struct Cell: Hashable, Sendable {
     /// Up to two zero-width scalars combined with the base (accents, variation selectors, ZWJ); 0 = none.
     @usableFromInline var mark1: UInt32
     @usableFromInline var mark2: UInt32
-    /// Columns: 1 normal, 2 head of a wide character, 0 continuation of the wide character to the left.
-    public var width: UInt8
     public var style: Style
+    /// Columns: 1 normal, 2 head of a wide character, 0 continuation of the wide character to the left.
+    /// (Declared after `style` so the 9-byte style packs against the scalars: 22 bytes, stride 24.)
+    public var width: UInt8
 
     @inlinable
     public init(_ scalar: Unicode.Scalar, style: Style = .plain, width: UInt8 = 1) {
         self.scalar = scalar
         self.mark1 = 0
         self.mark2 = 0
-        self.width = width
         self.style = style
+        self.width = width
     }
 
     /// A blank cell (space) in the given style.

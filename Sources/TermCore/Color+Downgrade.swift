@@ -20,7 +20,7 @@ extension Color {
     ///
     /// - Complexity: O(1); done once per theme role at start-up, not per cell.
     public func downgraded(to depth: ColorDepth) -> Color {
-        switch (self, depth) {
+        switch (kind, depth) {
         case (.default, _), (_, .trueColor): return self
         case (_, .none): return .default
         case (.ansi, _): return self
@@ -88,7 +88,7 @@ extension Color {
     /// Relative brightness 0–255 (Rec. 601 luma weights), used to pick a readable foreground on a background.
     public var approximateLuma: Int {
         let (r, g, b): (UInt8, UInt8, UInt8)
-        switch self {
+        switch kind {
         case .default: return -1
         case .ansi(let i): (r, g, b) = Color.ansiRGB[Int(i & 7)]
         case .indexed(let i): (r, g, b) = Color.rgbOfIndex(i)

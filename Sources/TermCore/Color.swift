@@ -2,15 +2,53 @@
 ///
 /// Colours are chosen by themes at full fidelity and downgraded once, at start-up, to what the terminal can show
 /// (`downgraded(to:)`), so widgets never need to know the terminal's colour depth.
-public enum Color: Hashable, Sendable {
-    /// The terminal's own foreground or background (ncurses colour -1).
-    case `default`
-    /// ANSI colour 0–7: black, red, green, yellow, blue, magenta, cyan, white.
-    case ansi(UInt8)
-    /// xterm 256-colour palette index: 0–15 system colours, 16–231 a 6×6×6 cube, 232–255 a grey ramp.
-    case indexed(UInt8)
-    /// 24-bit colour.
-    case rgb(UInt8, UInt8, UInt8)
+///
+/// Stored packed in one `UInt32` (kind in the top byte, value below) rather than as an enum with payloads: every
+/// cell holds two colours and the frame diff compares every cell, so equality must be a single integer compare.
+/// Switch over `kind` to take a colour apart.
+public struct Color: Hashable, Sendable, CustomStringConvertible {
+    let bits: UInt32
+
+    /// A colour taken apart.
+    public enum Kind: Hashable, Sendable {
+        /// The terminal's own foreground or background (ncurses colour -1).
+        case `default`
+        /// ANSI colour 0–7: black, red, green, yellow, blue, magenta, cyan, white.
+        case ansi(UInt8)
+        /// xterm 256-colour palette index: 0–15 system colours, 16–231 a 6×6×6 cube, 232–255 a grey ramp.
+        case indexed(UInt8)
+        /// 24-bit colour.
+        case rgb(UInt8, UInt8, UInt8)
+    }
+
+    init(bits: UInt32) { self.bits = bits }
+
+    public init(_ kind: Kind) {
+        switch kind {
+        case .default: bits = 0
+        case .ansi(let n): bits = 1 << 24 | UInt32(n & 7)
+        case .indexed(let n): bits = 2 << 24 | UInt32(n)
+        case .rgb(let r, let g, let b): bits = 3 << 24 | UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
+        }
+    }
+
+    public var kind: Kind {
+        let v = bits & 0xFF_FFFF
+        switch bits >> 24 {
+        case 1: return .ansi(UInt8(v & 7))
+        case 2: return .indexed(UInt8(v & 0xFF))
+        case 3: return .rgb(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF))
+        default: return .default
+        }
+    }
+
+    /// The terminal's own colour.
+    public static let `default` = Color(bits: 0)
+    /// ANSI colour `n` (0–7; higher bits are ignored).
+    public static func ansi(_ n: UInt8) -> Color { Color(.ansi(n)) }
+    /// xterm 256-palette index `n`.
+    public static func indexed(_ n: UInt8) -> Color { Color(.indexed(n)) }
+    public static func rgb(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Color { Color(.rgb(r, g, b)) }
 
     public static let black = Color.ansi(0)
     public static let red = Color.ansi(1)
@@ -23,6 +61,17 @@ public enum Color: Hashable, Sendable {
 
     /// The names of the 8 ANSI colours, in index order (as accepted by theme files).
     public static let ansiNames = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+
+    public var description: String {
+        switch kind {
+        case .default: return "default"
+        case .ansi(let n): return Color.ansiNames[Int(n)]
+        case .indexed(let n): return "\(n)"
+        case .rgb(let r, let g, let b):
+            let hex = Array("0123456789abcdef")
+            return "#" + String([r, g, b].flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+        }
+    }
 }
 
 /// How many colours a terminal can show; ordered from least to most capable.
