@@ -52,38 +52,3 @@ extension Key: CustomStringConvertible {
         }
     }
 }
-
-/// A mouse action at a cell.
-public struct MouseEvent: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
-        case press(Button)
-        case release(Button)
-        case scrollUp
-        case scrollDown
-    }
-
-    public enum Button: Hashable, Sendable {
-        case left, middle, right
-    }
-
-    public var kind: Kind
-    /// Column and row of the cell, 0-based from the top-left.
-    public var x: Int
-    public var y: Int
-
-    public init(_ kind: Kind, x: Int, y: Int) {
-        self.kind = kind
-        self.x = x
-        self.y = y
-    }
-}
-
-/// Everything the terminal can tell the application.
-public enum TerminalEvent: Hashable, Sendable {
-    case key(Key)
-    case mouse(MouseEvent)
-    /// The terminal now has `cols` columns and `rows` rows; the next frame must be drawn in full.
-    case resize(cols: Int, rows: Int)
-    /// No input arrived within the read timeout; time to advance animations and poll background work.
-    case tick
-}
