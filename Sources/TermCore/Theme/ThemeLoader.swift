@@ -52,13 +52,20 @@ public enum ThemeLoader {
     }
 
     /// Loads the theme file at `path`.
+    /// Largest theme file read (the shipped ones are about 1 KB); anything bigger is not a theme.
+    public static let maximumFileSize = 64 * 1024
+
     public static func load(path: String) throws(ThemeError) -> Theme {
         let file = (path as NSString).lastPathComponent
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if let size, size > maximumFileSize {
+            throw ThemeError(file: path, line: 0, message: "theme file too large (\(size) bytes; at most \(maximumFileSize))")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ThemeError(file: path, line: 0, message: "cannot read theme file")
+            throw ThemeError(file: path, line: 0, message: "cannot read theme file (missing, unreadable or not UTF-8)")
         }
         return try parse(text, file: file)
     }

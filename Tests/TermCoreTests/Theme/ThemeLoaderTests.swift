@@ -123,6 +123,12 @@ import Testing
         try "text: green\n".write(to: file, atomically: true, encoding: .utf8)
         let t = try ThemeLoader.resolve(file.path, themesDirectory: Self.themesDirectory)
         #expect(t.name == "mine" && t[.text].fg == .green)
+        // 64 KiB + 1 bytes of comments: refused before reading.
+        try String(repeating: "#", count: 64 * 1024 + 1).write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ThemeError(file: file.path, line: 0, message: "theme file too large (65537 bytes; at most 65536)")) {
+            try ThemeLoader.load(path: file.path)
+        }
+        #expect(throws: ThemeError.self) { try ThemeLoader.load(path: dir.appendingPathComponent("absent.yaml").path) }
     }
 
     @Test func defaultThemeFallsBackToEightColours() throws {

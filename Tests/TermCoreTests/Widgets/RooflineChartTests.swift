@@ -35,6 +35,17 @@ import Testing
         ])
     }
 
+    @Test func asciiFallback() {
+        var c = chart
+        c.glyphs = .ascii
+        var b = sentinel(22, 8)
+        c.render(into: &b, area: Rect(x: 1, y: 1, width: 20, height: 6))
+        // "⡠" has dots only in rows 2–3 → "."; "⠊" and "⠉" only in rows 0–1 → "'"; the point is "o".
+        #expect(b.lines[1] == "x  1T+" + sp(6) + ".'" + rep("'", 7) + "x")
+        #expect(b.lines[4] == "x100G+.'" + sp(5) + "o" + sp(7) + "x")
+        #expect(b.lines[5] == "x    ++------+------+x")
+    }
+
     @Test func automaticBoundsAreDecades() {
         let bare = RooflineChart(peakPerformance: 1e12, bandwidth: 1e11)
         // Ridge 10 → x from the decade below 10/10 = 1 to the decade above 10·10 = 100; y from the roof at 1
