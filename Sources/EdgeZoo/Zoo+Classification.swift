@@ -2,5 +2,7 @@ import EdgeIR
 
 extension Zoo {
     /// Catalog entries of this family group, in listing order.
-    static let classificationEntries: [ZooEntry] = []
+    static let classificationEntries: [ZooEntry] =
+        MobileNetV1.entries + MobileNetV2.entries + MobileNetV3.entries
+        + ResNet.entries + ResNetV2.entries
 }
