@@ -4,5 +4,5 @@ extension Zoo {
     /// Catalog entries of this family group, in listing order.
     static let classificationEntries: [ZooEntry] =
         MobileNetV1.entries + MobileNetV2.entries + MobileNetV3.entries
-        + ResNet.entries + ResNetV2.entries
+        + EfficientNet.entries + ResNet.entries + ResNetV2.entries
 }
