@@ -5,4 +5,5 @@ extension Zoo {
     static let classificationEntries: [ZooEntry] =
         MobileNetV1.entries + MobileNetV2.entries + MobileNetV3.entries
         + EfficientNet.entries + ResNet.entries + ResNetV2.entries
+        + Inception.entries + InceptionV4.entries
 }
