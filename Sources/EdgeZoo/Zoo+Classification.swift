@@ -6,5 +6,5 @@ extension Zoo {
         MobileNetV1.entries + MobileNetV2.entries + MobileNetV3.entries
         + EfficientNet.entries + ResNet.entries + ResNetV2.entries
         + Inception.entries + InceptionV4.entries + VGG.entries + DenseNet.entries + SqueezeNet.entries
-        + ShuffleNetV2.entries
+        + ShuffleNetV2.entries + MobileViT.entries + ViT.entries
 }

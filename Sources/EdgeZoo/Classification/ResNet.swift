@@ -29,7 +29,7 @@ enum ResNet {
               PublishedFigure(parameters: 25_557_032, gmacs: 4.09,
                               source: "torchvision models table, ResNet50_Weights.IMAGENET1K_V1: 25,557,032 params, 4.09 GFLOPS (MACs)")),
         entry("resnet50_v1", Config(block: .bottleneck, layers: [3, 4, 6, 3], strideOn3x3: false),
-              "ResNet-50 v1 (original paper; stride on the first 1×1 conv); Coral \"ResNet-50 V1\" (299 px), Hailo resnet_v1_50",
+              "ResNet-50 v1 (original paper; stride on the first 1×1 conv); Coral \"ResNet-50 V1\" (299 px); closest to Hailo resnet_v1_50 (TF-slim downsamples in the last unit of a stage)",
               PublishedFigure(parameters: 25_557_032, gmacs: 3.8,
                               source: "He et al. 2016 (arXiv:1512.03385) Table 1: 3.8×10⁹ FLOPs (multiply-adds) for 50-layer; parameters: torchvision resnet50 25,557,032 (moving the stride changes no weight)")),
         entry("resnet101", Config(block: .bottleneck, layers: [3, 4, 23, 3]), "ResNet-101 v1.5 (torchvision)",
