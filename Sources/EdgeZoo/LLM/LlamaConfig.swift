@@ -127,6 +127,8 @@ public enum LlamaGraphError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownTensor(String)
     /// A block format whose block does not divide the tensor's rows.
     case misalignedBlocks(tensor: String, type: DType, rowLength: Int)
+    /// A weight type the decoder's matrix products cannot use (integers, bool, string).
+    case unsupportedWeightType(tensor: String, type: DType)
     /// The KV-cache element type cannot hold the cache's rows.
     case unsupportedCacheType(DType, headDim: Int)
 
@@ -140,6 +142,8 @@ public enum LlamaGraphError: Error, Sendable, Equatable, CustomStringConvertible
             return "tensor '\(n)' is not part of this decoder"
         case .misalignedBlocks(let n, let t, let r):
             return "tensor '\(n)': \(t.rawValue) blocks of \(t.blockSize) do not divide its rows of \(r)"
+        case .unsupportedWeightType(let n, let t):
+            return "tensor '\(n)': element type \(t.rawValue) is not a float or block format"
         case .unsupportedCacheType(let t, let d):
             return "KV cache type \(t.rawValue) cannot hold rows of head size \(d)"
         }

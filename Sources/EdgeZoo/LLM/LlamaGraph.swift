@@ -93,6 +93,21 @@ private struct Session {
         self.kvType = kvType
     }
 
+    /// Shape constants by value: every block reshapes to the same few shapes, so each is stored once.
+    var shapeConstants: [[Int64]: String] = [:]
+
+    /// `Reshape(x, shape)` with a shared shape constant.
+    mutating func reshape(_ x: String, _ shape: [Int64], name: String) throws -> String {
+        let target: String
+        if let existing = shapeConstants[shape] {
+            target = existing
+        } else {
+            target = builder.ints("shape_" + shape.map(String.init).joined(separator: "x"), shape)
+            shapeConstants[shape] = target
+        }
+        return try builder.apply(.reshape, [x, target], name: name)
+    }
+
     /// Adds (once) the weight tensor `name` with its resolved type and shape.
     mutating func weight(_ name: String) -> String {
         if builder.graph.isConstant(name) { return name }
@@ -107,7 +122,7 @@ private struct Session {
         if builder.type(of: x).dtype != .float32 {
             x = try builder.apply("Cast", [x], ["to": .int(1)], name: "token_embd_f32")
         }
-        x = try builder.reshape(x, [Int64(tokens), Int64(c.hiddenSize)], name: "token_embd_rows")
+        x = try reshape(x, [Int64(tokens), Int64(c.hiddenSize)], name: "token_embd_rows")
         var presents: [String] = []
         for i in 0..<c.layers {
             let (y, kv) = try block(i, x)
@@ -144,7 +159,7 @@ private struct Session {
         var a = try builder.apply(.attention, [qr, keys, values], ["is_causal": .int(tokens > 1 ? 1 : 0)],
                                   name: p + "attention")
         if tokens > 1 { a = try builder.transpose(a, [0, 2, 1, 3], name: p + "attn_tokens") }
-        a = try builder.reshape(a, [Int64(tokens), Int64(c.queryWidth)], name: p + "attn_merge")
+        a = try reshape(a, [Int64(tokens), Int64(c.queryWidth)], name: p + "attn_merge")
         var y = try builder.add(x, projection(a, p + "attn_output", bias: false), name: p + "attn_residual")
 
         h = try rmsNorm(y, p + "ffn_norm")
@@ -165,8 +180,8 @@ private struct Session {
     /// `[T, n·hd]` → `[1, n, T, hd]`: a view when T = 1, a transpose otherwise.
     mutating func heads(_ x: String, count n: Int, name: String) throws -> String {
         let hd = Int64(config.headDim)
-        if tokens == 1 { return try builder.reshape(x, [1, Int64(n), 1, hd], name: name) }
-        let split = try builder.reshape(x, [1, Int64(tokens), Int64(n), hd], name: name + "_split")
+        if tokens == 1 { return try reshape(x, [1, Int64(n), 1, hd], name: name) }
+        let split = try reshape(x, [1, Int64(tokens), Int64(n), hd], name: name + "_split")
         return try builder.transpose(split, [0, 2, 1, 3], name: name)
     }
 

@@ -59,6 +59,7 @@ extension LlamaGraph {
     /// not divide a row) and float32 for norms and biases.
     ///
     /// - Throws: ``LlamaGraphError/unknownTensor(_:)`` for a name the decoder lacks;
+    ///   ``LlamaGraphError/unsupportedWeightType(tensor:type:)`` for an integer, boolean or string type;
     ///   ``LlamaGraphError/misalignedBlocks(tensor:type:rowLength:)`` when a type given in the map
     ///   cannot store the tensor's rows (a file that claims so is corrupt).
     static func resolveTypes(_ tensors: [LlamaTensor], weightTypes: [String: DType],
@@ -69,7 +70,10 @@ extension LlamaGraph {
         for t in tensors {
             if let given = weightTypes[t.name] {
                 used += 1
-                guard given != .string, !given.isBlockFormat || t.rowLength % given.blockSize == 0 else {
+                guard given.isFloatingPoint || given.isBlockFormat else {
+                    throw LlamaGraphError.unsupportedWeightType(tensor: t.name, type: given)
+                }
+                guard !given.isBlockFormat || t.rowLength % given.blockSize == 0 else {
                     throw LlamaGraphError.misalignedBlocks(tensor: t.name, type: given, rowLength: t.rowLength)
                 }
                 types[t.name] = given
