@@ -9,7 +9,7 @@ extension Zoo {
     /// parameters or MACs; its "38.6K parameters" for DS-CNN is Hello Edge's memory figure (see tests).
     static let tinyMLEntries: [ZooEntry] = [
         ZooEntry(
-            id: "ds-cnn-kws", family: "MLPerf Tiny", task: .keywordSpotting,
+            id: "ds_cnn_kws", family: "MLPerf Tiny", task: .keywordSpotting,
             summary: "DS-CNN S keyword spotting on 49×10 MFCC, 12 classes (MLPerf Tiny KWS)",
             parameters: [
                 ZooParameter("frames", .int(10...400), default: "49", help: "MFCC frames (time)"),
@@ -26,7 +26,7 @@ extension Zoo {
                             classes: a.int("classes"))
         },
         ZooEntry(
-            id: "mobilenet-v1-vww", family: "MLPerf Tiny", task: .visualWakeWords,
+            id: "mobilenet_v1_vww", family: "MLPerf Tiny", task: .visualWakeWords,
             summary: "MobileNet v1 0.25 visual wake words on 96×96×3, person / no person (MLPerf Tiny VWW)",
             parameters: vwwParameters(channels: 3),
             published: PublishedFigure(
@@ -34,19 +34,19 @@ extension Zoo {
                 source: "NXP eIQ Model Zoo visual-wake-word card: 221,794 params, 15 MOPS (= 7.5 M MACs)")
         ) { a in
             try MobileNetV1VWW.build(input: a.int("input"), width: a.double("width"), channels: a.int("channels"),
-                                     classes: a.int("classes"), name: "mobilenet-v1-vww")
+                                     classes: a.int("classes"), name: "mobilenet_v1_vww")
         },
         ZooEntry(
-            id: "tflm-person-detection", family: "MLPerf Tiny", task: .visualWakeWords,
-            summary: "TFLM person_detection: the VWW MobileNet v1 0.25 on 96×96 grayscale (mobilenet-v1-vww, channels=1)",
+            id: "tflm_person_detection", family: "MLPerf Tiny", task: .visualWakeWords,
+            summary: "TFLM person_detection: the VWW MobileNet v1 0.25 on 96×96 grayscale (mobilenet_v1_vww, channels=1)",
             parameters: vwwParameters(channels: 1),
             published: nil
         ) { a in
             try MobileNetV1VWW.build(input: a.int("input"), width: a.double("width"), channels: a.int("channels"),
-                                     classes: a.int("classes"), name: "tflm-person-detection")
+                                     classes: a.int("classes"), name: "tflm_person_detection")
         },
         ZooEntry(
-            id: "resnet8-cifar10", family: "MLPerf Tiny", task: .classification,
+            id: "resnet8", family: "MLPerf Tiny", task: .classification,
             summary: "ResNet-8 on 32×32 CIFAR-10 (MLPerf Tiny image classification)",
             parameters: [
                 ZooParameter("input", .int(8...224), default: "32", help: "input resolution (pixels)"),
@@ -60,7 +60,7 @@ extension Zoo {
             try ResNet8.build(input: a.int("input"), filters: a.int("filters"), classes: a.int("classes"))
         },
         ZooEntry(
-            id: "fc-autoencoder-toyadmos", family: "MLPerf Tiny", task: .anomalyDetection,
+            id: "fc_autoencoder", family: "MLPerf Tiny", task: .anomalyDetection,
             summary: "Dense auto-encoder on 5 × 128 log-mel frames (640) for ToyADMOS (MLPerf Tiny AD)",
             parameters: [
                 ZooParameter("frames", .int(1...64), default: "5", help: "log-mel frames per input vector"),

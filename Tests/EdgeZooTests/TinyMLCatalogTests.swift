@@ -12,7 +12,7 @@ import Testing
 /// Keras counts BatchNorm's moving mean and variance as (non-trainable) parameters, as the graphs do.
 @Suite struct TinyMLCatalogTests {
     @Test func dsCNNMatchesPublishedFigures() throws {
-        let r = try CatalogFigures.report("zoo:ds-cnn-kws")
+        let r = try CatalogFigures.report("zoo:ds_cnn_kws")
         // By hand (mlcommons/tiny keyword_spotting/keras_model.py, ds_cnn):
         //   conv1 10·4·1·64 + 64 = 2,624; BN 4·64 = 256
         //   4 × (dw 3·3·64 + 64 = 640; BN 256; pw 64·64 + 64 = 4,160; BN 256) = 4 × 5,312 = 21,248
@@ -28,7 +28,7 @@ import Testing
         // Hello Edge, DS-CNN S: 5.4 M operations (ops = 2 × MACs) → 2.7 M MACs. (NXP's card rounds to 5 MOPS.)
         #expect(CatalogFigures.within(r.total.macs, 2.7e6, 0.05))
         // TF "same" padding of the 10×4 stride-2 stem: ceil(49/2) × ceil(10/2) = 25 × 5.
-        let graph = try CatalogFigures.graph("zoo:ds-cnn-kws")
+        let graph = try CatalogFigures.graph("zoo:ds_cnn_kws")
         #expect(graph.type(of: "conv1") == TensorType(.float32, Shape([1, 64, 25, 5])))
         #expect(graph.outputs.map(\.type) == [TensorType(.float32, Shape([1, 12]))])
     }
@@ -36,7 +36,7 @@ import Testing
     /// The MLPerf Tiny paper says DS-CNN has "38.6K parameters". That is Hello Edge's memory figure for
     /// DS-CNN S: 8-bit weights with BatchNorm folded, plus two activation buffers.
     @Test func dsCNN38KIsHelloEdgeMemory() throws {
-        let r = try CatalogFigures.report("zoo:ds-cnn-kws")
+        let r = try CatalogFigures.report("zoo:ds_cnn_kws")
         let batchNormParameters = r.nodes.filter { $0.op == .batchNorm }.reduce(0) { $0 + $1.cost.parameters }
         #expect(batchNormParameters == 9 * 4 * 64)  // 2,304
         // Folded weights 24,908 − 2,304 = 22,604 bytes at int8; activations: the largest layer output is
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func visualWakeWordsMatchesPublishedFigures() throws {
-        let r = try CatalogFigures.report("zoo:mobilenet-v1-vww")
+        let r = try CatalogFigures.report("zoo:mobilenet_v1_vww")
         // By hand (vww_model.py, α = 0.25, bias in every conv, BN 4 per channel):
         //   conv1 27·8+8 + 32 = 256; blocks 1–13: 320, 896, 1,632, 2,816, 5,312, 9,728, 5 × 18,816,
         //   35,840, 70,400; dense 256·2 + 2 = 514 → 221,794
@@ -68,17 +68,17 @@ import Testing
     /// "TFLM person detection (VWW)" in the calibration file is the VWW MobileNet on 96×96 grayscale.
     /// No parameter or MAC figure is published for the grayscale variant; these are worked out by hand.
     @Test func tflmPersonDetectionIsGrayscaleVWW() throws {
-        let r = try CatalogFigures.report("zoo:tflm-person-detection")
+        let r = try CatalogFigures.report("zoo:tflm_person_detection")
         // One input channel instead of three: the stem loses 3·3·2·8 = 144 weights and
         // 48·48·8·(27 − 9) = 331,776 MACs.
         #expect(r.total.parameters == 221_794 - 144)
         #expect(r.total.macs == 7_489_664 - 331_776)
-        let same = try CatalogFigures.report("zoo:mobilenet-v1-vww?channels=1")
+        let same = try CatalogFigures.report("zoo:mobilenet_v1_vww?channels=1")
         #expect(same.total == r.total)
     }
 
     @Test func resNet8MatchesPublishedFigures() throws {
-        let r = try CatalogFigures.report("zoo:resnet8-cifar10")
+        let r = try CatalogFigures.report("zoo:resnet8")
         // By hand (image_classification/keras_model.py v0.5, 16 filters):
         //   stem 3·9·16+16 + BN 64 = 512; stack 1: 2 × (16·9·16+16 + BN 64) = 4,768;
         //   stack 2: 16·9·32+32 + 128 + 32·9·32+32 + 128 + 1×1 16·32+32 = 14,688;
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func autoencoderMatchesPublishedFigures() throws {
-        let r = try CatalogFigures.report("zoo:fc-autoencoder-toyadmos")
+        let r = try CatalogFigures.report("zoo:fc_autoencoder")
         // By hand (anomaly_detection/keras_model.py, input 5 × 128 = 640):
         //   dense 640·128+128 = 82,048; 3 × (128·128+128) = 49,536; 128·8+8 = 1,032; 8·128+128 = 1,152;
         //   3 × 16,512 = 49,536; 128·640+640 = 82,560 → 265,864; BN 4 × (8·128 + 8) = 4,128 → 269,992
@@ -111,30 +111,30 @@ import Testing
 
     @Test func parametersChangeTheGraphAsTheOriginalsDo() throws {
         // 35 keywords instead of 12: the dense layer grows by 23 · (64 + 1) = 1,495 parameters.
-        #expect(try CatalogFigures.report("zoo:ds-cnn-kws?classes=35").total.parameters == 24_908 + 1_495)
+        #expect(try CatalogFigures.report("zoo:ds_cnn_kws?classes=35").total.parameters == 24_908 + 1_495)
         // VWW at 128 px: every layer's output grows by (64/48)² = 16/9 except the dense layer.
-        let vww128 = try CatalogFigures.report("zoo:mobilenet-v1-vww?input=128")
+        let vww128 = try CatalogFigures.report("zoo:mobilenet_v1_vww?input=128")
         #expect(vww128.total.macs == (7_489_664 - 512) * 16 / 9 + 512)
         // ResNet-8 with 26 stem filters (the v1.3 variant of keras_model.py): stack widths 26, 52, 104.
-        let wide = try CatalogFigures.report("zoo:resnet8-cifar10?filters=26")
+        let wide = try CatalogFigures.report("zoo:resnet8?filters=26")
         // stem 3·9·26+26 + 104 = 832; stack 1: 2 × (26·9·26+26 + 104) = 12,428;
         // stack 2: 26·9·52+52 + 208 + 52·9·52+52 + 208 + 26·52+52 = 12,220 + 208 + 24,388 + 208 + 1,404 = 38,428;
         // stack 3: 52·9·104+104 + 416 + 104·9·104+104 + 416 + 52·104+104 = 48,776 + 416 + 97,448 + 416 + 5,512
         //   = 152,568; dense 104·10+10 = 1,050
         #expect(wide.total.parameters == 832 + 12_428 + 38_428 + 152_568 + 1_050)
         // AE on 4 frames of 64 mels (256 inputs): the first and last dense layers shrink.
-        let ae = try CatalogFigures.report("zoo:fc-autoencoder-toyadmos?frames=4&mels=64")
+        let ae = try CatalogFigures.report("zoo:fc_autoencoder?frames=4&mels=64")
         #expect(ae.total.macs == 264_192 - 2 * 128 * (640 - 256))
     }
 
     @Test func badValuesAreRejected() {
-        #expect(CatalogFigures.rejects("zoo:ds-cnn-kws?frames=0"))
-        #expect(CatalogFigures.rejects("zoo:ds-cnn-kws?classes=1"))
-        #expect(CatalogFigures.rejects("zoo:mobilenet-v1-vww?width=-1"))
-        #expect(CatalogFigures.rejects("zoo:mobilenet-v1-vww?input=0"))
-        #expect(CatalogFigures.rejects("zoo:mobilenet-v1-vww?channels=4"))
-        #expect(CatalogFigures.rejects("zoo:resnet8-cifar10?depth=20"))
-        #expect(CatalogFigures.rejects("zoo:fc-autoencoder-toyadmos?mels=abc"))
+        #expect(CatalogFigures.rejects("zoo:ds_cnn_kws?frames=0"))
+        #expect(CatalogFigures.rejects("zoo:ds_cnn_kws?classes=1"))
+        #expect(CatalogFigures.rejects("zoo:mobilenet_v1_vww?width=-1"))
+        #expect(CatalogFigures.rejects("zoo:mobilenet_v1_vww?input=0"))
+        #expect(CatalogFigures.rejects("zoo:mobilenet_v1_vww?channels=4"))
+        #expect(CatalogFigures.rejects("zoo:resnet8?depth=20"))
+        #expect(CatalogFigures.rejects("zoo:fc_autoencoder?mels=abc"))
     }
 
     @Test func everyTinyMLEntryValidates() throws {

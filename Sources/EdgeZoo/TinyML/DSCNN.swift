@@ -14,7 +14,7 @@ enum DSCNN {
     ///   - filters: channels of every layer (64 in "DS-CNN S").
     ///   - classes: keywords plus "silence" and "unknown" (12).
     static func build(frames: Int, coefficients: Int, filters: Int, classes: Int) throws -> Graph {
-        var b = GraphBuilder(name: "ds-cnn-kws")
+        var b = GraphBuilder(name: "ds_cnn_kws")
         let x = b.input("mfcc", .float32, Shape([1, 1, frames, coefficients]))
         var y = try b.kerasConvBN(x, out: filters, kernel: (10, 4), stride: (2, 2), name: "conv1")
         for i in 1...4 {

@@ -10,7 +10,7 @@ import EdgeIR
 enum DenseAutoencoder {
     static func build(frames: Int, mels: Int, hidden: Int, bottleneck: Int) throws -> Graph {
         let width = frames * mels
-        var b = GraphBuilder(name: "fc-autoencoder-toyadmos")
+        var b = GraphBuilder(name: "fc_autoencoder")
         var y = b.input("log_mel", .float32, Shape([1, width]))
         let encoder = [hidden, hidden, hidden, hidden, bottleneck, hidden, hidden, hidden, hidden]
         for (i, units) in encoder.enumerated() {

@@ -8,7 +8,7 @@ import EdgeIR
 /// TensorFlow "same" padding, global average pooling and a dense softmax over person / no person.
 ///
 /// TensorFlow Lite Micro's `person_detection` example runs the same architecture on 96×96 grayscale
-/// frames; the catalog's `tflm-person-detection` entry is this builder with one input channel.
+/// frames; the catalog's `tflm_person_detection` entry is this builder with one input channel.
 enum MobileNetV1VWW {
     /// (pointwise output channels at width 1.0, depthwise stride) of the 13 separable blocks.
     static let blocks: [(Int, Int)] = [

@@ -9,7 +9,7 @@ import EdgeIR
 /// softmax. Every convolution has a bias (Keras' default).
 enum ResNet8 {
     static func build(input: Int, filters: Int, classes: Int) throws -> Graph {
-        var b = GraphBuilder(name: "resnet8-cifar10")
+        var b = GraphBuilder(name: "resnet8")
         let x = b.input("image", .float32, Shape([1, 3, input, input]))
         var y = try b.kerasConvBN(x, out: filters, kernel: (3, 3), name: "conv1")
         for stack in 1...3 {
