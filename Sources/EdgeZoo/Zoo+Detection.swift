@@ -2,5 +2,56 @@ import EdgeIR
 
 extension Zoo {
     /// Catalog entries of this family group, in listing order.
-    static let detectionEntries: [ZooEntry] = []
+    static let detectionEntries: [ZooEntry] = yoloEntries
+
+    /// Ultralytics' detectors: one entry per size letter, as devices and model zoos name them.
+    ///
+    /// Published figures: parameters are the exact counts in Ultralytics' model YAML summaries where
+    /// those exist (unfused; the fused graph built here is smaller by one parameter per BatchNorm
+    /// channel, ≈ 0.2 %), else the docs table's fused count; MACs are the docs table's GFLOPs at 640
+    /// halved (Ultralytics counts 2 FLOPs per multiply-add, for the fused model).
+    static let yoloEntries: [ZooEntry] = {
+        let yolov5: [(String, PublishedFigure)] = [
+            ("n", PublishedFigure(parameters: 1_867_405, gmacs: 4.5 / 2, source: "YOLOv5 README v6.0+ (1.9 M, 4.5 GFLOPs @640); exact count from YOLOv5's fused model summary 'YOLOv5n summary: 213 layers, 1867405 parameters'")),
+            ("s", PublishedFigure(parameters: 7_200_000, gmacs: 16.5 / 2, source: "YOLOv5 README v6.0+ table: YOLOv5s 7.2 M params, 16.5 GFLOPs @640")),
+            ("m", PublishedFigure(parameters: 21_200_000, gmacs: 49.0 / 2, source: "YOLOv5 README v6.0+ table: YOLOv5m 21.2 M params, 49.0 GFLOPs @640")),
+            ("l", PublishedFigure(parameters: 46_500_000, gmacs: 109.1 / 2, source: "YOLOv5 README v6.0+ table: YOLOv5l 46.5 M params, 109.1 GFLOPs @640")),
+            ("x", PublishedFigure(parameters: 86_700_000, gmacs: 205.7 / 2, source: "YOLOv5 README v6.0+ table: YOLOv5x 86.7 M params, 205.7 GFLOPs @640")),
+        ]
+        let yolov8: [(String, PublishedFigure)] = [
+            ("n", PublishedFigure(parameters: 3_157_200, gmacs: 8.7 / 2, source: "Ultralytics yolov8.yaml summary (3,157,200 params); docs.ultralytics.com/models/yolov8 table 3.2 M, 8.7 GFLOPs @640")),
+            ("s", PublishedFigure(parameters: 11_166_560, gmacs: 28.6 / 2, source: "Ultralytics yolov8.yaml summary (11,166,560 params); docs table 11.2 M, 28.6 GFLOPs @640")),
+            ("m", PublishedFigure(parameters: 25_902_640, gmacs: 78.9 / 2, source: "Ultralytics yolov8.yaml summary (25,902,640 params); docs table 25.9 M, 78.9 GFLOPs @640")),
+            ("l", PublishedFigure(parameters: 43_691_520, gmacs: 165.2 / 2, source: "Ultralytics yolov8.yaml summary (43,691,520 params); docs table 43.7 M, 165.2 GFLOPs @640")),
+            ("x", PublishedFigure(parameters: 68_229_648, gmacs: 257.8 / 2, source: "Ultralytics yolov8.yaml summary (68,229,648 params); docs table 68.2 M, 257.8 GFLOPs @640")),
+        ]
+        let yolo11: [(String, PublishedFigure)] = [
+            ("n", PublishedFigure(parameters: 2_624_080, gmacs: 6.5 / 2, source: "Ultralytics yolo11.yaml summary (2,624,080 params); docs.ultralytics.com/models/yolo11 table 2.6 M, 6.5 GFLOPs @640")),
+            ("s", PublishedFigure(parameters: 9_458_752, gmacs: 21.5 / 2, source: "Ultralytics yolo11.yaml summary (9,458,752 params); docs table 9.4 M, 21.5 GFLOPs @640")),
+            ("m", PublishedFigure(parameters: 20_114_688, gmacs: 68.0 / 2, source: "Ultralytics yolo11.yaml summary (20,114,688 params); docs table 20.1 M, 68.0 GFLOPs @640")),
+            ("l", PublishedFigure(parameters: 25_372_160, gmacs: 86.9 / 2, source: "Ultralytics yolo11.yaml summary (25,372,160 params); docs table 25.3 M, 86.9 GFLOPs @640")),
+            ("x", PublishedFigure(parameters: 56_966_176, gmacs: 194.9 / 2, source: "Ultralytics yolo11.yaml summary (56,966,176 params); docs table 56.9 M, 194.9 GFLOPs @640")),
+        ]
+        let yolo26: [(String, PublishedFigure)] = [
+            ("n", PublishedFigure(parameters: 2_400_000, gmacs: 5.4 / 2, source: "docs.ultralytics.com/models/yolo26 table (fused, one-to-one head): 2.4 M params, 5.4 GFLOPs @640")),
+            ("s", PublishedFigure(parameters: 9_500_000, gmacs: 20.7 / 2, source: "docs.ultralytics.com/models/yolo26 table (fused): 9.5 M params, 20.7 GFLOPs @640")),
+            ("m", PublishedFigure(parameters: 20_400_000, gmacs: 68.2 / 2, source: "docs.ultralytics.com/models/yolo26 table (fused): 20.4 M params, 68.2 GFLOPs @640")),
+            ("l", PublishedFigure(parameters: 24_800_000, gmacs: 86.4 / 2, source: "docs.ultralytics.com/models/yolo26 table (fused): 24.8 M params, 86.4 GFLOPs @640")),
+            ("x", PublishedFigure(parameters: 55_700_000, gmacs: 193.9 / 2, source: "docs.ultralytics.com/models/yolo26 table (fused): 55.7 M params, 193.9 GFLOPs @640")),
+        ]
+        func family(_ prefix: String, _ name: String, _ sizes: [(String, PublishedFigure)],
+                    _ build: @escaping @Sendable (String, Int, Int) throws -> Graph) -> [ZooEntry] {
+            sizes.map { size, figure in
+                ZooEntry(id: prefix + size, family: "YOLO", task: .detection,
+                         summary: "\(name)\(size) detector (COCO, 640 px)",
+                         parameters: [.inputSize(default: 640, note: "; a multiple of 32"), .classes(default: 80)],
+                         published: figure,
+                         build: { a in try build(size, a.int("input"), a.int("classes")) })
+            }
+        }
+        return family("yolov5", "Ultralytics YOLOv5", yolov5, YOLOv5.graph)
+            + family("yolov8", "Ultralytics YOLOv8", yolov8, YOLOv8.graph)
+            + family("yolo11", "Ultralytics YOLO11", yolo11, YOLO11.graph)
+            + family("yolo26", "Ultralytics YOLO26", yolo26, YOLO26.graph)
+    }()
 }
