@@ -2,7 +2,7 @@ import EdgeIR
 
 extension Zoo {
     /// Catalog entries of this family group, in listing order.
-    static let detectionEntries: [ZooEntry] = yoloEntries
+    static let detectionEntries: [ZooEntry] = yoloEntries + [yolov7] + ssdEntries + efficientDetEntries
 
     /// Ultralytics' detectors: one entry per size letter, as devices and model zoos name them.
     ///
@@ -54,4 +54,51 @@ extension Zoo {
             + family("yolo11", "Ultralytics YOLO11", yolo11, YOLO11.graph)
             + family("yolo26", "Ultralytics YOLO26", yolo26, YOLO26.graph)
     }()
+
+    /// YOLOv7 (640 px, deploy form).
+    static let yolov7 = ZooEntry(
+        id: "yolov7", family: "YOLO", task: .detection, summary: "YOLOv7 detector (COCO, 640 px, deploy form)",
+        parameters: [.inputSize(default: 640, note: "; a multiple of 32"), .classes(default: 80)],
+        published: PublishedFigure(parameters: 36_900_000, gmacs: 104.7 / 2,
+                                   source: "Wang et al. 2022, YOLOv7 paper Table 1 / README: YOLOv7 36.9 M params, 104.7 GFLOPs @640"),
+        build: { a in try YOLOv7.graph(input: a.int("input"), classes: a.int("classes")) })
+
+    /// SSD / SSDLite MobileNet detectors from the TF Object Detection API model zoo (300 px, COCO 90 classes).
+    static let ssdEntries: [ZooEntry] = [
+        ZooEntry(id: "ssd_mobilenet_v1", family: "SSD", task: .detection,
+                 summary: "SSD MobileNet v1 (TF OD API, COCO, 300 px)",
+                 parameters: [.inputSize(default: 300), .classes(default: 90, note: " (plus background)")],
+                 published: PublishedFigure(parameters: 6_790_000, gmacs: 2.5 / 2,
+                                            source: "Hailo Model Zoo, HAILO8 object detection table: ssd_mobilenet_v1 (TF1 zoo) 300x300, 6.79 M params, 2.5 G OPS (Hailo OPS = 2 x MACs)"),
+                 build: { a in try SSDMobileNet.graph(backbone: .v1, depthMultiplier: 1, lite: false, input: a.int("input"), classes: a.int("classes")) }),
+        ZooEntry(id: "ssd_mobilenet_v1_075", family: "SSD", task: .detection,
+                 summary: "SSD MobileNet v1 0.75 depth (TF OD API, COCO, 300 px)",
+                 parameters: [.inputSize(default: 300), .classes(default: 90, note: " (plus background)")],
+                 build: { a in try SSDMobileNet.graph(backbone: .v1, depthMultiplier: 0.75, lite: false, input: a.int("input"), classes: a.int("classes")) }),
+        ZooEntry(id: "ssd_mobilenet_v2", family: "SSD", task: .detection,
+                 summary: "SSD MobileNet v2 (TF OD API, COCO, 300 px)",
+                 parameters: [.inputSize(default: 300), .classes(default: 90, note: " (plus background)")],
+                 build: { a in try SSDMobileNet.graph(backbone: .v2, depthMultiplier: 1, lite: false, input: a.int("input"), classes: a.int("classes")) }),
+        ZooEntry(id: "ssdlite_mobilenet_v2", family: "SSD", task: .detection,
+                 summary: "SSDLite MobileNet v2 (TF OD API, COCO, 300 px)",
+                 parameters: [.inputSize(default: 300), .classes(default: 90, note: " (plus background)")],
+                 published: PublishedFigure(parameters: 4_300_000, gmacs: 0.8,
+                                            source: "Sandler et al. 2018, MobileNetV2 paper Table 6: MNet V2 + SSDLite 4.3 M params, 0.8 B MAdds (COCO, 320 px)"),
+                 build: { a in try SSDMobileNet.graph(backbone: .v2, depthMultiplier: 1, lite: true, input: a.int("input"), classes: a.int("classes")) }),
+    ]
+
+    /// EfficientDet-Lite0…4 at their native input sizes (COCO, 90 classes).
+    static let efficientDetEntries: [ZooEntry] = (0...4).map { v in
+        let published: [Int: PublishedFigure] = [
+            0: PublishedFigure(parameters: 3_560_000, gmacs: 1.94 / 2, source: "Hailo Model Zoo, HAILO8 object detection table: efficientdet_lite0 320x320, 3.56 M params, 1.94 G OPS (2 x MACs)"),
+            1: PublishedFigure(parameters: 4_730_000, gmacs: 4.0 / 2, source: "Hailo Model Zoo, HAILO8 object detection table: efficientdet_lite1 384x384, 4.73 M params, 4 G OPS (2 x MACs)"),
+            2: PublishedFigure(parameters: 5_930_000, gmacs: 6.84 / 2, source: "Hailo Model Zoo, HAILO8 object detection table: efficientdet_lite2 448x448, 5.93 M params, 6.84 G OPS (2 x MACs)"),
+        ]
+        let size = EfficientDetLite.configs[v].input
+        return ZooEntry(id: "efficientdet_lite\(v)", family: "EfficientDet", task: .detection,
+                        summary: "EfficientDet-Lite\(v) (COCO, \(size) px)",
+                        parameters: [.inputSize(default: size, range: 128...1536, note: "; a multiple of 32"), .classes(default: 90)],
+                        published: published[v],
+                        build: { a in try EfficientDetLite.graph(variant: v, input: a.int("input"), classes: a.int("classes")) })
+    }
 }

@@ -50,8 +50,9 @@ extension GraphBuilder {
                                     name: String) throws -> String {
         try scope(name) { b in
             let p = try b.conv(x, out: anchors * perAnchor, kernel: kernel, bias: true, name: "conv")
+            let d = b.dims(of: p)
             let t = try b.transpose(p, [0, 2, 3, 1], name: "nhwc")
-            return try b.reshape(t, [0, -1, Int64(perAnchor)], name: "flat")
+            return try b.reshape(t, [0, Int64(d[2] * d[3] * anchors), Int64(perAnchor)], name: "flat")
         }
     }
 }
