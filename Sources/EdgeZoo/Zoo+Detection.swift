@@ -2,7 +2,8 @@ import EdgeIR
 
 extension Zoo {
     /// Catalog entries of this family group, in listing order.
-    static let detectionEntries: [ZooEntry] = yoloEntries + [yolov7] + ssdEntries + efficientDetEntries
+    static let detectionEntries: [ZooEntry] = yoloEntries + [yolov7] + ssdEntries + efficientDetEntries + retinaNetEntries
+        + faceEntries + segmentationEntries
 
     /// Ultralytics' detectors: one entry per size letter, as devices and model zoos name them.
     ///
@@ -101,4 +102,55 @@ extension Zoo {
                         published: published[v],
                         build: { a in try EfficientDetLite.graph(variant: v, input: a.int("input"), classes: a.int("classes")) })
     }
+
+    /// RetinaNet at torchvision's 800 px evaluation size (COCO, 91 class slots).
+    static let retinaNetEntries: [ZooEntry] = [
+        ZooEntry(id: "retinanet_resnet50_fpn", family: "RetinaNet", task: .detection,
+                 summary: "RetinaNet ResNet-50 FPN (torchvision, COCO, 800 px)",
+                 parameters: [.inputSize(default: 800, range: 64...2048, note: "; a multiple of 32"), .classes(default: 91)],
+                 published: PublishedFigure(parameters: 34_014_999, gmacs: 151.54,
+                                            source: "torchvision models docs, RetinaNet_ResNet50_FPN_Weights.COCO_V1: 34,014,999 params, 151.54 GFLOPS (torchvision's GFLOPS are multiply-adds)"),
+                 build: { a in try RetinaNet.graph(resnext: false, input: a.int("input"), classes: a.int("classes")) }),
+        ZooEntry(id: "retinanet_resnext50_fpn", family: "RetinaNet", task: .detection,
+                 summary: "RetinaNet ResNeXt-50 32x4d FPN (COCO, 800 px)",
+                 parameters: [.inputSize(default: 800, range: 64...2048, note: "; a multiple of 32"), .classes(default: 91)],
+                 build: { a in try RetinaNet.graph(resnext: true, input: a.int("input"), classes: a.int("classes")) }),
+    ]
+
+    /// Face detectors.
+    static let faceEntries: [ZooEntry] = [
+        ZooEntry(id: "blazeface", family: "BlazeFace", task: .faceDetection,
+                 summary: "BlazeFace short-range face detector (MediaPipe, 128 px)",
+                 parameters: [.inputSize(default: 128, range: 64...1024, note: "; a multiple of 16")],
+                 published: PublishedFigure(parameters: 101_390,
+                                            source: "MediaPipe face_detection_short_range.tflite (mediapipe 0.10.21): 101,390 weight elements in its constant tensors (the BlazeFace paper publishes no count)"),
+                 build: { a in try BlazeFace.graph(input: a.int("input")) }),
+        ZooEntry(id: "retinaface_mnet025", family: "RetinaFace", task: .faceDetection,
+                 summary: "RetinaFace MobileNet-0.25 face detector (640x480)",
+                 parameters: [ZooParameter("width", .int(64...4096), default: "640", help: "input width in pixels; a multiple of 32"),
+                              ZooParameter("height", .int(64...4096), default: "480", help: "input height in pixels; a multiple of 32")],
+                 // The published "flop" figures (thop 193.9 M at 320x240 in the same README; 0.802 G at VGA in
+                 // insightface's SCRFD table) also count BatchNorm and activation arithmetic, so they are not
+                 // multiply-add counts; no MAC figure is given here.
+                 published: PublishedFigure(parameters: 426_000,
+                                            source: "biubug6/Face-Detector-1MB-with-landmark README: Retinaface-Mobilenet-0.25 0.426 M parameters"),
+                 build: { a in try RetinaFace.graph(width: a.int("width"), height: a.int("height")) }),
+    ]
+
+    /// Semantic segmentation.
+    static let segmentationEntries: [ZooEntry] = [
+        ZooEntry(id: "deeplabv3_mobilenet_v2", family: "DeepLab", task: .segmentation,
+                 summary: "DeepLab v3 MobileNet v2, output stride 16 (PASCAL VOC, 513 px)",
+                 parameters: [.inputSize(default: 513, range: 65...2049), .classes(default: 21),
+                              ZooParameter("width", .double(0.25...1.4), default: "1.0", help: "MobileNet v2 depth multiplier")],
+                 published: PublishedFigure(gmacs: 2.75,
+                                            source: "TensorFlow DeepLab model_zoo.md: mobilenetv2_coco_voc_trainaug, OS 16, 513x513, 2.75B Multiply-Adds (no parameter count published)"),
+                 build: { a in try DeepLabV3.graph(width: a.double("width"), input: a.int("input"), classes: a.int("classes")) }),
+        ZooEntry(id: "unet_mobilenet_v2", family: "U-Net", task: .segmentation,
+                 summary: "U-Net with MobileNet v2 encoder (TF segmentation tutorial, 128 px)",
+                 parameters: [.inputSize(default: 128, range: 32...1024, note: "; a multiple of 32"), .classes(default: 3)],
+                 published: PublishedFigure(parameters: 6_504_227,
+                                            source: "TensorFlow image segmentation tutorial, unet_model(output_channels=3) Keras model.summary(): Total params 6,504,227 (no MAC count published)"),
+                 build: { a in try UNet.graph(input: a.int("input"), classes: a.int("classes")) }),
+    ]
 }

@@ -57,14 +57,19 @@ extension GraphBuilder {
     ///   - outputStride: 32, or 16 for DeepLab (the last stride-2 block keeps its resolution and later
     ///     depthwise convolutions are dilated by 2).
     ///   - foldBN: false to keep BatchNorm as separate nodes (Keras' parameter count, four per channel).
+    ///   - blocks: how many inverted-residual blocks to build (17 = all).
+    ///   - lastProjectBN: false to end on the last block's projection convolution before its BatchNorm
+    ///     (Keras' `block_16_project` layer, which the TF segmentation tutorial taps).
     /// - Returns: per-block taps (index 0 … 16) and the final output.
     mutating func mobileNetV2(_ x: String, width: Double = 1, outputStride: Int = 32, finalConv: Bool = true,
-                              foldBN: Bool = true) throws -> (blocks: [InvertedResidualTaps], output: String) {
+                              foldBN: Bool = true, blocks count: Int = 17,
+                              lastProjectBN: Bool = true) throws -> (blocks: [InvertedResidualTaps], output: String) {
         let settings: [(t: Int, c: Int, n: Int, s: Int)] = [
             (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1),
         ]
         func cba(_ b: inout GraphBuilder, _ x: String, _ out: Int, _ k: Int, _ s: Int, _ d: Int, _ g: Int,
-                 _ act: Activation?, _ name: String) throws -> String {
+                 _ act: Activation?, _ name: String, bn: Bool = true) throws -> String {
+            if !bn { return try b.conv(x, out: out, kernel: k, stride: s, dilation: d, groups: g, name: name) }
             if foldBN { return try b.convAct(x, out: out, kernel: k, stride: s, dilation: d, groups: g, act: act, name: name) }
             return try b.scope(name) { bb in
                 var y = try bb.conv(x, out: out, kernel: k, stride: s, dilation: d, groups: g, name: "conv")
@@ -78,7 +83,7 @@ extension GraphBuilder {
         var currentStride = 2, rate = 1
         for (t, c, n, s) in settings {
             let out = Backbones.makeDivisible(Double(c) * width)
-            for i in 0..<n {
+            for i in 0..<n where blocks.count < count {
                 let s0 = i == 0 ? s : 1
                 // TF-slim's output-stride rule: once the target stride is reached, strides become
                 // dilation rates for the layers that follow.
@@ -104,7 +109,8 @@ extension GraphBuilder {
                     }
                     let ch = b.dims(of: h)[1]
                     h = try cba(&b, h, ch, 3, st, dl, ch, .relu6, "depthwise")
-                    h = try cba(&b, h, out, 1, 1, 1, 1, nil, "project")
+                    let lastBN = lastProjectBN || blocks.count + 1 < count
+                    h = try cba(&b, h, out, 1, 1, 1, 1, nil, "project", bn: lastBN)
                     return st == 1 && cin == out ? try b.add(input, h) : h
                 }
                 blocks.append(InvertedResidualTaps(expansion: expansion, output: y))
