@@ -8,26 +8,37 @@ import EdgeIR
 /// `k·k·Cin/g·Cout + Cout` parameters, which is the count Ultralytics reports after `model.fuse()`.
 extension GraphBuilder {
     /// Convolution with bias and an optional activation: a Conv→BN→act block with BN folded.
+    ///
+    /// - Parameter explicitBN: keep BatchNorm as its own node after a bias-free convolution (the
+    ///   training checkpoint's form, whose four per-channel tensors TensorFlow counts as variables).
     @discardableResult
     mutating func convAct(_ x: String, out: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-                          dilation: Int = 1, groups: Int = 1, act: Activation?, name: String) throws -> String {
+                          dilation: Int = 1, groups: Int = 1, act: Activation?, explicitBN: Bool = false,
+                          name: String) throws -> String {
         try scope(name) { b in
             var y = try b.conv(x, out: out, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
-                               groups: groups, bias: true, name: "conv")
+                               groups: groups, bias: !explicitBN, name: "conv")
+            if explicitBN { y = try b.batchNorm(y, name: "bn") }
             if let act { y = try b.activation(y, act, name: "act") }
             return y
         }
     }
 
-    /// Depthwise 3×3 (or k×k) then pointwise 1×1, each folded with BN and followed by `act`
-    /// (MobileNet v1's separable block; SSDLite's separable prediction layers with `pointwiseAct: nil`).
+    /// Depthwise 3×3 (or k×k) then pointwise 1×1 (MobileNet v1's separable block), BN folded.
+    ///
+    /// - Parameter act: the depthwise half's activation; nil for TF-slim's `separable_conv2d` with an
+    ///   output depth, which normalises and activates only after the pointwise half (so the depthwise
+    ///   half has no bias either).
     @discardableResult
     mutating func separable(_ x: String, out: Int, kernel: Int = 3, stride: Int = 1, act: Activation?,
-                            pointwiseAct: Activation?, name: String) throws -> String {
+                            pointwiseAct: Activation?, explicitBN: Bool = false, name: String) throws -> String {
         let c = dims(of: x)[1]
         return try scope(name) { b in
-            let d = try b.convAct(x, out: c, kernel: kernel, stride: stride, groups: c, act: act, name: "depthwise")
-            return try b.convAct(d, out: out, kernel: 1, act: pointwiseAct, name: "pointwise")
+            let d = act == nil
+                ? try b.conv(x, out: c, kernel: kernel, stride: stride, groups: c, name: "depthwise")
+                : try b.convAct(x, out: c, kernel: kernel, stride: stride, groups: c, act: act, explicitBN: explicitBN,
+                                name: "depthwise")
+            return try b.convAct(d, out: out, kernel: 1, act: pointwiseAct, explicitBN: explicitBN, name: "pointwise")
         }
     }
 

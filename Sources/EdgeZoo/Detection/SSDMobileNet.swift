@@ -32,7 +32,7 @@ enum SSDMobileNet {
         for (i, d) in [512, 256, 256, 128].enumerated() {
             let m = try b.scope("extra.\(i)") { bb in
                 let h = try bb.convAct(maps[maps.count - 1], out: depth(d / 2), kernel: 1, act: .relu6, name: "1x1")
-                if lite { return try bb.separable(h, out: depth(d), stride: 2, act: .relu6, pointwiseAct: .relu6, name: "3x3_s2") }
+                if lite { return try bb.separable(h, out: depth(d), stride: 2, act: nil, pointwiseAct: .relu6, name: "3x3_s2") }
                 return try bb.convAct(h, out: depth(d), kernel: 3, stride: 2, act: .relu6, name: "3x3_s2")
             }
             maps.append(m)
@@ -47,7 +47,8 @@ extension GraphBuilder {
     ///
     /// - Parameter depthwise3x3: SSDLite's predictors (depthwise 3×3 + ReLU6, then 1×1), else plain 1×1.
     /// - Returns: box encodings `[N, anchors, 4]` and sigmoid class scores `[N, anchors, classes]`.
-    mutating func ssdPredictors(_ maps: [String], anchors: [Int], classes: Int, depthwise3x3: Bool) throws -> [String] {
+    mutating func ssdPredictors(_ maps: [String], anchors: [Int], classes: Int, depthwise3x3: Bool,
+                                explicitBN: Bool = false) throws -> [String] {
         try scope("BoxPredictor") { b in
             var boxes: [String] = [], scores: [String] = []
             for (i, m) in maps.enumerated() {
@@ -55,8 +56,8 @@ extension GraphBuilder {
                     var fb = m, fc = m
                     if depthwise3x3 {
                         let c = bb.dims(of: m)[1]
-                        fb = try bb.convAct(m, out: c, kernel: 3, groups: c, act: .relu6, name: "box_depthwise")
-                        fc = try bb.convAct(m, out: c, kernel: 3, groups: c, act: .relu6, name: "class_depthwise")
+                        fb = try bb.convAct(m, out: c, kernel: 3, groups: c, act: .relu6, explicitBN: explicitBN, name: "box_depthwise")
+                        fc = try bb.convAct(m, out: c, kernel: 3, groups: c, act: .relu6, explicitBN: explicitBN, name: "class_depthwise")
                     }
                     boxes.append(try bb.anchorPredictions(fb, anchors: anchors[i], perAnchor: 4, name: "BoxEncodingPredictor"))
                     scores.append(try bb.anchorPredictions(fc, anchors: anchors[i], perAnchor: classes, name: "ClassPredictor"))
