@@ -196,4 +196,26 @@ import Testing
         }
         #expect(throws: ZooError.self) { try Zoo.model("zoo:efficientdet_lite0?input=330") }
     }
+
+    /// The ends of every declared input range, and an odd size inside it, either build a graph that
+    /// validates and costs, or are refused with a one-line ``ZooError``; never a shape error or a trap.
+    @Test func inputRangeEdgesBuildOrFailCleanly() throws {
+        for e in Zoo.detectionEntries {
+            for p in e.parameters where ["input", "width", "height"].contains(p.name) {
+                guard case .int(let r) = p.kind else { continue }
+                for v in [r.lowerBound, r.lowerBound + 1, r.upperBound] {
+                    let ref = "zoo:\(e.id)?\(p.name)=\(v)"
+                    do {
+                        let g = try Zoo.model(ref).graph
+                        try g.validate()
+                        #expect(try g.costReport(bindings: ["N": 1]).total.macs > 0, "\(ref)")
+                    } catch let error as ZooError {
+                        #expect(!error.description.contains("\n"), "\(ref): \(error)")
+                    } catch {
+                        Issue.record("\(ref): \(error)")
+                    }
+                }
+            }
+        }
+    }
 }
