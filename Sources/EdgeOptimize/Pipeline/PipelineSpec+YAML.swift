@@ -63,6 +63,9 @@ extension QuantizeSettings {
         if let v = m["bias_correction"] { biasCorrection = try v.bool(what: "bias_correction") }
         if let v = m["exclude"] { exclude = try v.sequence().map { try $0.string() } }
         // Combinations a format cannot hold.
+        if mode == .dynamic && precision != .int8 {
+            throw (m["mode"] ?? yaml).error("dynamic quantization is int8 only")
+        }
         if precision == .int4 && mode == .static {
             if m["mode"] != nil { throw (m["mode"] ?? yaml).error("int4 is weight-only: static int4 activations are not supported") }
             mode = .weightOnly
@@ -74,9 +77,6 @@ extension QuantizeSettings {
         }
         if granularity == .group && precision == .int8 && mode == .static {
             throw (m["granularity"] ?? yaml).error("group-wise granularity is for weight-only int4/int8, not static int8")
-        }
-        if mode == .dynamic && precision != .int8 {
-            throw (m["mode"] ?? yaml).error("dynamic quantization is int8 only")
         }
     }
 }

@@ -26,6 +26,11 @@ public struct YAMLValue {
     public let node: Node
     public let file: String
 
+    public init(node: Node, file: String) {
+        self.node = node
+        self.file = file
+    }
+
     /// Parses `text`; a syntax error is reported at the line and column Yams gives.
     public static func parse(_ text: String, file: String) throws -> YAMLValue {
         do {
@@ -98,7 +103,7 @@ public struct YAMLValue {
     }
 
     /// The option closest to `s` by edit distance, if within 2 edits.
-    static func closest(_ s: String, in options: [String]) -> String? {
+    public static func closest(_ s: String, in options: [String]) -> String? {
         func distance(_ a: [Character], _ b: [Character]) -> Int {
             if a.isEmpty { return b.count }
             if b.isEmpty { return a.count }
