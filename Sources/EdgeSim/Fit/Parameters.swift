@@ -138,10 +138,12 @@ public struct FittedParameters: Sendable, Codable {
         return ParameterKey.prior(for: key, unitKind: unitKind).center
     }
 
-    /// The error band for a family: cross-validated 10th–90th percentile of signed error, or ±50 %
-    /// when the family has no calibration rows.
+    /// The error band for a family: cross-validated 10th–90th percentile of signed error. A family
+    /// with fewer than ten rows has too few residuals for percentiles to mean much, so its band is
+    /// widened to at least −50 % … +100 % (a factor of two either way); no rows: exactly that.
     public func band(family: String) -> (low: Double, high: Double, rows: Int) {
         guard let f = families[family], f.rows > 0 else { return (-0.5, 1.0, 0) }
+        if f.rows < 10 { return (min(f.bandLow, -0.5), max(f.bandHigh, 1.0), f.rows) }
         return (f.bandLow, f.bandHigh, f.rows)
     }
 
@@ -155,7 +157,7 @@ public struct FittedParameters: Sendable, Codable {
 
     public func encoded() throws -> Data {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(self)
     }
 }

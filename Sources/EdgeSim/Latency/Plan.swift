@@ -85,30 +85,62 @@ public struct Plan: Sendable {
         steps.reserveCapacity(workload.layers.count)
         var weightsOnUnit = [Double](repeating: 0, count: device.units.count)
         let actBytes = precision.activationBytes
-        for (i, l) in workload.layers.enumerated() where l.kind != .view {
-            let u = placement.decisions[i].unit
+        // Per-unit constants and parameter indices, resolved once per unit rather than per layer.
+        struct UnitInfo {
+            var peak = 0.0, memoryBandwidth = 0.0, linkBandwidth = 0.0, capacity = 0.0, local = 0.0
+            var effIdx = -1, rtIdx = -1, bwIdx = -1, linkIdx = -1, cacheIdx = -1, overheadIdx = -1
+            var kindIdx = [Int](repeating: -2, count: OpKind.allCases.count)
+            var onChip = false, prefetch = false
+        }
+        var infos = [UnitInfo?](repeating: nil, count: device.units.count)
+        func info(_ u: Int) -> UnitInfo {
+            if let i = infos[u] { return i }
             let unit = device.units[u]
             let dp = unit.datapath(for: precision.compute) ?? unit.datapath(for: .fp32) ?? unit.peak.keys.max()!
+            let link = unit.link.flatMap { device.link($0) }
+            var i = UnitInfo()
+            i.peak = unit.peak[dp]!.value
+            i.memoryBandwidth = unit.memoryBandwidth?.value ?? device.memory.bandwidth.value
+            i.linkBandwidth = link?.bandwidth.value ?? 0
+            i.capacity = unit.weightMemory?.value ?? 0
+            i.local = unit.localMemory?.value ?? 0
+            i.onChip = unit.weightMemory != nil
+            i.prefetch = Plan.prefetches(unit.kind)
+            i.effIdx = index.unitParameter({ ParameterKey.eff($0, dp) }, unit: unit, priorCenter: unit.efficiencyPrior?.value)
+            i.rtIdx = u == main ? index.id(ParameterKey.runtime(rtClass), priorCenter: runtime.speedPrior?.value) : -1
+            i.bwIdx = index.unitParameter({ ParameterKey.bandwidth($0) }, unit: unit)
+            i.linkIdx = link.map { index.id(ParameterKey.link($0.id)) } ?? -1
+            i.cacheIdx = i.onChip ? index.id(ParameterKey.cache(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass) : -1
+            i.overheadIdx = index.id(ParameterKey.opOverhead(rtClass, unit.kind), unitKind: unit.kind)
+            infos[u] = i
+            return i
+        }
+        func kindIndex(_ u: Int, _ k: OpKind) -> Int {
+            if k == .conv { return -1 }
+            var i = info(u)
+            let slot = OpKind.allCases.firstIndex(of: k)!
+            if i.kindIdx[slot] == -2 {
+                i.kindIdx[slot] = index.unitParameter({ ParameterKey.kind($0, k) }, unit: device.units[u])
+                infos[u] = i
+            }
+            return i.kindIdx[slot]
+        }
+        for (i, l) in workload.layers.enumerated() where l.kind != .view {
+            let u = placement.decisions[i].unit
+            let ui = info(u)
             let fused = runtime.fusesActivations && l.fusible
                 && l.producers.first.map { $0.layer >= 0 && placement.decisions[$0.layer].unit == u } == true
-            let onChip = unit.weightMemory != nil
             let w = workload.weightTraffic(l, precision)
-            let link = unit.link.flatMap { device.link($0) }
             let step = Step(
-                layer: i, unit: u, flops: l.flops, peak: unit.peak[dp]!.value,
-                effIdx: index.unitParameter({ ParameterKey.eff($0, dp) }, unit: unit, priorCenter: unit.efficiencyPrior?.value),
-                kindIdx: l.kind == .conv ? -1 : index.unitParameter({ ParameterKey.kind($0, l.kind) }, unit: unit),
-                rtIdx: u == main ? index.id(ParameterKey.runtime(rtClass), priorCenter: runtime.speedPrior?.value) : -1,
-                weightBytes: w, weightPath: onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
-                activationBytes: (fused || onChip) ? 0 : Plan.spilled((l.inputElements + l.outputElements) * actBytes, local: unit.localMemory?.value ?? 0),
-                memoryBandwidth: unit.memoryBandwidth?.value ?? device.memory.bandwidth.value,
-                bwIdx: index.unitParameter({ ParameterKey.bandwidth($0) }, unit: unit),
-                linkBandwidth: link?.bandwidth.value ?? 0,
-                linkIdx: link.map { index.id(ParameterKey.link($0.id)) } ?? -1,
-                capacity: unit.weightMemory?.value ?? 0,
-                cacheIdx: onChip ? index.id(ParameterKey.cache(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass) : -1,
-                overheadIdx: fused ? -1 : index.id(ParameterKey.opOverhead(rtClass, unit.kind), unitKind: unit.kind),
-                isMain: u == main, prefetch: Plan.prefetches(unit.kind))
+                layer: i, unit: u, flops: l.flops, peak: ui.peak,
+                effIdx: ui.effIdx, kindIdx: kindIndex(u, l.kind), rtIdx: ui.rtIdx,
+                weightBytes: w, weightPath: ui.onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
+                activationBytes: (fused || ui.onChip) ? 0 : Plan.spilled((l.inputElements + l.outputElements) * actBytes, local: ui.local),
+                memoryBandwidth: ui.memoryBandwidth, bwIdx: ui.bwIdx,
+                linkBandwidth: ui.linkBandwidth, linkIdx: ui.linkIdx,
+                capacity: ui.capacity, cacheIdx: ui.cacheIdx,
+                overheadIdx: fused ? -1 : ui.overheadIdx,
+                isMain: u == main, prefetch: ui.prefetch)
             weightsOnUnit[u] += w
             steps.append(step)
         }

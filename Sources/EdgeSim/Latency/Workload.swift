@@ -91,7 +91,8 @@ public struct Workload: Sendable {
                 guard let c = g.constants[v] else { continue }
                 let n = Double(c.shape.elementCount ?? 0)
                 let bytes = Double(c.type.byteCount ?? 0)
-                let touched = (node.op == .embedding || node.op == .gather) && k == 0 ? min(n, outElems) : n
+                // A lookup (Embedding's table is input 1, Gather's data input 0) reads only the rows it gathers.
+                let touched = node.op == .embedding || node.op == .gather ? min(n, outElems) : n
                 paramsRead += touched
                 weightTraffic += n > 0 ? bytes * touched / n : 0
             }

@@ -144,7 +144,7 @@ public struct Simulator: Sendable {
         if fallbackCount > 0 {
             notes.append("\(fallbackCount) layer(s) fall back from \(mainUnit.id) to \(plan.placement.fallbackUnit.map { device.units[$0].id } ?? "?")")
         }
-        return SimulationResult(
+        var result = SimulationResult(
             deviceID: device.id, deviceName: device.name, family: device.family, runtimeID: runtime.id,
             runtimeName: runtime.name, partitionRule: runtime.note.isEmpty ? runtime.partition.rawValue : runtime.note,
             precision: precision.name, batch: w.batch, streams: options.streams, powerState: state.name,
@@ -154,6 +154,9 @@ public struct Simulator: Sendable {
             contextSwitchTime: timing.contextSwitch, layers: layers,
             unitTimes: device.units.indices.filter { unitLayers[$0] > 0 }.map { .init(unit: device.units[$0].id, time: unitTime[$0], layers: unitLayers[$0]) },
             fallbackLayers: fallbackCount, memory: memory, energy: energy, lifecycle: device.lifecycle, notes: notes)
+        result.published = PublishedFigures.matching(model: workload.name, device: device.id, runtime: runtime.id,
+                                                     precision: precision.name, batch: w.batch)
+        return result
     }
 
     /// Simulates on every device; devices where the scenario is impossible report their error.
