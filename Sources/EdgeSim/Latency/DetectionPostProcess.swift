@@ -27,7 +27,8 @@ extension Workload {
         w.layers.append(Layer(name: "detection_postprocess", op: DetectionPostProcess.op, kind: .postprocess, macs: 0,
                               otherFlops: elements * DetectionPostProcess.opsPerElement, parameters: 0, storedWeightBytes: 0,
                               paramsRead: 0, storedWeightTraffic: 0, inputElements: elements, outputElements: out,
-                              producers: inputs, fusible: false))
+                              producers: inputs, fusible: false, supportOpID: w.supportOps.count))
+        w.supportOps.append(DetectionPostProcess.op)
         w.outputProducers = [(w.layers.count - 1, out)]
         w.outputElements = out
         w.name += " + detection post-processing"

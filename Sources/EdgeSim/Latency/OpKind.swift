@@ -24,6 +24,22 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
     /// Free: views that alias their input (reshape, flatten, squeeze) and constants.
     case view
 
+    /// Position of the kind in `allCases`, without building the array.
+    var ordinal: Int {
+        switch self {
+        case .conv: return 0
+        case .depthwise: return 1
+        case .matmul: return 2
+        case .attention: return 3
+        case .elementwise: return 4
+        case .movement: return 5
+        case .postprocess: return 6
+        case .view: return 7
+        }
+    }
+
+    static let count = 8
+
     /// Kinds that carry the arithmetic of a network (the ones efficiency factors are fitted for).
     public static let compute: [OpKind] = [.conv, .depthwise, .matmul, .attention]
 

@@ -89,7 +89,7 @@ public struct Plan: Sendable {
         struct UnitInfo {
             var peak = 0.0, memoryBandwidth = 0.0, linkBandwidth = 0.0, capacity = 0.0, local = 0.0
             var effIdx = -1, rtIdx = -1, bwIdx = -1, linkIdx = -1, cacheIdx = -1, overheadIdx = -1
-            var kindIdx = [Int](repeating: -2, count: OpKind.allCases.count)
+            var kindIdx = [Int](repeating: -2, count: OpKind.count)
             var onChip = false, prefetch = false
         }
         var infos = [UnitInfo?](repeating: nil, count: device.units.count)
@@ -118,24 +118,27 @@ public struct Plan: Sendable {
         func kindIndex(_ u: Int, _ k: OpKind) -> Int {
             if k == .conv { return -1 }
             var i = info(u)
-            let slot = OpKind.allCases.firstIndex(of: k)!
+            let slot = k.ordinal
             if i.kindIdx[slot] == -2 {
                 i.kindIdx[slot] = index.unitParameter({ ParameterKey.kind($0, k) }, unit: device.units[u])
                 infos[u] = i
             }
             return i.kindIdx[slot]
         }
-        for (i, l) in workload.layers.enumerated() where l.kind != .view {
-            let u = placement.decisions[i].unit
+        let layers = workload.layers
+        let decisions = placement.decisions
+        for i in layers.indices where layers[i].kind != .view {
+            let u = decisions[i].unit
             let ui = info(u)
-            let fused = runtime.fusesActivations && l.fusible
-                && l.producers.first.map { $0.layer >= 0 && placement.decisions[$0.layer].unit == u } == true
-            let w = workload.weightTraffic(l, precision)
+            let first = layers[i].producers.first?.layer ?? -1
+            let fused = runtime.fusesActivations && layers[i].fusible && first >= 0 && decisions[first].unit == u
+            let w = precision.isNative ? layers[i].storedWeightTraffic : layers[i].paramsRead * precision.weightBits / 8
+            let activations = (layers[i].inputElements + layers[i].outputElements) * actBytes
             let step = Step(
-                layer: i, unit: u, flops: l.flops, peak: ui.peak,
-                effIdx: ui.effIdx, kindIdx: kindIndex(u, l.kind), rtIdx: ui.rtIdx,
+                layer: i, unit: u, flops: layers[i].flops, peak: ui.peak,
+                effIdx: ui.effIdx, kindIdx: kindIndex(u, layers[i].kind), rtIdx: ui.rtIdx,
                 weightBytes: w, weightPath: ui.onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
-                activationBytes: (fused || ui.onChip) ? 0 : Plan.spilled((l.inputElements + l.outputElements) * actBytes, local: ui.local),
+                activationBytes: (fused || ui.onChip) ? 0 : Plan.spilled(activations, local: ui.local),
                 memoryBandwidth: ui.memoryBandwidth, bwIdx: ui.bwIdx,
                 linkBandwidth: ui.linkBandwidth, linkIdx: ui.linkIdx,
                 capacity: ui.capacity, cacheIdx: ui.cacheIdx,
@@ -158,10 +161,11 @@ public struct Plan: Sendable {
             }
         }
         let host = placement.fallbackUnit ?? device.units.firstIndex { $0.kind == .cpu } ?? main
-        for (i, l) in workload.layers.enumerated() {
-            let u = placement.decisions[i].unit
-            for (p, e) in l.producers {
-                cross(from: p >= 0 ? placement.decisions[p].unit : host, to: u, elements: e)
+        for i in layers.indices {
+            let u = decisions[i].unit
+            for (p, e) in layers[i].producers {
+                let from = p >= 0 ? decisions[p].unit : host
+                if from != u { cross(from: from, to: u, elements: e) }
             }
         }
         for (p, e) in workload.outputProducers where p >= 0 {

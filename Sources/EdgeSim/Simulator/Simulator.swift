@@ -88,9 +88,12 @@ public struct Simulator: Sendable {
         var unitTime = [Double](repeating: 0, count: device.units.count)
         var unitLayers = [Int](repeating: 0, count: device.units.count)
         var dynamicEnergy = 0.0
-        for (i, l) in w.layers.enumerated() {
-            let d = plan.placement.decisions[i]
-            let unit = device.units[d.unit]
+        let unitIDs = device.units.map(\.id)
+        let unitPower = device.units.map { $0.activePower.value * state.powerScale }
+        let decisions = plan.placement.decisions
+        var totalFlops = 0.0
+        for i in w.layers.indices {
+            let d = decisions[i]
             var c = 0.0, m = 0.0, o = 0.0
             var bound = LayerReport.Bound.free
             if stepOf[i] >= 0 {
@@ -107,10 +110,12 @@ public struct Simulator: Sendable {
             }
             let t = max(c, m) + o
             unitTime[d.unit] += t
-            dynamicEnergy += t * unit.activePower.value * state.powerScale
-            layers.append(LayerReport(name: l.name, op: l.op.rawValue, kind: l.kind, unit: unit.id, reason: d.reason,
-                                      time: t, compute: c, memory: m, overhead: o, bound: bound, macs: l.macs,
-                                      weightBytes: w.weightBytes(l, precision)))
+            dynamicEnergy += t * unitPower[d.unit]
+            totalFlops += w.layers[i].flops
+            let weights = precision.isNative ? w.layers[i].storedWeightBytes : w.layers[i].parameters * precision.weightBits / 8
+            layers.append(LayerReport(name: w.layers[i].name, op: w.layers[i].op.rawValue, kind: w.layers[i].kind, unit: unitIDs[d.unit],
+                                      reason: d.reason, time: t, compute: c, memory: m, overhead: o, bound: bound,
+                                      macs: w.layers[i].macs, weightBytes: weights))
         }
         let latency = timing.latency
         let samples = Double(w.batch)
@@ -126,7 +131,7 @@ public struct Simulator: Sendable {
             joulesPerInference: (idle * latency + dynamicEnergy) / samples,
             dynamicJoulesPerInference: dynamicEnergy / samples,
             idlePower: idle, busyPower: idle + dynamicEnergy / latency,
-            opsPerInference: w.layers.reduce(0) { $0 + $1.flops } / samples,
+            opsPerInference: totalFlops / samples,
             maxRate: throughput)
         var notes: [String] = []
         if device.lifecycle.status != .available { notes.append("\(device.lifecycle.status.rawValue): \(device.lifecycle.note)") }
