@@ -5,8 +5,9 @@ import Foundation
 ///
 /// A case must end in a clean error or a valid model; anything else (a wrong error type, a case that
 /// takes longer than `slowCase`) is a failure reported with its seed and mutation so it can be
-/// replayed. The case being run is written to `$TMPDIR/edgewise-fuzz/<format>.current` first: if
-/// the process dies, that file is the crashing input to keep under `Tests/<Target>/Regressions/<format>/`.
+/// replayed. Each case is written to one file in shared memory (`/dev/shm/edgewise-fuzz-<format>.current`)
+/// and imported from there: if the process dies, that file is the crashing input to keep under
+/// `Tests/<Target>/Regressions/<format>/`.
 public struct FuzzHarness {
     public enum Outcome: Sendable { case rejected, accepted, wrong(String) }
 
@@ -39,20 +40,17 @@ public struct FuzzHarness {
     public func run(originals: [(name: String, bytes: [UInt8])], casesEach: Int, seed: UInt64,
                     _ body: (MappedFile) -> Outcome) -> Report {
         var report = Report()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("edgewise-fuzz")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let current = dir.appendingPathComponent("\(format).current")
+        let current = "\(InMemoryFile.directory)/edgewise-fuzz-\(format).current"
         let start = Date()
         for (k, original) in originals.enumerated() {
             var mutator = Mutator(original: original.bytes, seed: seed &+ UInt64(k) &* 0x1000_0001)
             for i in 0..<casesEach {
                 let (bytes, what) = mutator.next()
-                // Small cases are saved before running, so a crash leaves its input behind.
-                if bytes.count <= 1 << 20 { FileManager.default.createFile(atPath: current.path, contents: Data(bytes)) }
                 let t0 = Date()
                 let outcome: Outcome
                 do {
-                    let file = try InMemoryFile.map(bytes, name: "\(format)-fuzz")
+                    // The previous case's map is gone (its model was dropped), so rewriting is safe.
+                    let file = try InMemoryFile.map(bytes, at: current, keep: true)
                     outcome = body(file)
                 } catch {
                     outcome = .wrong("could not map the case: \(error)")
@@ -71,7 +69,7 @@ public struct FuzzHarness {
             }
         }
         report.seconds = Date().timeIntervalSince(start)
-        try? FileManager.default.removeItem(at: current)
+        try? FileManager.default.removeItem(atPath: current)
         return report
     }
 }

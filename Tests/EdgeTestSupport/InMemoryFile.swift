@@ -12,7 +12,7 @@ import Darwin
 /// system), mapping it and unlinking it exercises exactly the importer's real path (``MappedFile``)
 /// at memory speed. The map outlives the unlinked name.
 public enum InMemoryFile {
-    static let directory: String = {
+    public static let directory: String = {
         var st = stat()
         if stat("/dev/shm", &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return "/dev/shm" }
         return FileManager.default.temporaryDirectory.path
@@ -20,10 +20,14 @@ public enum InMemoryFile {
 
     public static func map(_ bytes: [UInt8], name: String = "fuzz") throws -> MappedFile {
         // Unique per call: tests run in parallel within one process.
-        let path = "\(directory)/edgewise-\(name)-\(getpid())-\(UUID().uuidString)"
+        try map(bytes, at: "\(directory)/edgewise-\(name)-\(getpid())-\(UUID().uuidString)", keep: false)
+    }
+
+    /// Writes `bytes` to `path` and maps it; the file is unlinked after mapping unless `keep`.
+    public static func map(_ bytes: [UInt8], at path: String, keep: Bool) throws -> MappedFile {
         let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard fd >= 0 else { throw IRError.io(path: path, reason: "cannot create") }
-        defer { unlink(path) }
+        defer { if !keep { unlink(path) } }
         var written = 0
         let ok: Bool = bytes.withUnsafeBytes { raw in
             while written < raw.count {

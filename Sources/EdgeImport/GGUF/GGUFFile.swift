@@ -87,8 +87,8 @@ public struct GGUFFile: Sendable {
             let keyAt = c.position
             let key = try c.string()
             guard !key.isEmpty else { throw c.error("empty key", at: keyAt) }
-            c.field = "kv[\(i)] '\(key)'"
-            guard metadata[key] == nil else { throw c.error("duplicate key '\(key)'", at: keyAt) }
+            c.field = "kv[\(i)] '\(ImportError.printable(key))'"
+            guard metadata[key] == nil else { throw c.error("duplicate key", at: keyAt) }
             metadata[key] = try GGUFMetadataReader.value(&c, file: file)
             keys.append(key)
         }
@@ -117,7 +117,7 @@ public struct GGUFFile: Sendable {
             c.field = "tensor_infos[\(i)].name"
             let at = c.position
             let name = try c.string()
-            c.field = "tensor_infos[\(i)] '\(name)'"
+            c.field = "tensor_infos[\(i)] '\(ImportError.printable(name))'"
             guard names.insert(name).inserted else { throw c.error("duplicate tensor name", at: at) }
             let nAt = c.position
             let nDims = try c.u32()
@@ -166,7 +166,7 @@ public struct GGUFFile: Sendable {
         infos.reserveCapacity(pending.count)
         for (i, p) in pending.enumerated() {
             guard p.offset <= dataBytes, p.bytes <= dataBytes - p.offset else {
-                throw ImportError(format: "gguf", file: file.path, field: "tensor_infos[\(i)] '\(p.name)'.offset", offset: p.at,
+                throw ImportError(format: "gguf", file: file.path, field: "tensor_infos[\(i)] '\(ImportError.printable(p.name))'.offset", offset: p.at,
                                   reason: "data \(p.offset)+\(p.bytes) lies past the end of the \(dataBytes)-byte data section")
             }
             infos.append(GGUFTensorInfo(name: p.name, dims: p.dims, type: p.type, typeID: p.typeID, relativeOffset: p.offset,

@@ -37,7 +37,7 @@ public enum GGUFImporter {
                 return Model(graph: graph, metadata: metadata)
             }
         } else {
-            metadata.notes.append("weights-only: architecture '\(arch)' is not one Edgewise builds a graph for (llama family)")
+            metadata.notes.append("weights-only: architecture '\(ImportError.printable(arch))' is not one Edgewise builds a graph for (llama family)")
         }
         return Model(graph: weightsOnlyGraph(gguf, name: gguf["general.name"]?.stringValue ?? "gguf"), metadata: metadata)
     }

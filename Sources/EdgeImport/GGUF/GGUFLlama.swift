@@ -35,13 +35,13 @@ public struct GGUFLlamaHyperparameters: Sendable, Equatable {
         let arch = gguf.architecture ?? ""
         architecture = arch
         func fail(_ key: String, _ reason: String) -> ImportError {
-            ImportError(format: "gguf", file: gguf.file.path, field: key, offset: nil, reason: reason)
+            ImportError(format: "gguf", file: gguf.file.path, field: ImportError.printable(key, limit: 96), offset: nil, reason: reason)
         }
         func int(_ suffix: String, range: ClosedRange<Int>, default d: Int? = nil) throws -> Int {
             let key = "\(arch).\(suffix)"
             guard let v = gguf[key] else {
                 if let d { return d }
-                throw fail(key, "required for a \(arch) model but missing")
+                throw fail(key, "required for a \(ImportError.printable(arch)) model but missing")
             }
             guard let i = v.integer, v.type != .bool else {
                 if case .array = v { throw fail(key, "per-layer arrays are not supported here (found \(v.summary))") }
@@ -75,7 +75,7 @@ public struct GGUFLlamaHyperparameters: Sendable, Equatable {
         rmsEpsilon = try real("attention.layer_norm_rms_epsilon", default: 1e-5)
 
         guard let embd = gguf.tensor(named: "token_embd.weight") else {
-            throw fail("token_embd.weight", "a \(arch) model needs this tensor")
+            throw fail("token_embd.weight", "a \(ImportError.printable(arch)) model needs this tensor")
         }
         guard embd.dims.count == 2, embd.dims[0] == embeddingLength else {
             throw fail("token_embd.weight", "shape \(embd.shape) does not match embedding_length \(embeddingLength)")

@@ -234,7 +234,21 @@ enum GGUFMetadataReader {
                 }
             }
         } else if type == .string {
-            for _ in 0..<n { _ = try c.skipString() }
+            // A vocabulary is ~10⁵ strings: walk the length prefixes in one tight loop.
+            var p = c.position
+            let end = c.bytes.count
+            for i in 0..<n {
+                guard end - p >= 8 else {
+                    throw c.error("string \(i) of \(n): length prefix runs past the end of the file", at: p)
+                }
+                var len = c.bytes.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                if c.bigEndian { len = len.byteSwapped }
+                guard len <= UInt64(end - p - 8) else {
+                    throw c.error("string \(i) of \(n): length \(len) exceeds the \(end - p - 8) bytes that remain", at: p)
+                }
+                p += 8 + Int(len)
+            }
+            c.position = p
         } else {
             for _ in 0..<n { _ = try array(&c, file: file, depth: depth + 1) }
         }
