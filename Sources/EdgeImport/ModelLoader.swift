@@ -21,7 +21,9 @@ public enum ModelLoader {
         switch format {
         case .gguf:
             return try GGUFImporter.load(file: file)
-        case .onnx, .tflite, .safetensors:
+        case .tflite:
+            return try TFLiteImporter.load(file: file)
+        case .onnx, .safetensors:
             throw ImportError(format: format.rawValue, file: file.path, field: "file", offset: nil,
                               reason: "the \(format.rawValue) importer is not built yet")
         }
