@@ -133,24 +133,24 @@ public struct TFLiteFile {
     private static func subgraph(_ g: FlatTable, index s: Int, codes: Int, buffers: Int, _ r: FlatBufferReader) throws -> Subgraph {
         var tensors: [Tensor] = []
         for (i, t) in try g.tables(0, "tensors").enumerated() {
-            let field = "subgraphs[\(s)].tensors[\(i)]"
+            func field() -> String { "subgraphs[\(s)].tensors[\(i)]" }
             let shape = (try t.i32Vector(0, "shape") ?? []).map(Int.init)
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw r.error("\(field).shape", "negative dimension in \(shape)", at: t.position) }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw r.error("\(field()).shape", "negative dimension in \(shape)", at: t.position) }
             let code = Int8(bitPattern: try t.u8(1, "type"))
             let buffer = Int(try t.u32(2, "buffer"))
             guard buffer < max(buffers, 1) else {
-                throw r.error("\(field).buffer", "buffer \(buffer) does not exist (\(buffers) buffers)", at: t.position)
+                throw r.error("\(field()).buffer", "buffer \(buffer) does not exist (\(buffers) buffers)", at: t.position)
             }
             var quant: Quantization?
             if let q = try t.table(4, "quantization"), let scales = try q.f32Vector(2, "scale"), !scales.isEmpty {
                 let zps = try q.i64Vector(3, "zero_point") ?? []
                 let qd = Int(try q.i32(6, "quantized_dimension"))
                 guard zps.isEmpty || zps.count == scales.count else {
-                    throw r.error("\(field).quantization", "\(scales.count) scales but \(zps.count) zero points", at: q.position)
+                    throw r.error("\(field()).quantization", "\(scales.count) scales but \(zps.count) zero points", at: q.position)
                 }
                 if scales.count > 1 {
                     guard qd >= 0, qd < shape.count, shape[qd] == scales.count else {
-                        throw r.error("\(field).quantization.quantized_dimension",
+                        throw r.error("\(field()).quantization.quantized_dimension",
                                       "\(scales.count) scales do not match dimension \(qd) of shape \(shape)", at: q.position)
                     }
                 }
@@ -159,7 +159,7 @@ public struct TFLiteFile {
             }
             let signature = try t.i32Vector(7, "shape_signature").map { $0.map(Int.init) }
             if let signature, signature.count != shape.count {
-                throw r.error("\(field).shape_signature", "rank \(signature.count) differs from shape rank \(shape.count)", at: t.position)
+                throw r.error("\(field()).shape_signature", "rank \(signature.count) differs from shape rank \(shape.count)", at: t.position)
             }
             tensors.append(Tensor(name: try t.string(3, "name") ?? "", shape: shape, shapeSignature: signature, typeCode: code,
                                   dtype: TFLiteSchema.dtype(code), buffer: buffer, quantization: quant,
@@ -179,13 +179,13 @@ public struct TFLiteFile {
         let outputs = try indices(try g.i32Vector(2, "outputs"), "outputs", allowOmitted: false, at: g.position)
         var ops: [Operator] = []
         for (i, o) in try g.tables(3, "operators").enumerated() {
-            let field = "operators[\(i)]"
+            func field() -> String { "operators[\(i)]" }
             let opcode = Int(try o.u32(0, "opcode_index"))
             guard opcode < codes else {
-                throw r.error("subgraphs[\(s)].\(field).opcode_index", "opcode \(opcode) is outside 0..<\(codes)", at: o.position)
+                throw r.error("subgraphs[\(s)].\(field()).opcode_index", "opcode \(opcode) is outside 0..<\(codes)", at: o.position)
             }
-            let ins = try indices(try o.i32Vector(1, "inputs"), "\(field).inputs", allowOmitted: true, at: o.position)
-            let outs = try indices(try o.i32Vector(2, "outputs"), "\(field).outputs", allowOmitted: false, at: o.position)
+            let ins = try indices(try o.i32Vector(1, "inputs"), "\(field()).inputs", allowOmitted: true, at: o.position)
+            let outs = try indices(try o.i32Vector(2, "outputs"), "\(field()).outputs", allowOmitted: false, at: o.position)
             let optionsType = try o.u8(3, "builtin_options_type")
             ops.append(Operator(opcodeIndex: opcode, inputs: ins, outputs: outs, optionsType: optionsType,
                                 options: optionsType == 0 ? nil : try o.table(4, "builtin_options"), position: o.position))
