@@ -3,6 +3,8 @@
 
   single/model.safetensors      every dtype numpy can hold, a scalar, an empty tensor, __metadata__
   sharded/model-0000N-of-00002.safetensors + model.safetensors.index.json
+  bert/  config.json + model.safetensors: a 2-layer BERT with Hugging Face BertModel tensor names
+  vit/   config.json + model.safetensors: a 2-layer ViTForImageClassification (names prefixed 'vit.')
 Usage: make_safetensors_fixtures.py OUTDIR
 """
 import json
@@ -49,6 +51,70 @@ def main():
             total += v.nbytes
     json.dump({"metadata": {"total_size": total}, "weight_map": weight_map},
               open(os.path.join(sharded, "model.safetensors.index.json"), "w"), indent=2)
+    bert(os.path.join(out, "bert"))
+    vit(os.path.join(out, "vit"))
+
+
+def w(*shape):
+    return (RNG.standard_normal(shape) * 0.02).astype(np.float32)
+
+
+def linear(t, name, out, inp):
+    t[f"{name}.weight"] = w(out, inp)
+    t[f"{name}.bias"] = w(out)
+
+
+def bert(out):
+    h, layers, heads, inter, vocab, pos, types = 32, 2, 4, 64, 100, 64, 2
+    config = {"model_type": "bert", "architectures": ["BertModel"], "hidden_size": h, "num_hidden_layers": layers,
+              "num_attention_heads": heads, "intermediate_size": inter, "vocab_size": vocab,
+              "max_position_embeddings": pos, "type_vocab_size": types, "layer_norm_eps": 1e-12, "hidden_act": "gelu"}
+    t = {"embeddings.word_embeddings.weight": w(vocab, h), "embeddings.position_embeddings.weight": w(pos, h),
+         "embeddings.token_type_embeddings.weight": w(types, h),
+         "embeddings.LayerNorm.weight": np.ones(h, np.float32), "embeddings.LayerNorm.bias": np.zeros(h, np.float32)}
+    for i in range(layers):
+        p = f"encoder.layer.{i}"
+        for n in ("query", "key", "value"):
+            linear(t, f"{p}.attention.self.{n}", h, h)
+        linear(t, f"{p}.attention.output.dense", h, h)
+        t[f"{p}.attention.output.LayerNorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.attention.output.LayerNorm.bias"] = np.zeros(h, np.float32)
+        linear(t, f"{p}.intermediate.dense", inter, h)
+        linear(t, f"{p}.output.dense", h, inter)
+        t[f"{p}.output.LayerNorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.output.LayerNorm.bias"] = np.zeros(h, np.float32)
+    linear(t, "pooler.dense", h, h)
+    os.makedirs(out, exist_ok=True)
+    save_file(t, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+    json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
+
+
+def vit(out):
+    h, layers, heads, inter, image, patch, ch, labels = 32, 2, 4, 64, 32, 8, 3, 10
+    tokens = (image // patch) ** 2 + 1
+    config = {"model_type": "vit", "architectures": ["ViTForImageClassification"], "hidden_size": h,
+              "num_hidden_layers": layers, "num_attention_heads": heads, "intermediate_size": inter,
+              "image_size": image, "patch_size": patch, "num_channels": ch, "layer_norm_eps": 1e-12,
+              "id2label": {str(i): f"class{i}" for i in range(labels)}}
+    t = {"vit.embeddings.cls_token": w(1, 1, h), "vit.embeddings.position_embeddings": w(1, tokens, h),
+         "vit.embeddings.patch_embeddings.projection.weight": w(h, ch, patch, patch),
+         "vit.embeddings.patch_embeddings.projection.bias": w(h)}
+    for i in range(layers):
+        p = f"vit.encoder.layer.{i}"
+        for n in ("layernorm_before", "layernorm_after"):
+            t[f"{p}.{n}.weight"] = np.ones(h, np.float32)
+            t[f"{p}.{n}.bias"] = np.zeros(h, np.float32)
+        for n in ("query", "key", "value"):
+            linear(t, f"{p}.attention.attention.{n}", h, h)
+        linear(t, f"{p}.attention.output.dense", h, h)
+        linear(t, f"{p}.intermediate.dense", inter, h)
+        linear(t, f"{p}.output.dense", h, inter)
+    t["vit.layernorm.weight"] = np.ones(h, np.float32)
+    t["vit.layernorm.bias"] = np.zeros(h, np.float32)
+    linear(t, "classifier", labels, h)
+    os.makedirs(out, exist_ok=True)
+    save_file(t, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+    json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,28 @@ enum HFConfigGraph {
         let type = config["model_type"]?.string ?? ""
         metadata.properties["config.model_type"] = ImportError.printable(type)
         if let arch = config["architectures"]?.array?.first?.string { metadata.properties["config.architecture"] = ImportError.printable(arch) }
+        do {
+            switch type {
+            case "bert": return try HFEncoderGraph.bert(config: config, weights: weights, notes: &metadata.notes).map { tagged($0, "encoder", &metadata) }
+            case "vit": return try HFEncoderGraph.vit(config: config, weights: weights, notes: &metadata.notes).map { tagged($0, "classification", &metadata) }
+            case "llama":
+                metadata.notes.append("weights-only: llama config recognised; the catalog's decoder builder is not available in this build")
+                return nil
+            default: break
+            }
+        } catch let e as IRError {
+            // A config whose sizes do not fit together (heads vs width …) is the file's problem, not ours.
+            throw ImportError(format: "safetensors", file: path, field: "config.json", offset: nil, reason: e.description)
+        }
         switch type {
         default:
             metadata.notes.append("weights-only: config.json model_type '\(ImportError.printable(type))' has no graph builder here")
             return nil
         }
+    }
+
+    static func tagged(_ g: Graph, _ task: String, _ metadata: inout ModelMetadata) -> Graph {
+        metadata.task = task
+        return g
     }
 }
