@@ -138,7 +138,8 @@ import Testing
         #expect(model.metadata.formatVersion == "v3")
         let facts = try #require(Self.smolFacts)
         let tensors = facts["tensors"] as! [[String: Any]]
-        #expect(model.graph.constants.count == tensors.count)
+        let mapped = model.graph.constants.values.filter { if case .mapped = $0.storage { return true }; return false }
+        #expect(mapped.count == tensors.count)
         // Every weight is a slice of the file at the reference's offset, with the reference's size.
         for ref in tensors {
             let t = try #require(model.graph.constants[ref["name"] as! String])
@@ -148,13 +149,37 @@ import Testing
             #expect(t.type.byteCount == length, "\(t.name): shape × type gives the stored size")
         }
         var histogram: [String: Int] = [:]
-        for t in model.graph.constants.values { histogram[t.dtype.rawValue, default: 0] += 1 }
+        for t in mapped { histogram[t.dtype.rawValue, default: 0] += 1 }
         let refHistogram = facts["type_histogram"] as! [String: Int]
         // gguf-py names types Q4_1 / F32; the IR names them q4_1 / float32 — map through the ggml id.
         var refByDType: [String: Int] = [:]
         for ref in tensors { refByDType[DType(ggmlTypeID: UInt32(ref["type_id"] as! Int))!.rawValue, default: 0] += 1 }
         #expect(histogram == refByDType)
         #expect(refHistogram.values.reduce(0, +) == tensors.count)
+    }
+
+    /// The llama file becomes the catalog's decoder with this file's tensor types: parameters and
+    /// weight bytes of the graph are exactly the file's (tied embedding counted once), per type too.
+    @Test(arguments: ["SmolLM2", "tiny-llama.gguf"])
+    func llamaFileBuildsTheDecoderWithItsOwnTypes(_ which: String) throws {
+        let path = which == "SmolLM2" ? Self.smolLM2 : try #require(Self.fixtures).appendingPathComponent(which).path
+        let facts = which == "SmolLM2" ? try #require(Self.smolFacts) : try ReferenceScript.json("gguf_facts.py", [path])
+        let model = try ModelLoader.load(path: path)
+        #expect(!model.graph.nodes.isEmpty, "\(model.metadata.notes)")
+        #expect(model.metadata.task == "llm-decode")
+        let cost = try model.graph.costReport()
+        let tensors = facts["tensors"] as! [[String: Any]]
+        #expect(cost.total.parameters == facts["parameters"] as! Int)
+        #expect(cost.total.weightBytes == tensors.reduce(0) { $0 + ($1["n_bytes"] as! Int) })
+        var bytesByType: [DType: Int] = [:]
+        for t in tensors { bytesByType[DType(ggmlTypeID: UInt32(t["type_id"] as! Int))!, default: 0] += t["n_bytes"] as! Int }
+        #expect(cost.weightBytesByType == bytesByType)
+        // Every weight the graph reads is the file's tensor, at the reference's offset.
+        for t in tensors {
+            let c = try #require(model.graph.constants[t["name"] as! String])
+            guard case .mapped(_, let offset, _) = c.storage else { Issue.record("\(c.name) not mapped"); continue }
+            #expect(offset == t["offset"] as! Int)
+        }
     }
 
     @Test(arguments: ["quants-le.gguf", "quants-be.gguf", "align64.gguf", "tiny-llama.gguf"])

@@ -33,7 +33,7 @@ public enum GGUFImporter {
             metadata.task = "llm-decode"
             metadata.properties["llama.vocab_size"] = String(hp.vocabularySize)
             metadata.properties["llama.tied_embeddings"] = String(hp.tiedEmbeddings)
-            if let graph = try GGUFLlamaGraph.build(gguf, hp, notes: &metadata.notes) {
+            if let graph = try GGUFLlamaGraph.build(gguf, hp, notes: &metadata.notes, properties: &metadata.properties) {
                 return Model(graph: graph, metadata: metadata)
             }
         } else {
