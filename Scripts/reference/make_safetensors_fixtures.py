@@ -5,6 +5,7 @@
   sharded/model-0000N-of-00002.safetensors + model.safetensors.index.json
   bert/  config.json + model.safetensors: a 2-layer BERT with Hugging Face BertModel tensor names
   vit/   config.json + model.safetensors: a 2-layer ViTForImageClassification (names prefixed 'vit.')
+  llama/ config.json + model.safetensors: a 2-layer LlamaForCausalLM (GQA, untied head), float16 matrices
 Usage: make_safetensors_fixtures.py OUTDIR
 """
 import json
@@ -53,6 +54,7 @@ def main():
               open(os.path.join(sharded, "model.safetensors.index.json"), "w"), indent=2)
     bert(os.path.join(out, "bert"))
     vit(os.path.join(out, "vit"))
+    llama_checkpoint(os.path.join(out, "llama"))
 
 
 def w(*shape):
@@ -112,6 +114,30 @@ def vit(out):
     t["vit.layernorm.weight"] = np.ones(h, np.float32)
     t["vit.layernorm.bias"] = np.zeros(h, np.float32)
     linear(t, "classifier", labels, h)
+    os.makedirs(out, exist_ok=True)
+    save_file(t, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+    json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
+
+
+def llama_checkpoint(out):
+    h, layers, heads, kv, inter, vocab = 64, 2, 4, 2, 128, 96
+    hd = h // heads
+    config = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": h, "num_hidden_layers": layers,
+              "num_attention_heads": heads, "num_key_value_heads": kv, "intermediate_size": inter, "vocab_size": vocab,
+              "max_position_embeddings": 256, "rope_theta": 10000.0, "rms_norm_eps": 1e-5, "tie_word_embeddings": False}
+    f16 = lambda *s: w(*s).astype(np.float16)
+    t = {"model.embed_tokens.weight": f16(vocab, h), "model.norm.weight": np.ones(h, np.float32), "lm_head.weight": f16(vocab, h)}
+    for i in range(layers):
+        p = f"model.layers.{i}"
+        t[f"{p}.input_layernorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.post_attention_layernorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.self_attn.q_proj.weight"] = f16(heads * hd, h)
+        t[f"{p}.self_attn.k_proj.weight"] = f16(kv * hd, h)
+        t[f"{p}.self_attn.v_proj.weight"] = f16(kv * hd, h)
+        t[f"{p}.self_attn.o_proj.weight"] = f16(h, heads * hd)
+        t[f"{p}.mlp.gate_proj.weight"] = f16(inter, h)
+        t[f"{p}.mlp.up_proj.weight"] = f16(inter, h)
+        t[f"{p}.mlp.down_proj.weight"] = f16(h, inter)
     os.makedirs(out, exist_ok=True)
     save_file(t, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
     json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)

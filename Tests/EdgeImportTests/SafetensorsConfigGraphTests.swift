@@ -51,6 +51,25 @@ import Testing
         #expect(model.graph.outputs.first?.type.shape == Shape([1, 10]))
     }
 
+    /// A Hugging Face llama checkpoint becomes the catalog's decoder with the checkpoint's dtypes:
+    /// parameters and weight bytes are exactly the file's.
+    @Test func llamaCheckpointBuildsTheDecoder() throws {
+        let (model, facts) = try load("llama")
+        #expect(!model.graph.nodes.isEmpty, "\(model.metadata.notes)")
+        #expect(model.metadata.task == "llm-decode")
+        let cost = try model.graph.costReport()
+        #expect(cost.total.parameters == facts["parameters"] as! Int)
+        // Every checkpoint tensor is mapped into the graph: bytes by dtype equal the file's.
+        let ref = facts["tensors"] as! [String: [String: Any]]
+        var bytes: [DType: Int] = [:]
+        for (_, r) in ref {
+            let t = SafetensorsFile.dtypes[r["dtype"] as! String]!
+            bytes[t, default: 0] += t.byteCount(elements: (r["shape"] as! [Int]).reduce(1, *))!
+        }
+        #expect(cost.weightBytesByType == bytes)
+        #expect(Self.mapped(model.graph).count == ref.count)
+    }
+
     @Test func missingTensorFallsBackToWeightsOnly() throws {
         let base = try #require(SafetensorsReferenceTests.fixtures)
         let dir = try TestPaths.temporaryDirectory("bert-missing")

@@ -15,9 +15,9 @@ enum HFConfigGraph {
             switch type {
             case "bert": return try HFEncoderGraph.bert(config: config, weights: weights, notes: &metadata.notes).map { tagged($0, "encoder", &metadata) }
             case "vit": return try HFEncoderGraph.vit(config: config, weights: weights, notes: &metadata.notes).map { tagged($0, "classification", &metadata) }
-            case "llama":
-                metadata.notes.append("weights-only: llama config recognised; the catalog's decoder builder is not available in this build")
-                return nil
+            case "llama", "qwen2":
+                return HFLlamaGraph.build(config: config, weights: weights, notes: &metadata.notes,
+                                          properties: &metadata.properties).map { tagged($0, "llm-decode", &metadata) }
             default: break
             }
         } catch let e as IRError {
