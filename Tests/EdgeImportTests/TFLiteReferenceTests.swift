@@ -23,8 +23,46 @@ import Testing
         #expect(Self.files.count >= 4, "run Scripts/fetch-models.sh")
     }
 
+    static let fixtures: URL? = {
+        guard let dir = try? TestPaths.temporaryDirectory("tflite-fixtures") else { return nil }
+        do {
+            _ = try ReferenceScript.run("make_tflite_fixtures.py", [dir.path])
+            return dir
+        } catch {
+            Issue.record("make_tflite_fixtures.py failed: \(error)")
+            return nil
+        }
+    }()
+
     @Test(arguments: files)
     func importMatchesReference(_ path: String) throws {
+        try check(path)
+    }
+
+    /// A model written with the schema's object API whose int8 per-axis weight lies after the FlatBuffer
+    /// (the large-model layout), with DEQUANTIZE, CONV_2D + RELU, STRIDED_SLICE with a shrink mask and a
+    /// custom operator.
+    @Test func externalBufferModel() throws {
+        let dir = try #require(Self.fixtures)
+        let path = dir.appendingPathComponent("external.tflite").path
+        let model = try check(path)
+        let side = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("external.json"))) as! [String: [String: Any]]
+        let w = try #require(model.graph.constants["w_q"])
+        guard case .mapped(_, let offset, let length) = w.storage else { Issue.record("w_q not mapped"); return }
+        #expect(offset == side["w_q"]!["offset"] as! Int)
+        #expect(length == side["w_q"]!["size"] as! Int)
+        w.storage.withBytes { #expect(Array($0) == (side["w_q"]!["bytes"] as! [Int]).map { UInt8($0) }) }
+        #expect(w.quantization == .perAxis(axis: 0, scales: [0.1, 0.2, 0.3], zeroPoints: [0, 0, 0]))
+        let ops = Dictionary(grouping: model.graph.nodes, by: \.op)
+        #expect(ops["DequantizeLinear"]?.first?.int("axis") == 0)
+        #expect(ops[.conv]?.first?.string("activation") == "Relu")
+        #expect(ops[.slice]?.count == 1 && ops[.squeeze]?.count == 1)
+        #expect(ops["EdgewiseTestOp"]?.first?.domain == "tflite.custom")
+        #expect(model.metadata.notes.contains { $0.contains("EdgewiseTestOp") })
+    }
+
+    @discardableResult
+    func check(_ path: String) throws -> Model {
         let facts = try ReferenceScript.json("tflite_facts.py", [path])
         let model = try ModelLoader.load(path: path)
         let g = model.graph
@@ -76,5 +114,6 @@ import Testing
         // The graph costs without error (every shape resolved).
         let cost = try g.costReport()
         #expect(cost.total.macs > 0)
+        return model
     }
 }
