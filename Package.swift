@@ -76,6 +76,8 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.
         .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
+        .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
+        .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
