@@ -37,7 +37,7 @@ import Testing
         originals.append(("SmolLM2 head", Array(smol.slice(offset: 0, length: head)!)))
 
         let total = FuzzHarness.caseCount(default: 20_000)
-        let report = FuzzHarness(format: "gguf").run(originals: originals, casesEach: total / originals.count,
+        let report = FuzzHarness(format: "gguf").run(originals: originals, casesEach: (total + originals.count - 1) / originals.count,
                                                      seed: 0x6767_7566, Self.classify)
         print("GGUF fuzz: \(report)")
         #expect(report.failures.isEmpty, "\(report.failures.prefix(10).joined(separator: "\n"))")

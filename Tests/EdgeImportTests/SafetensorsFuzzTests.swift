@@ -33,7 +33,7 @@ import Testing
         let silero = Array(try Data(contentsOf: URL(fileURLWithPath: SafetensorsReferenceTests.silero)))
         originals.append(("silero_vad_16k.safetensors", silero))
         let total = FuzzHarness.caseCount(default: 20_000)
-        let report = FuzzHarness(format: "safetensors").run(originals: originals, casesEach: total / originals.count,
+        let report = FuzzHarness(format: "safetensors").run(originals: originals, casesEach: (total + originals.count - 1) / originals.count,
                                                             seed: 0x7361_6665, Self.classify)
         print("safetensors fuzz: \(report)")
         #expect(report.failures.isEmpty, "\(report.failures.prefix(10).joined(separator: "\n"))")

@@ -35,7 +35,7 @@ import Testing
         let originalsAll = originals + [(name: "external.tflite",
                                          bytes: Array(try Data(contentsOf: dir.appendingPathComponent("external.tflite"))))]
         let total = FuzzHarness.caseCount(default: 20_000)
-        let report = FuzzHarness(format: "tflite").run(originals: originalsAll, casesEach: total / originalsAll.count,
+        let report = FuzzHarness(format: "tflite").run(originals: originalsAll, casesEach: (total + originalsAll.count - 1) / originalsAll.count,
                                                        seed: 0x7466_6C33, Self.classify)
         print("TFLite fuzz: \(report)")
         #expect(report.failures.isEmpty, "\(report.failures.prefix(10).joined(separator: "\n"))")
