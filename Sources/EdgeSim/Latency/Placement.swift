@@ -26,7 +26,8 @@ public struct Placement: Sendable {
         let fallback = runtime.fallback.flatMap { f in device.units.firstIndex { $0.id == f } }
         let unit = device.units[main]
         let unitLabel = unit.name.isEmpty ? unit.id : unit.name
-        // Each distinct op is checked once; per layer only views and size limits differ.
+        // Each distinct op is checked once (``Workload/supportOps``); per layer only views and size
+        // limits differ. The order of the checks — op, size limit, precision — decides the reason shown.
         // CPUs and microcontrollers run any precision (emulated on their widest datapath).
         var precisionProblem: String?
         if unit.datapath(for: precision.compute) == nil, unit.kind != .cpu, unit.kind != .mcu {
@@ -34,16 +35,23 @@ public struct Placement: Sendable {
             precisionProblem = "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"
         }
         let opProblems: [String?] = workload.supportOps.map { op in
-            unit.ops.supports(op) ? precisionProblem : "\(unitLabel) does not support \(op)"
+            unit.ops.supports(op) ? nil : "\(unitLabel) does not support \(op)"
         }
         var decisions = [Decision](repeating: Decision(unit: main, reason: ""), count: workload.layers.count)
         var problems = [String?](repeating: nil, count: workload.layers.count)
         workload.layers.withUnsafeBufferPointer { layers in
             for i in layers.indices where layers[i].kind != .view {
-                problems[i] = opProblems[layers[i].supportOpID]
+                let id = layers[i].supportOpID
+                // A layer edited after the workload was built may carry a stale id: ask the unit directly.
+                if id < opProblems.count, workload.supportOps[id] == Workload.supportOp(layers[i]) {
+                    problems[i] = opProblems[id]
+                } else if !unit.ops.supports(Workload.supportOp(layers[i])) {
+                    problems[i] = "\(unitLabel) does not support \(Workload.supportOp(layers[i]))"
+                }
                 if problems[i] == nil, !unit.opLimits.isEmpty, let limit = unit.opLimits[layers[i].op], layers[i].outputElements > limit {
                     problems[i] = "\(unitLabel) leaves \(layers[i].op) with \(Int(layers[i].outputElements)) outputs to the CPU (limit \(Int(limit)))"
                 }
+                if problems[i] == nil { problems[i] = precisionProblem }
             }
         }
         guard let firstBad = problems.firstIndex(where: { $0 != nil }) else {

@@ -132,7 +132,7 @@ public struct Plan: Sendable {
             let ui = info(u)
             let first = layers[i].producers.first?.layer ?? -1
             let fused = runtime.fusesActivations && layers[i].fusible && first >= 0 && decisions[first].unit == u
-            let w = precision.isNative ? layers[i].storedWeightTraffic : layers[i].paramsRead * precision.weightBits / 8
+            let w = workload.weightTraffic(layers[i], precision)
             let activations = (layers[i].inputElements + layers[i].outputElements) * actBytes
             let step = Step(
                 layer: i, unit: u, flops: layers[i].flops, peak: ui.peak,

@@ -117,7 +117,7 @@ public struct Workload: Sendable {
         var opIDs: [OpType: Int] = [:]
         var supportOps: [OpType] = []
         for i in layers.indices {
-            let op: OpType = layers[i].kind == .attention && layers[i].op == .matMul ? "BatchMatMul" : layers[i].op
+            let op = Self.supportOp(layers[i])
             if let id = opIDs[op] {
                 layers[i].supportOpID = id
             } else {
@@ -178,6 +178,13 @@ public struct Workload: Sendable {
         w.outputElements *= f
         w.outputProducers = w.outputProducers.map { ($0.layer, $0.elements * f) }
         return w
+    }
+
+    /// The op a unit must support to run `l`: a matrix product of two activations is TFLite's
+    /// `BatchMatMul`, which many NPUs lack.
+    @inline(__always)
+    static func supportOp(_ l: Layer) -> OpType {
+        l.kind == .attention && l.op == .matMul ? "BatchMatMul" : l.op
     }
 
     /// Weight bytes a layer reads per run at a precision.
