@@ -43,10 +43,10 @@ public struct Placement: Sendable {
             for i in layers.indices where layers[i].kind != .view {
                 let id = layers[i].supportOpID
                 // A layer edited after the workload was built may carry a stale id: ask the unit directly.
-                if id < opProblems.count, workload.supportOps[id] == Workload.supportOp(layers[i]) {
+                if id < opProblems.count, workload.supportOps[id] == layers[i].supportOp {
                     problems[i] = opProblems[id]
-                } else if !unit.ops.supports(Workload.supportOp(layers[i])) {
-                    problems[i] = "\(unitLabel) does not support \(Workload.supportOp(layers[i]))"
+                } else if !unit.ops.supports(layers[i].supportOp) {
+                    problems[i] = "\(unitLabel) does not support \(layers[i].supportOp)"
                 }
                 if problems[i] == nil, !unit.opLimits.isEmpty, let limit = unit.opLimits[layers[i].op], layers[i].outputElements > limit {
                     problems[i] = "\(unitLabel) leaves \(layers[i].op) with \(Int(layers[i].outputElements)) outputs to the CPU (limit \(Int(limit)))"
