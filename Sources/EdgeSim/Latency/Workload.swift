@@ -29,8 +29,9 @@ public struct Workload: Sendable {
         public var producers: [(layer: Int, elements: Double)]
         /// A BatchNorm, activation or residual add that a fusing runtime folds into `producers[0]`.
         public var fusible: Bool
-        /// Index into ``Workload/supportOps``: the op a unit must support to run this layer.
-        public var supportOpID: Int = 0
+        /// Index into ``Workload/supportOps``: the op a unit must support to run this layer
+        /// (−1: not registered; placement then asks the unit about ``supportOp`` directly).
+        public var supportOpID: Int = -1
 
         public var flops: Double { 2 * macs + otherFlops }
     }
