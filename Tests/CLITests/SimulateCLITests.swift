@@ -75,6 +75,18 @@ import Testing
         try fails(["simulate", file, "--device", "rpi5", "--context", "9000", "--no-host"], mentions: "8191")
     }
 
+    @Test func decoderOnAllDevicesShowsRatesOnlyWhereItFits() throws {
+        let r = try CLI.run(["simulate", "zoo:smollm2-135m", "--all-devices", "--no-host"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map(String.init)
+        // SmolLM2-135M at fp16 is 134,515,008 × 2 B ≈ 269 MB of weights: far beyond the STM32L4R5's
+        // 2 MB of flash, well within the Raspberry Pi 5's 8 GB.
+        let stm = try #require(rows.first { $0.hasPrefix("stm32l4r5 ") })
+        #expect(stm.contains("—") && stm.contains("does not fit flash"))
+        let pi = try #require(rows.first { $0.hasPrefix("rpi5 ") })
+        #expect(pi.hasSuffix("fits") && !pi.contains("—"))
+    }
+
     @Test func badInputIsOneLine() throws {
         try fails(["simulate", "zoo:resnet50", "--device", "rpi6", "--no-host"], mentions: "unknown device 'rpi6'; did you mean 'rpi5'?")
         try fails(["simulate", "zoo:resnet50", "--device", "rpi5", "--batch", "0", "--no-host"], mentions: "--batch must be ≥ 1")

@@ -71,28 +71,26 @@ public struct Placement: Sendable {
             throw SimError.unsupportedModel("\(device.id): layer '\(l.name)' cannot run: \(texts[problems[firstBad]]), and runtime '\(runtime.id)' has no fallback unit")
         }
         let fbLabel = device.units[fb].name.isEmpty ? device.units[fb].id : device.units[fb].name
-        /// One reason per distinct problem, built on first use.
-        func reasons(_ suffix: String) -> (Int) -> String {
-            var cache = [String?](repeating: nil, count: texts.count)
-            return { k in
-                if let r = cache[k] { return r }
-                let r = texts[k] + suffix
-                cache[k] = r
-                return r
-            }
+        // One reason per distinct problem, built on first use.
+        var cache = [String?](repeating: nil, count: texts.count)
+        func reason(_ k: Int, _ suffix: String) -> String {
+            if let r = cache[k] { return r }
+            let r = texts[k] + suffix
+            cache[k] = r
+            return r
         }
         switch runtime.partition {
         case .perLayer:
-            let reason = reasons("; falls back to \(fbLabel)")
+            let suffix = "; falls back to \(fbLabel)"
             for i in problems.indices where problems[i] >= 0 {
-                decisions[i] = Decision(unit: fb, reason: reason(problems[i]))
+                decisions[i] = Decision(unit: fb, reason: reason(problems[i], suffix))
             }
         case .firstUnsupported:
             let after = "after the first unsupported op ('\(workload.layers[firstBad].name)'); \(runtime.partition.rawValue) rule"
-            let reason = reasons("; on \(fbLabel)")
+            let suffix = "; on \(fbLabel)"
             decisions[firstBad] = Decision(unit: fb, reason: texts[problems[firstBad]] + "; graph cut here, rest on \(fbLabel)")
             for i in (firstBad + 1)..<decisions.count {
-                decisions[i] = Decision(unit: fb, reason: problems[i] >= 0 ? reason(problems[i]) : after)
+                decisions[i] = Decision(unit: fb, reason: problems[i] >= 0 ? reason(problems[i], suffix) : after)
             }
         case .wholeGraph:
             let whole = "whole graph on \(fbLabel): '\(workload.layers[firstBad].name)' is unsupported"

@@ -216,6 +216,12 @@ struct SimulateCommand: ParsableCommand {
         var t = TextTable([("device", .left), ("prec", .left), ("prefill tok/s", .right), ("decode tok/s", .right),
                            ("band", .left), ("TTFT", .right), ("MB/token", .right), ("memory", .left)])
         for r in results {
+            // Across devices, token rates are shown only where the model fits (weights, KV cache at the
+            // context, runtime); the row still says by how much it misses.
+            if allDevices, !r.memory.fits {
+                t.add([r.deviceID, r.precision, "—", "—", "", "—", Units.short(r.bytesPerToken / 1e6), r.memory.summary])
+                continue
+            }
             t.add([r.deviceID, r.precision, Units.short(r.prefillTokensPerSecond.value), Units.short(r.decodeTokensPerSecond.value),
                    SimulateText.band(r.decodeTokensPerSecond), Units.time(r.timeToFirstToken), Units.short(r.bytesPerToken / 1e6),
                    r.memory.fits ? "fits" : r.memory.summary])
