@@ -67,6 +67,12 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"],
+                    exclude: ["Regressions"]),
+
+        // Benchmarks: an import-only executable for Benchmarks/import/run.sh (measured in release).
+        .executableTarget(name: "edgewise-import-probe", dependencies: ["EdgeImport", "EdgeIR"],
+                          path: "Benchmarks/import/ImportProbe"),
     ],
     swiftLanguageModes: [.v6]
 )
