@@ -104,7 +104,7 @@ import Testing
         }
         guard let dims = r["shape"] as? [Any] else { return out }
         let expected = Shape(dims.map { d -> Dim in
-            if let v = d as? Int { return .value(v) }
+            if let v = d as? Int { return v >= 0 ? .value(v) : .unknown }  // Paddle writes -1 for "dynamic"; not a size
             if let s = d as? String, !s.isEmpty { return .symbol(s) }
             return .unknown
         })

@@ -78,6 +78,23 @@ import Testing
 
     static func bytes(_ m: Onnx_ModelProto) throws -> [UInt8] { try m.serializedBytes() }
 
+    /// A protobuf varint (written here by hand, independently of the importer's writer).
+    static func varint(_ v: Int) -> [UInt8] {
+        var v = UInt64(v), out: [UInt8] = []
+        while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        return out + [UInt8(v)]
+    }
+
+    /// `model` serialized without its initializers, followed by a second `graph` field (key 0x3A)
+    /// holding one `initializer` (key 0x2A) with exactly `tensor` as its bytes. Protobuf merges the two
+    /// graph fields, so the tensor's wire form reaches the importer untouched by any re-encoding.
+    static func withRawInitializer(_ model: Onnx_ModelProto, _ tensor: [UInt8]) throws -> [UInt8] {
+        var m = model
+        m.graph.initializer = []
+        let graph = [0x2A] + varint(tensor.count) + tensor
+        return try bytes(m) + [0x3A] + varint(graph.count) + graph
+    }
+
     /// Offset of the first occurrence of `needle` in `haystack` (found independently of the importer).
     static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard needle.count <= haystack.count else { return nil }
@@ -108,19 +125,26 @@ import Testing
         // tensor, appending the field, and re-wrapping it as the graph's initializer.
         let first: [Float] = [1, 2]
         let second: [Float] = [7, 8]
-        var m = Self.addModel(first)
+        let m = Self.addModel(first)
         var tensorBytes: [UInt8] = try m.graph.initializer[0].serializedBytes()
         tensorBytes += [0x4A, 8] + second.withUnsafeBytes { Array($0) }
-        m.graph.initializer[0] = try Onnx_TensorProto(serializedBytes: tensorBytes)
         // swift-protobuf itself (decoding a copy) agrees that the last raw_data wins:
-        #expect(m.graph.initializer[0].rawData == second.withUnsafeBytes { Data($0) })
-        let model = try Self.importBytes(try Self.bytes(m))
-        #expect(model.graph.constants["w"]?.floatValues() == [7, 8])
+        #expect(try Onnx_TensorProto(serializedBytes: tensorBytes).rawData == second.withUnsafeBytes { Data($0) })
+        let file = try Self.withRawInitializer(m, tensorBytes)
+        #expect(Self.offset(of: first.withUnsafeBytes { Array($0) }, in: file) != nil)  // both are in the file
+        let model = try Self.importBytes(file)
+        let w = try #require(model.graph.constants["w"])
+        #expect(w.floatValues() == [7, 8])
+        if case .mapped(_, let offset, _) = w.storage {
+            #expect(offset == Self.offset(of: second.withUnsafeBytes { Array($0) }, in: file))
+        } else {
+            Issue.record("raw_data was copied")
+        }
     }
 
     @Test func packedFloatDataInOneRunIsMappedAndSeveralRunsAreJoined() throws {
         let w: [Float] = [0.5, 0.25, -4]
-        var m = Self.addModel(w) { t in
+        let m = Self.addModel(w) { t in
             t.clearRawData()
             t.floatData = w
         }
@@ -133,8 +157,7 @@ import Testing
         var tb: [UInt8] = try { var x = m.graph.initializer[0]; x.floatData = []; return try x.serializedBytes() }()
         tb += [0x22, 4] + [Float(0.5)].withUnsafeBytes { Array($0) }
         tb += [0x22, 8] + [Float(0.25), -4].withUnsafeBytes { Array($0) }
-        m.graph.initializer[0] = try Onnx_TensorProto(serializedBytes: tb)
-        model = try Self.importBytes(try Self.bytes(m))
+        model = try Self.importBytes(try Self.withRawInitializer(m, tb))
         t = try #require(model.graph.constants["w"])
         if case .memory = t.storage {} else { Issue.record("two runs are joined in memory: \(t.storage.location)") }
         #expect(t.floatValues() == w.map(Double.init))
@@ -143,15 +166,14 @@ import Testing
     @Test func aPrivateReferenceInTheFileIsIgnored() throws {
         // A hostile file writes Edgewise's private field 1001 (key 1001<<3 = 8008 → varint 0xC8 0x3E)
         // with index 0 into a data-less tensor, hoping to borrow another tensor's payload.
-        var m = Self.addModel([1, 2])
+        let m = Self.addModel([1, 2])
         var thief = Onnx_TensorProto()
         thief.name = "thief"
         thief.dataType = 1
         thief.dims = [2]
         var tb: [UInt8] = try thief.serializedBytes()
         tb += [0xC8, 0x3E, 0x00]
-        m.graph.initializer.append(try Onnx_TensorProto(serializedBytes: tb))
-        let e = Self.importError(try Self.bytes(m))
+        let e = Self.importError(try Self.bytes(m) + [0x3A] + Self.varint(tb.count + 2) + [0x2A] + Self.varint(tb.count) + tb)
         #expect(e?.field == "graph.initializer[1]")
         #expect(e?.reason.contains("no data") == true)
     }

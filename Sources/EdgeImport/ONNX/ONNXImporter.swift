@@ -44,6 +44,7 @@ public enum ONNXImporter {
                 + "\(typed) typed by inference\(left > 0 ? ", \(left) shown as [?]" : "")")
         }
         metadata.notes.append(contentsOf: inference)
+        metadata.notes.append(contentsOf: keepDeclaredOutputs(&graph))
         metadata.notes.append(contentsOf: reader.summaryNotes(proto))
         return Model(graph: graph, metadata: metadata)
     }
@@ -90,6 +91,25 @@ public enum ONNXImporter {
         return ModelMetadata(format: "onnx", source: file, producer: producer.isEmpty ? nil : producer,
                              formatVersion: domains.map { "\($0.domain) \($0.version)" }.joined(separator: ", "),
                              properties: props)
+    }
+
+    /// Where inference contradicts a graph output's declared type (another element type, rank or
+    /// size: data-dependent `If` branches can mislead a static rule), the file's declaration is kept.
+    static func keepDeclaredOutputs(_ graph: inout Graph) -> [String] {
+        var notes: [String] = []
+        for k in graph.outputs.indices {
+            let inferred = graph.outputs[k].type
+            guard let declared = graph.declaredTypes[graph.outputs[k].name] else { continue }
+            let sizes = zip(inferred.shape.dims, declared.shape.dims).contains { a, b in
+                if let x = a.value, let y = b.value { return x != y }
+                return false
+            }
+            if inferred.dtype != declared.dtype || inferred.shape.rank != declared.shape.rank || sizes {
+                graph.outputs[k].type = declared
+                notes.append("output '\(graph.outputs[k].name)': inference gave \(inferred) but the file declares \(declared); the declaration is kept")
+            }
+        }
+        return notes
     }
 
     /// Lenient shape inference; what it could not type becomes notes.

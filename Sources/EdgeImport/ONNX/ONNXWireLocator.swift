@@ -75,7 +75,7 @@ struct ONNXWireLocator {
         }
         let fieldOffset = frames.last?.keyOffset ?? 0
         frames.append(Frame(kind: kind, start: range.lowerBound, name: name))
-        defer { frames.removeLast() }
+        // Popped only on success: after a throw the stack still names where the walk stopped.
 
         if ONNXWireSchema.carriesOffset.contains(kind) {
             out.key(ONNXWireSchema.offsetField, .varint)
@@ -145,6 +145,7 @@ struct ONNXWireLocator {
                 try c.skipValue(type)
             }
         }
+        frames.removeLast()
     }
 
     /// The field path of the current position, e.g. `graph.node[3].attribute[0].t`.
