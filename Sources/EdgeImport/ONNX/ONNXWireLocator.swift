@@ -139,6 +139,8 @@ struct ONNXWireLocator {
                 out.key(ONNXWireSchema.payloadField, .varint)
                 out.varint(UInt64(payloads.count))
                 payloads.append(Payload(field: number, keyOffset: keyStart, range: body))
+            case (.unused, _):
+                try c.skipValue(type)
             default:
                 // A private field from the file, or a known field with a wire type its declaration does
                 // not allow: the decoder would ignore it, so it is dropped.

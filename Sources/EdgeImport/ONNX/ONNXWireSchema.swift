@@ -32,6 +32,9 @@ enum ONNXFieldKind: Sendable, Equatable {
     case payload(width: Int)
     /// Edgewise's private fields: stripped from input, written by the locator.
     case edgewisePrivate
+    /// Declared, but nothing reads it (documentation and per-node exporter metadata, which PyTorch
+    /// writes by the kilobyte): skipped by length, never copied or decoded.
+    case unused
 }
 
 struct ONNXField: Sendable {
@@ -81,15 +84,15 @@ enum ONNXWireSchema {
                  14: f("metadata_props", .message(.stringEntry)), 25: f("functions", .message(.function))]
         case .graph:
             d = [1: f("node", .message(.node)), 2: f("name", .string), 5: f("initializer", .message(.tensor)),
-                 15: f("sparse_initializer", .message(.sparseTensor)), 10: f("doc_string", .string),
+                 15: f("sparse_initializer", .message(.sparseTensor)), 10: f("doc_string", .unused),
                  11: f("input", .message(.valueInfo)), 12: f("output", .message(.valueInfo)),
-                 13: f("value_info", .message(.valueInfo)), 16: f("metadata_props", .message(.stringEntry))]
+                 13: f("value_info", .message(.valueInfo)), 16: f("metadata_props", .unused)]
         case .node:
             d = [1: f("input", .string), 2: f("output", .string), 3: f("name", .string), 4: f("op_type", .string),
-                 7: f("domain", .string), 5: f("attribute", .message(.attribute)), 6: f("doc_string", .string),
-                 9: f("metadata_props", .message(.stringEntry))]
+                 7: f("domain", .string), 5: f("attribute", .message(.attribute)), 6: f("doc_string", .unused),
+                 9: f("metadata_props", .unused)]
         case .attribute:
-            d = [1: f("name", .string), 21: f("ref_attr_name", .string), 13: f("doc_string", .string),
+            d = [1: f("name", .string), 21: f("ref_attr_name", .string), 13: f("doc_string", .unused),
                  20: f("type", .varint), 2: f("f", .fixed32), 3: f("i", .varint), 4: f("s", .bytes),
                  5: f("t", .message(.tensor)), 6: f("g", .message(.graph)), 22: f("sparse_tensor", .message(.sparseTensor)),
                  14: f("tp", .message(.typeProto)), 7: f("floats", .fixed32), 8: f("ints", .varint),
@@ -98,15 +101,15 @@ enum ONNXWireSchema {
         case .tensor:
             d = [1: f("dims", .varint), 2: f("data_type", .varint), 4: f("float_data", .payload(width: 4)),
                  5: f("int32_data", .varint), 6: f("string_data", .bytes), 7: f("int64_data", .varint),
-                 8: f("name", .string), 12: f("doc_string", .string), 9: f("raw_data", .payload(width: 1)),
+                 8: f("name", .string), 12: f("doc_string", .unused), 9: f("raw_data", .payload(width: 1)),
                  13: f("external_data", .message(.stringEntry)), 14: f("data_location", .varint),
                  10: f("double_data", .payload(width: 8)), 11: f("uint64_data", .varint),
-                 16: f("metadata_props", .message(.stringEntry))]
+                 16: f("metadata_props", .unused)]
         case .sparseTensor:
             d = [1: f("values", .message(.tensor)), 2: f("indices", .message(.tensor)), 3: f("dims", .varint)]
         case .valueInfo:
-            d = [1: f("name", .string), 2: f("type", .message(.typeProto)), 3: f("doc_string", .string),
-                 4: f("metadata_props", .message(.stringEntry))]
+            d = [1: f("name", .string), 2: f("type", .message(.typeProto)), 3: f("doc_string", .unused),
+                 4: f("metadata_props", .unused)]
         case .typeProto:
             d = [1: f("tensor_type", .message(.typeTensor)), 4: f("sequence_type", .message(.typeSequence)),
                  5: f("map_type", .message(.typeMap)), 9: f("optional_type", .message(.typeOptional)),
@@ -128,8 +131,8 @@ enum ONNXWireSchema {
         case .function:
             d = [1: f("name", .string), 4: f("input", .string), 5: f("output", .string), 6: f("attribute", .string),
                  11: f("attribute_proto", .message(.attribute)), 7: f("node", .message(.node)),
-                 8: f("doc_string", .string), 9: f("opset_import", .message(.operatorSetID)), 10: f("domain", .string),
-                 12: f("value_info", .message(.valueInfo)), 14: f("metadata_props", .message(.stringEntry))]
+                 8: f("doc_string", .unused), 9: f("opset_import", .message(.operatorSetID)), 10: f("domain", .string),
+                 12: f("value_info", .message(.valueInfo)), 14: f("metadata_props", .unused)]
         }
         if carriesOffset.contains(kind) { d[offsetField] = f("edgewise_offset", .edgewisePrivate) }
         if kind == .tensor { d[payloadField] = f("edgewise_payload", .edgewisePrivate) }
