@@ -10,6 +10,7 @@ extension ONNXGraphReader {
     mutating func boundaryType(_ v: Onnx_ValueInfoProto, path: String, role: String,
                                inSubgraph: Bool = false) throws(ImportError) -> TensorType {
         guard !v.name.isEmpty else { throw fail(path + ".name", v.edgewiseOffset, "\(role) has no name") }
+        if let text = ONNXTypeNotation.notation(v.hasType ? v.type : nil) { originalTypes[v.name] = text }
         let deferred = inSubgraph && role == "output"
         guard v.hasType, v.type.value != nil else {
             if deferred {

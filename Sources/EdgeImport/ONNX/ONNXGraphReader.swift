@@ -21,6 +21,8 @@ struct ONNXGraphReader {
     private(set) var shadowedInputs = 0
     /// Subgraph outputs whose type or rank the file leaves undeclared (typed after import by inference).
     var placeholderOutputs: Set<String> = []
+    /// Boundary types the IR cannot hold (sequences, maps, unknown rank, untyped), as ``ONNXTypeNotation``.
+    var originalTypes: [String: String] = [:]
 
     init(file: MappedFile, payloads: [ONNXWireLocator.Payload], opsets: [String: Int]) {
         self.file = file

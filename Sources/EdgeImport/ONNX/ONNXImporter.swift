@@ -34,6 +34,7 @@ public enum ONNXImporter {
         var reader = ONNXGraphReader(file: file, payloads: payloads, opsets: try opsets(proto, file: file.path))
         var graph = try reader.readMainGraph(proto.graph)
         var metadata = metadata(proto, file: file.path)
+        for (name, text) in reader.originalTypes { metadata.properties[ONNXTypeNotation.propertyPrefix + name] = text }
         metadata.notes = reader.notes.lines
         var inference = try inferShapes(&graph, file: file.path)
         if !reader.placeholderOutputs.isEmpty {
