@@ -23,6 +23,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edgewise", targets: ["edgewise"]),
+        // The layers as one library, for the benchmark package (Benchmarks/) and embedders.
+        .library(name: "EdgewiseKit", targets: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine", "EdgeOptimize",
+                                                "EdgeSim", "Workbench", "TermCore", "WorkbenchUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,6 +70,10 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
+        // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.
+        .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
         .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"],
                     exclude: ["Regressions"]),
 

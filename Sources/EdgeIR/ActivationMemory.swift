@@ -19,18 +19,27 @@ public struct ActivationMemory: Sendable {
         // Union values into buffers (aliases share one).
         var bufferOf: [String: Int] = [:]
         var bufferBytes: [Int] = []
-        func newBuffer(_ v: String) {
+        // A node running its activations in another type (`activation_dtype`, set by a strategy
+        // estimate) stores its float outputs in that type.
+        func bytes(_ v: String, producer: Node?) -> Int {
+            guard let t = graph.valueTypes[v] else { return 0 }
+            if let p = producer, t.dtype.isFloatingPoint, let a = p.string("activation_dtype").flatMap(DType.init(rawValue:)) {
+                return a.approximateBytes(elements: t.shape.elementCount ?? 0)
+            }
+            return t.byteCount ?? 0
+        }
+        func newBuffer(_ v: String, producer: Node? = nil) {
             bufferOf[v] = bufferBytes.count
-            bufferBytes.append(graph.valueTypes[v]?.byteCount ?? 0)
+            bufferBytes.append(bytes(v, producer: producer))
         }
         for i in graph.inputs where !graph.isConstant(i.name) { newBuffer(i.name) }
         for n in graph.nodes {
             for (k, o) in n.outputs.enumerated() where !o.isEmpty {
                 if k == 0, ActivationMemory.aliasingOps.contains(n.op), let src = n.input(0), let b = bufferOf[src] {
                     bufferOf[o] = b
-                    bufferBytes[b] = max(bufferBytes[b], graph.valueTypes[o]?.byteCount ?? 0)
+                    bufferBytes[b] = max(bufferBytes[b], bytes(o, producer: n))
                 } else {
-                    newBuffer(o)
+                    newBuffer(o, producer: n)
                 }
             }
         }

@@ -34,10 +34,14 @@ extension Graph {
             var nodeBytesByType: [DType: Int] = [:]
             var weightType: DType?
             var activationRead = 0
+            // A strategy may run a node's activations in another type than the graph's values
+            // (int8 static quantization of a float graph): `activation_dtype` says which.
+            let activationType = node.string("activation_dtype").flatMap(DType.init(rawValue:))
             for (i, name) in node.inputs.enumerated() where !name.isEmpty {
                 guard let t = inputs[i] else { continue }
-                let bytes = t.byteCount ?? 0
+                var bytes = t.byteCount ?? 0
                 if let c = constants[name] {
+                    bytes += c.quantization?.overheadBytes(elements: c.shape.elementCount ?? 0) ?? 0
                     let isParameter = !(schema?.nonParameterInputs.contains(i) ?? false)
                     if isParameter && counted.insert(name).inserted {
                         let n = c.shape.elementCount ?? 0
@@ -51,11 +55,15 @@ extension Graph {
                     }
                     cost.bytesRead += bytes
                 } else {
+                    if let a = activationType, t.dtype.isFloatingPoint { bytes = a.approximateBytes(elements: t.shape.elementCount ?? 0) }
                     activationRead += bytes
                 }
             }
             cost.bytesRead += activationRead
-            let written = outputs.reduce(0) { $0 + ($1.byteCount ?? 0) }
+            let written = outputs.reduce(0) { sum, t in
+                if let a = activationType, t.dtype.isFloatingPoint { return sum + a.approximateBytes(elements: t.shape.elementCount ?? 0) }
+                return sum + (t.byteCount ?? 0)
+            }
             cost.bytesWritten = written
             if let schema {
                 let work = schema.work(WorkContext(node: node, inputs: inputs, outputs: outputs))

@@ -14,6 +14,22 @@ public enum Quantization: Hashable, Sendable, Codable {
     /// A ggml block format; the scales live inside the blocks.
     case block
 
+    /// Bytes of scales and zero points stored beside the quantized values of a tensor with
+    /// `elements` values (block formats carry theirs inside the blocks: 0).
+    ///
+    /// Per-tensor and per-axis: a float32 scale and an int32 zero point per slice (the ONNX/TFLite
+    /// storage). Group-wise: an fp16 scale per group, plus a 4-bit zero point when asymmetric.
+    public func overheadBytes(elements: Int) -> Int {
+        switch self {
+        case .perTensor: return 8
+        case .perAxis(_, let s, let z): return 4 * s.count + 4 * z.count
+        case .groupwise(let g, let sym):
+            let groups = g > 0 ? (elements + g - 1) / g : 0
+            return groups * 2 + (sym ? 0 : (groups + 1) / 2)
+        case .block: return 0
+        }
+    }
+
     public var summary: String {
         switch self {
         case .perTensor(let s, let z): return "per-tensor s=\(s) zp=\(z)"
