@@ -44,11 +44,14 @@ extension Graph {
                     bytes += c.quantization?.overheadBytes(elements: c.shape.elementCount ?? 0) ?? 0
                     let isParameter = !(schema?.nonParameterInputs.contains(i) ?? false)
                     if isParameter && counted.insert(name).inserted {
-                        let n = c.shape.elementCount ?? 0
-                        cost.parameters += n
+                        // Buffers (running statistics) are stored with the weights but are not parameters.
+                        if !(schema?.bufferInputs.contains(i) ?? false) {
+                            let n = c.shape.elementCount ?? 0
+                            cost.parameters += n
+                            paramsByType[c.dtype, default: 0] += n
+                        }
                         cost.weightBytes += bytes
                         nodeBytesByType[c.dtype, default: 0] += bytes
-                        paramsByType[c.dtype, default: 0] += n
                         if weightType == nil { weightType = c.dtype }
                     } else if isParameter, weightType == nil {
                         weightType = c.dtype

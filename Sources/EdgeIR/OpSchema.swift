@@ -6,16 +6,21 @@ public struct OpSchema: Sendable {
     /// Inputs that are shape or index arguments (Reshape's `shape`, Slice's `starts` …), which are
     /// never counted as parameters even when constant.
     public let nonParameterInputs: Set<Int>
+    /// Inputs that are stored state rather than learned weights (BatchNorm's running mean and
+    /// variance): their bytes count as weight bytes but not as parameters, because PyTorch's
+    /// `parameters()` (and so every published parameter count: torchvision, timm, papers) excludes buffers.
+    public let bufferInputs: Set<Int>
     /// Output types from input types (and known values, for shape arithmetic).
     public let infer: @Sendable (inout InferenceContext) throws -> [TensorType]
     /// Arithmetic work of one execution with fully known shapes.
     public let work: @Sendable (WorkContext) -> Work
 
-    public init(_ op: OpType, nonParameterInputs: Set<Int> = [],
+    public init(_ op: OpType, nonParameterInputs: Set<Int> = [], bufferInputs: Set<Int> = [],
                 infer: @escaping @Sendable (inout InferenceContext) throws -> [TensorType],
                 work: @escaping @Sendable (WorkContext) -> Work = { _ in Work() }) {
         self.op = op
         self.nonParameterInputs = nonParameterInputs
+        self.bufferInputs = bufferInputs
         self.infer = infer
         self.work = work
     }

@@ -176,3 +176,37 @@ extension GraphBuilder {
         return try apply("Resize", [x, "", scales], ["mode": .string(mode)], name: name)
     }
 }
+
+/// Rounds `value` to the nearest multiple of `divisor`, never below `minValue` (default `divisor`) and
+/// never more than 10 % below `value` — the `_make_divisible` rule of MobileNet v2/v3, EfficientNet and
+/// their descendants, which decides every channel count under a width multiplier.
+func makeDivisible(_ value: Double, divisor: Int = 8, minValue: Int? = nil) -> Int {
+    let floor = minValue ?? divisor
+    var v = max(floor, Int(value + Double(divisor) / 2) / divisor * divisor)
+    if Double(v) < 0.9 * value { v += divisor }
+    return v
+}
+
+extension GraphBuilder {
+    /// An NCHW image input with the symbolic batch `N`.
+    @discardableResult
+    public mutating func imageInput(height: Int, width: Int, channels: Int = 3, name: String = "input") -> String {
+        input(name, .float32, Shape([.symbol("N"), .value(channels), .value(height), .value(width)]))
+    }
+
+    /// Squeeze-and-excitation: global average pool → 1×1 conv (`fc1`, bias) → activation → 1×1 conv
+    /// (`fc2`, bias) → gate → channel-wise scale of `x` (torchvision's `SqueezeExcitation`).
+    @discardableResult
+    public mutating func squeezeExcite(_ x: String, squeeze: Int, activation a: Activation = .relu,
+                                       gate: Activation = .sigmoid, name: String) throws -> String {
+        let c = dims(of: x)[1]
+        return try scope(name) { b in
+            var s = try b.globalAvgPool(x, name: "avgpool")
+            s = try b.conv(s, out: squeeze, kernel: 1, bias: true, name: "fc1")
+            s = try b.activation(s, a)
+            s = try b.conv(s, out: c, kernel: 1, bias: true, name: "fc2")
+            s = try b.activation(s, gate, name: "gate")
+            return try b.mul(x, s, name: "scale")
+        }
+    }
+}

@@ -5,7 +5,7 @@
 /// scale (≈ 4); softmax a max, a subtract, an exp, a sum and a divide (≈ 5).
 extension OpRegistry {
     static let normalizationSchemas: [OpSchema] = [
-        OpSchema(.batchNorm, infer: { ctx in
+        OpSchema(.batchNorm, bufferInputs: [3, 4], infer: { ctx in
             let x = try ctx.input(0)
             guard x.shape.rank >= 2 else { throw ctx.shapeError("input \(x.shape) must have rank ≥ 2") }
             let c = ctx.node.string("layout") == "NHWC" ? x.shape[x.shape.rank - 1] : x.shape[1]

@@ -29,9 +29,13 @@ extension OpRegistry {
             let a = ctx.node.int("axis", default: 1)
             let axis = a < 0 ? a + x.shape.rank : a
             guard axis >= 0, axis <= x.shape.rank else { throw ctx.attributeError("axis", "\(a) out of range for \(x.shape)") }
-            let outer: Dim = ShapeMath.product(x.shape.dims[..<axis]).map { .value($0) } ?? .unknown
-            let inner: Dim = ShapeMath.product(x.shape.dims[axis...]).map { .value($0) } ?? .unknown
-            return [TensorType(x.dtype, Shape([outer, inner]))]
+            // A product whose only non-1 factor is a symbol is that symbol: [N, C, 1, 1] → [N, C].
+            func collapse(_ dims: ArraySlice<Dim>) -> Dim {
+                if let p = ShapeMath.product(dims) { return .value(p) }
+                let rest = dims.filter { $0 != .value(1) }
+                return rest.count == 1 ? rest[0] : .unknown
+            }
+            return [TensorType(x.dtype, Shape([collapse(x.shape.dims[..<axis]), collapse(x.shape.dims[axis...])]))]
         }),
         OpSchema(.transpose, infer: { ctx in
             let x = try ctx.input(0)
