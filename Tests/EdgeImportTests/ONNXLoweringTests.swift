@@ -34,6 +34,9 @@ import Testing
             // Grouped-query causal attention: 4 query heads share 2 K/V heads; prefill (S_q = S_k = 5).
             ("attention-gqa-causal", try Self.single(.attention, [("q", .float32, [1, 4, 5, 8]), ("k", .float32, [1, 2, 5, 8]),
                                                                   ("v", .float32, [1, 2, 5, 8])], ["is_causal": .int(1)]), 17, 23),
+            // 3-D operands [B, S, H·D] (BERT-style): 2 query heads of 4 over 1 K/V head, causal.
+            ("attention-3d", try Self.single(.attention, [("q", .float32, [1, 5, 8]), ("k", .float32, [1, 5, 4]), ("v", .float32, [1, 5, 4])],
+                                             ["q_num_heads": .int(2), "kv_num_heads": .int(1), "is_causal": .int(1)]), 17, 23),
             // Decode step: one query against 6 cached keys, with a float additive mask.
             ("attention-decode-mask", try Self.single(.attention, [("q", .float32, [1, 2, 1, 4]), ("k", .float32, [1, 2, 6, 4]),
                                                                    ("v", .float32, [1, 2, 6, 4]), ("m", .float32, [1, 6])]), 17, 23),

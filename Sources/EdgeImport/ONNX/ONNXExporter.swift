@@ -21,7 +21,8 @@ import Darwin
 ///   (``ONNXSyntheticWeights``), so the file runs; the report counts them.
 ///
 /// A model imported from ONNX keeps its opset imports; other models are written at
-/// ``Options/opset`` (raised to what their quantized tensors need).
+/// ``Options/opset``, raised to what their quantized tensors and op forms need (Resize with `axes` 18,
+/// per-channel GroupNormalization 21 …); attribute-versus-input forms follow the opset chosen.
 public enum ONNXExporter {
     public struct Options: Sendable {
         /// ai.onnx opset for models that did not come from an ONNX file.
