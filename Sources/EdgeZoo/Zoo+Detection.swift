@@ -84,7 +84,8 @@ extension Zoo {
                  summary: "SSDLite MobileDet-EdgeTPU (TF OD API, COCO, 320 px)",
                  parameters: [.inputSize(default: 320), .classes(default: 90, note: " (plus background)")],
                  published: PublishedFigure(parameters: 4_200_000, gmacs: 1.53,
-                                            source: "TF Object Detection API ssdlite_mobiledet_edgetpu_320x320_coco_sync_4x4.config header: 1.53B MulAdds, 4.20M Parameters"),
+                                            source: "TF Object Detection API ssdlite_mobiledet_edgetpu_320x320_coco_sync_4x4.config header: 1.53B MulAdds, 4.20M Parameters (TF variables, BN moving statistics included)",
+                                            countsBuffers: true),
                  build: { a in try SSDLiteMobileDet.graph(input: a.int("input"), classes: a.int("classes")) }),
         ZooEntry(id: "ssd_fpn_mobilenet_v1", family: "SSD", task: .detection,
                  summary: "SSD MobileNet v1 FPN (TF OD API, COCO, 640 px)",
@@ -164,7 +165,8 @@ extension Zoo {
                  summary: "U-Net with MobileNet v2 encoder (TF segmentation tutorial, 128 px)",
                  parameters: [.inputSize(default: 128, range: 32...1024, note: "; a multiple of 32"), .classes(default: 3)],
                  published: PublishedFigure(parameters: 6_504_227,
-                                            source: "TensorFlow image segmentation tutorial, unet_model(output_channels=3) Keras model.summary(): Total params 6,504,227 (no MAC count published)"),
+                                            source: "TensorFlow image segmentation tutorial, unet_model(output_channels=3) Keras model.summary(): Total params 6,504,227, BN moving statistics included (no MAC count published)",
+                                            countsBuffers: true),
                  build: { a in try UNet.graph(input: a.int("input"), classes: a.int("classes")) }),
     ]
 }

@@ -174,5 +174,14 @@ import Testing
         #expect(throws: ONNXExportError(field: "tensor 'blocks'", reason: "group 32 sym quantization has no QDQ form; dequantize it first")) {
             _ = try ONNXExporter.serialize(E.model(g))
         }
+        // A TFLite model keeps NHWC layouts, which ONNX ops do not take: refused at the first such node.
+        let tflite = TestPaths.assets.appendingPathComponent("mediapipe-0.10.21/mediapipe/modules/face_detection/face_detection_short_range.tflite")
+        let face = try ModelLoader.load(path: tflite.path)
+        do {
+            _ = try ONNXExporter.serialize(face)
+            Issue.record("NHWC graph exported")
+        } catch let e as ONNXExportError {
+            #expect(e.reason.hasSuffix("in NHWC layout has no ONNX form yet"))
+        }
     }
 }

@@ -76,7 +76,7 @@ public enum ONNXExporter {
             opsets[""] = required
         }
         proto.graph = try writer.graph(model.graph, depth: 0)
-        if writer.usesEdgewiseDomain { opsets["edgewise"] = 1 }
+        for d in writer.customDomains where opsets[d] == nil { opsets[d] = 1 }
         // An imported model keeps its IR version unless its opset needs a later one; IR ≥ 4 also lets
         // initializers (including folded Constant nodes) stay out of the graph inputs.
         let original = fromONNX ? Int64(model.metadata.properties["onnx.ir_version"] ?? "") ?? 0 : 0

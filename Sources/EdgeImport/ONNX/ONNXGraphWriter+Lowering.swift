@@ -24,6 +24,8 @@ extension ONNXGraphWriter {
     mutating func emit(_ n: Node, in g: Graph, depth: Int) throws {
         var n = n
         if n.domain == "edgewise" { usesEdgewiseDomain = true }
+        if !n.domain.isEmpty, n.domain != "ai.onnx" { customDomains.insert(n.domain) }
+        n.attributes["tflite_op"] = nil  // the TFLite importer's note of the original builtin, not an ONNX attribute
         var activation: (raw: String, output: String, name: String)?
         if legalize {
             activation = try detachFusedActivation(&n)

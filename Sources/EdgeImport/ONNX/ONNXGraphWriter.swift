@@ -12,6 +12,8 @@ struct ONNXGraphWriter {
     let seed: UInt64
     var report = ONNXExporter.Report()
     var usesEdgewiseDomain = false
+    /// Operator domains other than ai.onnx that nodes use (each needs an opset import).
+    var customDomains: Set<String> = []
     /// Boundary types recorded at import (``ONNXTypeNotation``), written instead of the IR's stand-ins.
     var originalTypes: [String: String] = [:]
     private var taken: Set<String> = []
