@@ -70,6 +70,7 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
         .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
