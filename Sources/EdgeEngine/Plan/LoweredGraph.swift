@@ -1,0 +1,113 @@
+import EdgeIR
+
+/// A graph after shape resolution and constant folding: what the plan passes and the scheduler see.
+///
+/// Every value has the most precise type known at compile time (concrete where inference could tell;
+/// values whose shapes depend on runtime data keep symbolic dimensions and run on the dynamic path).
+/// Constants are owned host tensors: weights loaded from the model file, and everything folded.
+struct LoweredGraph {
+    /// Runtime inputs (graph inputs, and for a subgraph the outer-scope values it captures).
+    var inputs: [ValueInfo]
+    /// Output names, in order.
+    var outputs: [String]
+    /// Remaining nodes in a valid execution order.
+    var nodes: [Node]
+    var constants: [String: HostTensor]
+    var types: [String: TensorType]
+    /// Values whose type (even rank) is not known at compile time: produced by ops without a rule
+    /// that applies before run time. They run on the dynamic path.
+    var untyped: Set<String> = []
+    /// ai.onnx opset the graph was written for.
+    let opset: Int
+    /// Nodes removed by folding, inlining and the passes.
+    var removedNodes = 0
+    /// Names of the passes that changed something, with how many nodes each rewrote.
+    var passLog: [(pass: String, rewrites: Int)] = []
+
+    func isConstant(_ v: String) -> Bool { constants[v] != nil }
+
+    /// Nodes reading each value (by node index), counting graph outputs as one extra reader.
+    func consumerCounts() -> [String: Int] {
+        var c: [String: Int] = [:]
+        for n in nodes {
+            for v in n.inputs where !v.isEmpty { c[v, default: 0] += 1 }
+        }
+        for o in outputs { c[o, default: 0] += 1 }
+        return c
+    }
+
+    /// The index of the node producing each value.
+    func producers() -> [String: Int] {
+        var p: [String: Int] = [:]
+        for (i, n) in nodes.enumerated() { for o in n.outputs where !o.isEmpty { p[o] = i } }
+        return p
+    }
+
+    /// Removes nodes none of whose outputs is read (repeatedly), and constants nothing reads.
+    mutating func eliminateDeadNodes() {
+        var changed = true
+        while changed {
+            changed = false
+            let uses = consumerCounts()
+            let before = nodes.count
+            nodes.removeAll { n in n.outputs.allSatisfy { $0.isEmpty || uses[$0] == nil } }
+            if nodes.count != before { removedNodes += before - nodes.count; changed = true }
+        }
+        let uses = consumerCounts()
+        for k in Array(constants.keys) where uses[k] == nil { constants[k] = nil }
+    }
+}
+
+/// Type inference for one node from concrete facts (types, and contents of constant inputs).
+enum NodeTyping {
+    /// Integer contents of a small integer tensor, as shape inference wants them.
+    static func int64Values(_ t: TensorRef, limit: Int = 1 << 16) -> [Int64]? {
+        guard t.count <= limit else { return nil }
+        switch t.dtype {
+        case .int64: return Array(UnsafeBufferPointer(start: t.i64(), count: t.count))
+        case .int32, .int16, .int8, .uint8, .uint16, .uint32, .bool: return t.integers().map { $0.map { Int64($0) } }
+        case .uint64: return (0..<t.count).map { Int64(truncatingIfNeeded: t.ptr(UInt64.self)[$0]) }
+        default: return nil
+        }
+    }
+
+    static func floatValues(_ t: TensorRef, limit: Int = 4096) -> [Double]? {
+        guard t.count <= limit, t.dtype.isFloatingPoint else { return nil }
+        return (0..<t.count).map { t.double(at: $0) }
+    }
+
+    /// Output types (nil when the IR has no rule or the rule needs facts not known yet) and known
+    /// integer output contents.
+    ///
+    /// - Throws: the IR's error when every input is concrete and the rule still rejects the node —
+    ///   a genuine shape error, not missing information.
+    static func infer(_ node: Node, types: [TensorType?], contents: [TensorRef?], declared: [TensorType?])
+        throws -> (types: [TensorType]?, values: [[Int64]?])
+    {
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise",
+              node.op != "If", let schema = OpRegistry.schema(for: node.op)
+        else {
+            return (nil, [])
+        }
+        var ctx = InferenceContext(node: node, inputs: types,
+                                   inputValues: contents.map { $0.flatMap { int64Values($0) } },
+                                   inputFloats: contents.map { $0.flatMap { floatValues($0) } },
+                                   declaredOutputs: declared)
+        do {
+            let out = try schema.infer(&ctx)
+            return (out, ctx.outputValues)
+        } catch {
+            let allKnown = zip(node.inputs, types).allSatisfy { name, t in name.isEmpty || t?.shape.isFullyKnown == true }
+            if allKnown && !valueDependent.contains(node.op) { throw error }
+            return (nil, [])
+        }
+    }
+
+    /// Ops whose output shape depends on input contents, so a rule may fail for want of them.
+    static let valueDependent: Set<OpType> = [
+        .reshape, "Expand", "Tile", "ConstantOfShape", "Range", .slice, .pad, .resize, "Upsample", .squeeze,
+        .unsqueeze, .split, "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+        "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "TopK", "NonZero", "OneHot",
+        "CenterCropPad", "Loop", "Scan",
+    ]
+}
