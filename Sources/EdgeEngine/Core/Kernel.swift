@@ -60,7 +60,7 @@ public struct KernelContext {
     public func inputType(_ i: Int) -> DType? { i < inputTypes.count ? inputTypes[i]?.dtype : nil }
 
     public func inputShape(_ i: Int) -> [Int] { i < inputTypes.count ? inputTypes[i]?.shape.values ?? [] : [] }
-    public func outputShape(_ i: Int) -> [Int] { outputTypes[i].shape.values ?? [] }
+    public func outputShape(_ i: Int) -> [Int] { i < outputTypes.count ? outputTypes[i].shape.values ?? [] : [] }
 
     /// The integers of a constant input (shape arguments); nil if not constant.
     public func ints(_ i: Int) -> [Int]? { constants[i]?.ref.integers() }
@@ -118,10 +118,18 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 /// whose ops and tensor types are all claimed must pass (Tests/EdgeEngineTests/ConformanceTests).
 public struct KernelSpec: Sendable {
     public let types: Set<DType>
+    /// The kernel sizes its own outputs (a ``DataDependentKernel``); others need the output types
+    /// from shape inference before they can be made.
+    public let sizesOutputs: Bool
+    /// Attribute conditions of the claim (BatchNormalization only in inference mode …); nil = any node.
+    public let accepts: (@Sendable (Node) -> Bool)?
     public let factory: KernelRegistry.Factory
 
-    public init(_ types: Set<DType>, _ factory: @escaping KernelRegistry.Factory) {
+    public init(_ types: Set<DType>, sizesOutputs: Bool = false, accepts: (@Sendable (Node) -> Bool)? = nil,
+                _ factory: @escaping KernelRegistry.Factory) {
         self.types = types
+        self.sizesOutputs = sizesOutputs
+        self.accepts = accepts
         self.factory = factory
     }
 }
@@ -158,6 +166,8 @@ public enum KernelRegistry {
         let k = key(ctx.node)
         if !ctx.options.forceReference, let f = optimized[k], let kernel = try f(ctx) { return kernel }
         guard let spec = reference[k] else { throw ctx.unsupported("no kernel for this op") }
+        let known = ctx.outputTypes.count >= ctx.node.outputs.count && ctx.outputTypes.allSatisfy { $0.shape.isFullyKnown }
+        guard known || spec.sizesOutputs else { throw ctx.unsupported("output shapes could not be inferred") }
         return try spec.factory(ctx)
     }
 
@@ -165,6 +175,12 @@ public enum KernelRegistry {
     public static func claims(_ op: OpType, types: [DType]) -> Bool {
         guard let spec = reference[op] else { return false }
         return types.allSatisfy { spec.types.contains($0) }
+    }
+
+    /// Whether the engine claims this node (its op, attributes) for tensors of these element types.
+    public static func claims(_ node: Node, types: [DType]) -> Bool {
+        guard let spec = reference[key(node)] else { return false }
+        return types.allSatisfy { spec.types.contains($0) } && (spec.accepts?(node) ?? true)
     }
 
     /// Ops with a reference kernel, sorted.

@@ -84,15 +84,18 @@ enum NodeTyping {
     static func infer(_ node: Node, types: [TensorType?], contents: [TensorRef?], declared: [TensorType?])
         throws -> (types: [TensorType]?, values: [[Int64]?])
     {
-        guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise",
-              node.op != "If", let schema = OpRegistry.schema(for: node.op)
-        else {
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise", node.op != "If" else {
             return (nil, [])
         }
+        guard let schema = OpRegistry.schema(for: node.op) else {
+            return (EngineShapeRules.infer(node, types: types, contents: contents), [])
+        }
+        // The file's declared output types are not passed: a rule that falls back on them when an
+        // argument's value is unknown would fix a shape the run-time value may contradict.
         var ctx = InferenceContext(node: node, inputs: types,
                                    inputValues: contents.map { $0.flatMap { int64Values($0) } },
                                    inputFloats: contents.map { $0.flatMap { floatValues($0) } },
-                                   declaredOutputs: declared)
+                                   declaredOutputs: Array(repeating: nil, count: node.outputs.count))
         do {
             let out = try schema.infer(&ctx)
             return (out, ctx.outputValues)
@@ -110,4 +113,38 @@ enum NodeTyping {
         "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "TopK", "NonZero", "OneHot",
         "CenterCropPad", "Loop", "Scan",
     ]
+}
+
+/// Output types of ops the engine runs but the IR has no shape rule for.
+enum EngineShapeRules {
+    static let sameShape: Set<OpType> = ["Acosh", "Asinh", "Atanh", "LpNormalization", "MeanVarianceNormalization"]
+    static let broadcasting: Set<OpType> = ["BitwiseAnd", "BitwiseOr", "BitwiseXor"]
+
+    static func infer(_ node: Node, types: [TensorType?], contents: [TensorRef?]) -> [TensorType]? {
+        guard let x = types.first ?? nil, let xs = x.shape.values else { return nil }
+        switch node.op {
+        case let op where sameShape.contains(op):
+            return [x]
+        case let op where broadcasting.contains(op):
+            guard types.count == 2, let y = types[1]?.shape.values, let s = broadcastShape([xs, y]) else { return nil }
+            return [TensorType(x.dtype, Shape(s))]
+        case "EyeLike":
+            let dt = node.int("dtype").flatMap(DType.init(onnxDataType:)) ?? x.dtype
+            return [TensorType(dt, x.shape)]
+        case "GatherND":
+            guard types.count == 2, let idx = types[1]?.shape.values, let q = idx.last else { return nil }
+            let b = node.int("batch_dims", default: 0)
+            guard b + q <= xs.count else { return nil }
+            return [TensorType(x.dtype, Shape(Array(idx.dropLast()) + Array(xs[(b + q)...])))]
+        case "OneHot":
+            guard types.count == 3, let depthRef = contents[1] ?? nil, depthRef.count == 1, let values = types[2] else { return nil }
+            let depth = Int(depthRef.double(at: 0))
+            guard depth > 0, let axis = normalizedAxis(node.int("axis", default: -1), rank: xs.count + 1) else { return nil }
+            var out = xs
+            out.insert(depth, at: axis)
+            return [TensorType(values.dtype, Shape(out))]
+        default:
+            return nil
+        }
+    }
 }

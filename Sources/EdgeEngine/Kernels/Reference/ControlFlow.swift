@@ -6,7 +6,7 @@ import EdgeIR
 /// reaches this kernel: ``Lowering`` inlines its branch.
 extension ReferenceKernels {
     static let controlFlow: [OpType: KernelSpec] = [
-        "If": KernelSpec(.plain) { try IfKernel($0) },
+        "If": KernelSpec(.plain, sizesOutputs: true) { try IfKernel($0) },
     ]
 }
 

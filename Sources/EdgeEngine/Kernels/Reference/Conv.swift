@@ -174,7 +174,8 @@ extension ReferenceKernels {
             for i in 0..<sp {
                 let total = strides[i] * (x[2 + i] - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1 - y[2 + i]
                 // ONNX: SAME_UPPER puts the smaller half first; otherwise the larger half.
-                pads[i] = auto == "SAME_UPPER" ? total / 2 : total - total / 2
+                let half = floorDiv(total, 2)
+                pads[i] = auto == "SAME_UPPER" ? half : total - half
                 if auto == "VALID" { pads[i] = 0 }
             }
         }
@@ -221,6 +222,11 @@ extension ReferenceKernels {
             }
         }
     }
+}
+
+/// ⌊a / b⌋ for b > 0 and any sign of a (Python's `//`).
+@inline(__always) func floorDiv(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
 }
 
 /// ⌈a / b⌉ for b > 0 and any sign of a.

@@ -12,7 +12,7 @@ extension ReferenceKernels {
         "ScatterElements": KernelSpec(.plain) { try makeScatterElements($0) },
         "ScatterND": KernelSpec(.plain) { try makeScatterND($0) },
         "OneHot": KernelSpec(.plain) { try makeOneHot($0) },
-        "NonZero": KernelSpec(.plain) { _ in
+        "NonZero": KernelSpec(.plain, sizesOutputs: true) { _ in
             AllocatingKernel { ins in
                 let x = ins[0], r = x.rank, st = strides(x.shape)
                 var hits: [Int] = []
@@ -25,7 +25,7 @@ extension ReferenceKernels {
                 return [out]
             }
         },
-        "TopK": KernelSpec(.numeric) { try makeTopK($0) },
+        "TopK": KernelSpec(.numeric, sizesOutputs: true) { try makeTopK($0) },
         "Trilu": KernelSpec(.plain) { try makeTrilu($0) },
         "CumSum": KernelSpec(.numeric) { try makeCumSum($0) },
     ]

@@ -102,7 +102,24 @@ extension ReferenceKernels {
                 }
             }
         case .float64: try FusedActivation.requireNone(ctx); return make(Double.self)
-        case .float16: try FusedActivation.requireNone(ctx); return make(Float16.self)
+        case .float16:
+            // Half inputs accumulate in float and round once (as numpy's half matmul does).
+            try FusedActivation.requireNone(ctx)
+            return ClosureKernel { ins, outs in
+                let A = ins[0].ptr(Float16.self), B = ins[1].ptr(Float16.self), Y = outs[0].ptr(Float16.self)
+                var row = [Float](repeating: 0, count: n)
+                for bi in 0..<batches {
+                    let ab = A + offA[bi] * m * k, bb = B + offB[bi] * k * n, yb = Y + bi * m * n
+                    for i in 0..<m {
+                        for j in 0..<n { row[j] = 0 }
+                        for p in 0..<k {
+                            let av = Float(ab[i * k + p])
+                            for j in 0..<n { row[j] += av * Float(bb[p * n + j]) }
+                        }
+                        for j in 0..<n { yb[i * n + j] = Float16(row[j]) }
+                    }
+                }
+            }
         case .int64: return make(Int64.self)
         case .int32: return make(Int32.self)
         case .int16: return make(Int16.self)

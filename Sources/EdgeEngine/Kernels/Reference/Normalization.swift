@@ -7,7 +7,9 @@ import Foundation
 /// Statistics accumulate in Double, so the reference is as exact as float32 outputs allow.
 extension ReferenceKernels {
     static let normalization: [OpType: KernelSpec] = [
-        .batchNorm: KernelSpec(.floats) { try makeBatchNorm($0) },
+        .batchNorm: KernelSpec(.floats, accepts: { $0.int("training_mode", default: 0) == 0 && $0.outputs.count == 1 }) {
+            try makeBatchNorm($0)
+        },
         .layerNorm: KernelSpec(.floats) { try makeLastAxisNorm($0, rms: false) },
         .rmsNorm: KernelSpec(.floats) { try makeLastAxisNorm($0, rms: true) },
         "RMSNormalization": KernelSpec(.floats) { try makeLastAxisNorm($0, rms: true) },

@@ -10,7 +10,7 @@ import Foundation
 /// get weight 0 and the rest are renormalised.
 extension ReferenceKernels {
     static let resizing: [OpType: KernelSpec] = [
-        .resize: KernelSpec(.floats) { try makeResize($0, upsample: false) },
+        .resize: KernelSpec(.floats.union([.int64])) { try makeResize($0, upsample: false) },
         "Upsample": KernelSpec(.floats) { try makeResize($0, upsample: true) },
     ]
 
@@ -36,16 +36,18 @@ extension ReferenceKernels {
         let antialias = node.int("antialias", default: 0) != 0
         let extrapolation = node.float("extrapolation_value", default: 0)
         let nhwc = node.string("layout") == "NHWC"
-        // Scales per axis: given, or output / input.
         let scalesIndex = upsample || ctx.opset < 11 ? 1 : 2
-        var scales = (0..<r).map { x[$0] == 0 ? 1 : Double(y[$0]) / Double(x[$0]) }
         var axes = Array(0..<r)
         if let a = node.ints("axes") { axes = a.compactMap { normalizedAxis($0, rank: r) } }
-        if let given = ctx.doubles(scalesIndex), !given.isEmpty {
+        /// Taps for given parameter values (scales, sizes, roi — any may be nil).
+        func plan(_ givenScales: [Double]?, _ givenSizes: [Int]?, _ givenROI: [Double]?) throws -> [AxisTaps] {
+        // Scales per axis: given, or output / input.
+        var scales = (0..<r).map { x[$0] == 0 ? 1 : Double(y[$0]) / Double(x[$0]) }
+        if let given = givenScales, !given.isEmpty {
             if given.count == r { scales = given } else if given.count == axes.count { for (k, a) in axes.enumerated() { scales[a] = given[k] } }
         } else if upsample, let given = node.floats("scales"), given.count == r {
             scales = given
-        } else if !upsample, ctx.hasInput(3), let sizes = ctx.ints(3), let policy = node.string("keep_aspect_ratio_policy"), policy != "stretch" {
+        } else if !upsample, let sizes = givenSizes, let policy = node.string("keep_aspect_ratio_policy"), policy != "stretch" {
             let ax = sizes.count == r ? Array(0..<r) : axes
             let ratios = zip(ax, sizes).map { Double($1) / Double(x[$0]) }
             let s = policy == "not_larger" ? ratios.min() ?? 1 : ratios.max() ?? 1
@@ -54,7 +56,7 @@ extension ReferenceKernels {
         if nhwc, r == 4 { scales[0] = 1; scales[3] = 1 }
         var roi = [Double](repeating: 0, count: 2 * r)
         for k in 0..<r { roi[r + k] = 1 }
-        if coord == "tf_crop_and_resize", let given = ctx.doubles(1) {
+        if coord == "tf_crop_and_resize", let given = givenROI {
             if given.count == 2 * r { roi = given } else if given.count == 2 * axes.count {
                 for (k, a) in axes.enumerated() { roi[a] = given[k]; roi[r + a] = given[axes.count + k] }
             }
@@ -121,8 +123,28 @@ extension ReferenceKernels {
             }
             passes.append(AxisTaps(axis: a, outLength: y[a], taps: taps, outside: outside))
         }
+        return passes
+        }
+        // Parameters known now are used now; run-time ones (a scales input fed by the caller) are
+        // read on each run.
+        let runtimeParams = (1..<ctx.inputCount).contains { ctx.hasInput($0) && ctx.constants[$0] == nil && !(upsample && $0 == 0) }
+        let sizesIndex = upsample || ctx.opset < 11 ? -1 : 3
+        func constantParams() throws -> [AxisTaps] {
+            try plan(ctx.doubles(scalesIndex), sizesIndex > 0 && ctx.hasInput(sizesIndex) ? ctx.ints(sizesIndex) : nil,
+                     ctx.hasInput(1) && !upsample && ctx.opset >= 11 ? ctx.doubles(1) : nil)
+        }
+        let fixed = runtimeParams ? nil : try constantParams()
         let isFloat32 = ctx.inputType(0) == .float32
         return ClosureKernel { ins, outs in
+            var passes = fixed ?? []
+            if fixed == nil {
+                func doubles(_ i: Int) -> [Double]? {
+                    guard i >= 0, i < ins.count, ctx.hasInput(i) else { return nil }
+                    return (0..<ins[i].count).map { ins[i].double(at: $0) }
+                }
+                passes = try plan(doubles(scalesIndex), doubles(sizesIndex)?.map { Int($0) },
+                                  !upsample && ctx.opset >= 11 ? doubles(1) : nil)
+            }
             var shape = x
             var data = (0..<ins[0].count).map { ins[0].double(at: $0) }
             if isFloat32 { let p = ins[0].f32(); data = (0..<ins[0].count).map { Double(p[$0]) } }

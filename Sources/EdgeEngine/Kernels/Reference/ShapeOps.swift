@@ -3,7 +3,7 @@ import EdgeIR
 /// Ops about shapes and types: Shape, Size, ConstantOfShape, Range, Cast, CastLike, Constant, EyeLike.
 extension ReferenceKernels {
     static let shapeOps: [OpType: KernelSpec] = [
-        "Shape": KernelSpec(.plain) { ctx in
+        "Shape": KernelSpec(.plain, sizesOutputs: true) { ctx in
             let x = ctx.inputShape(0)
             let r = x.count
             func clamp(_ v: Int) -> Int { Swift.min(Swift.max(v < 0 ? v + r : v, 0), r) }
@@ -14,8 +14,8 @@ extension ReferenceKernels {
                 return [HostTensor(int64: s, shape: [s.count])]
             }
         },
-        "Size": KernelSpec(.plain) { _ in AllocatingKernel { ins in [HostTensor(int64: [Int64(ins[0].count)], shape: [])] } },
-        "ConstantOfShape": KernelSpec(.plain) { ctx in
+        "Size": KernelSpec(.plain, sizesOutputs: true) { _ in AllocatingKernel { ins in [HostTensor(int64: [Int64(ins[0].count)], shape: [])] } },
+        "ConstantOfShape": KernelSpec(.plain, sizesOutputs: true) { ctx in
             var value = HostTensor(dtype: .float32, shape: [1])
             if case .tensor(let t)? = ctx.node.attributes["value"] { value = try HostTensor(constant: t) }
             let fill = value
@@ -32,7 +32,7 @@ extension ReferenceKernels {
                 return [out]
             }
         },
-        "Range": KernelSpec([.float32, .float64, .int16, .int32, .int64]) { _ in
+        "Range": KernelSpec([.float32, .float64, .int16, .int32, .int64], sizesOutputs: true) { _ in
             AllocatingKernel { ins in
                 let start = ins[0].double(at: 0), limit = ins[1].double(at: 0), delta = ins[2].double(at: 0)
                 guard delta != 0, start.isFinite, limit.isFinite else { throw KernelFailure("Range needs a non-zero delta and finite bounds") }
@@ -72,7 +72,7 @@ extension ReferenceKernels {
                 _ = to
             }
         },
-        .constant: KernelSpec(.plain) { ctx in
+        .constant: KernelSpec(.plain, sizesOutputs: true) { ctx in
             guard case .tensor(let t)? = ctx.node.attributes["value"] else { throw ctx.unsupported("Constant without a tensor value") }
             let h = try HostTensor(constant: t)
             return AllocatingKernel { _ in [h] }

@@ -151,7 +151,7 @@ extension ReferenceKernels {
             }
         },
         .identity: KernelSpec(.plain) { _ in copyKernel() },
-        "Dropout": KernelSpec(.floats.union([.bool])) { ctx in
+        "Dropout": KernelSpec(.floats.union([.bool]), accepts: { $0.input(2) == nil && $0.int("training_mode", default: 0) == 0 }) { ctx in
             guard ctx.node.int("training_mode") == nil || ctx.node.input(2) == nil || ctx.ints(2) == [0] else {
                 throw ctx.unsupported("training-mode Dropout")
             }
