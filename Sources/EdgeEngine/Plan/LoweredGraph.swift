@@ -87,6 +87,12 @@ enum NodeTyping {
         guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise", node.op != "If" else {
             return (nil, [])
         }
+        // An input of unknown type leaves the outputs unknown (some rules skip untyped operands).
+        if zip(node.inputs, types).contains(where: { !$0.isEmpty && $1 == nil }) { return (nil, []) }
+        // Squeeze without axes on dimensions not known yet: even the rank is unknown.
+        if node.op == .squeeze, node.input(1) == nil, node.ints("axes") == nil, types.first??.shape.isFullyKnown != true {
+            return (nil, [])
+        }
         guard let schema = OpRegistry.schema(for: node.op) else {
             return (EngineShapeRules.infer(node, types: types, contents: contents), [])
         }

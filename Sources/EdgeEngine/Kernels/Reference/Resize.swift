@@ -65,6 +65,9 @@ extension ReferenceKernels {
         var passes: [AxisTaps] = []
         for a in 0..<r where !(x[a] == y[a] && scales[a] == 1 && coord != "tf_crop_and_resize") {
             let n = x[a], scale = scales[a]
+            // The ONNX formulas use the resized length as a real number: input · scale when scales
+            // are given (4 · 0.6 = 2.4), the output size otherwise.
+            let outLength = givenScales?.isEmpty == false || (upsample && node.floats("scales") != nil) ? Double(n) * scale : Double(y[a])
             var taps: [[(Int, Double)]] = [], outside: [Bool] = []
             for o in 0..<y[a] {
                 let od = Double(o)
@@ -72,16 +75,16 @@ extension ReferenceKernels {
                 switch coord {
                 case "half_pixel": xo = (od + 0.5) / scale - 0.5
                 case "half_pixel_symmetric":
-                    let adjustment = Double(y[a]) / (scale * Double(n))
+                    let adjustment = Double(y[a]) / outLength
                     let center = Double(n) / 2
                     xo = center * (1 - adjustment) + (od + 0.5) / scale - 0.5
-                case "pytorch_half_pixel": xo = y[a] > 1 ? (od + 0.5) / scale - 0.5 : 0
-                case "align_corners": xo = y[a] == 1 ? 0 : od * Double(n - 1) / Double(y[a] - 1)
+                case "pytorch_half_pixel": xo = outLength > 1 ? (od + 0.5) / scale - 0.5 : 0
+                case "align_corners": xo = outLength == 1 ? 0 : od * Double(n - 1) / (outLength - 1)
                 case "asymmetric": xo = od / scale
                 case "tf_half_pixel_for_nn": xo = (od + 0.5) / scale
                 case "tf_crop_and_resize":
                     let s = roi[a], e = roi[r + a]
-                    xo = y[a] > 1 ? s * Double(n - 1) + od * (e - s) * Double(n - 1) / Double(y[a] - 1) : 0.5 * (s + e) * Double(n - 1)
+                    xo = outLength > 1 ? s * Double(n - 1) + od * (e - s) * Double(n - 1) / (outLength - 1) : 0.5 * (s + e) * Double(n - 1)
                 default: throw ctx.unsupported("coordinate_transformation_mode \(coord)")
                 }
                 outside.append(coord == "tf_crop_and_resize" && (xo < 0 || xo > Double(n - 1)))
