@@ -109,15 +109,24 @@ enum IfInlining {
 
     /// Output types of an `If` whose condition is only known at run time: a branch's type where both
     /// branches agree on a concrete type, nil (dynamic) otherwise.
+    ///
+    /// A branch that cannot be compiled for these shapes (Silero's 8 kHz branch fed a 16 kHz chunk) is
+    /// a branch that cannot run successfully with them; the other branch alone then decides the types,
+    /// and the failing one reports its error only if a run ever takes it.
     static func outputTypes(_ node: Node, scope: Lowering.Scope, options: EngineOptions, opset: Int,
                             budget: Int) throws -> [TensorType?] {
         let (t, e) = try branches(node)
         var b = budget
-        let lt = try Lowering.lower(t, inputTypes: [:], scope: scope, options: options, opset: opset, budget: &b)
-        let le = try Lowering.lower(e, inputTypes: [:], scope: scope, options: options, opset: opset, budget: &b)
-        return zip(lt.outputs, le.outputs).map { a, b in
-            guard let ta = lt.types[a], let tb = le.types[b], ta == tb, ta.shape.isFullyKnown else { return nil }
-            return ta
+        let lt = Result { try Lowering.lower(t, inputTypes: [:], scope: scope, options: options, opset: opset, budget: &b) }
+        let le = Result { try Lowering.lower(e, inputTypes: [:], scope: scope, options: options, opset: opset, budget: &b) }
+        func types(_ g: LoweredGraph) -> [TensorType?] { g.outputs.map { g.untyped.contains($0) ? nil : g.types[$0] } }
+        switch (lt, le) {
+        case (.success(let a), .success(let b)):
+            return zip(types(a), types(b)).map { x, y in x == y && x?.shape.isFullyKnown == true ? x : nil }
+        case (.success(let a), .failure), (.failure, .success(let a)):
+            return types(a).map { $0?.shape.isFullyKnown == true ? $0 : nil }
+        case (.failure(let error), .failure):
+            throw error
         }
     }
 }

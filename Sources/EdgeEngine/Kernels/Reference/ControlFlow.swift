@@ -12,14 +12,18 @@ extension ReferenceKernels {
 
 final class IfKernel: DataDependentKernel {
     let node: Node
-    let thenPlan: ExecutionPlan
-    let elsePlan: ExecutionPlan
+    let branches: (then: Graph, else: Graph)
+    let scope: Lowering.Scope
+    let options: EngineOptions
+    let opset: Int
+    /// Branch plans, compiled when first taken (a branch may not compile for shapes it never runs with).
+    private var plans: [Bool: Result<ExecutionPlan, Error>] = [:]
     /// Capture names by node input index (1…), nil where the capture is a compile-time constant.
     let captures: [String?]
 
     init(_ ctx: KernelContext) throws {
         node = ctx.node
-        let (t, e) = try IfInlining.branches(ctx.node)
+        branches = try IfInlining.branches(ctx.node)
         var scope = Lowering.Scope()
         var captures: [String?] = []
         for (i, name) in ctx.node.inputs.enumerated().dropFirst() where !name.isEmpty {
@@ -34,13 +38,22 @@ final class IfKernel: DataDependentKernel {
             }
         }
         self.captures = captures
-        thenPlan = try ExecutionPlan.subplan(t, scope: scope, options: ctx.options, opset: ctx.opset)
-        elsePlan = try ExecutionPlan.subplan(e, scope: scope, options: ctx.options, opset: ctx.opset)
+        self.scope = scope
+        options = ctx.options
+        opset = ctx.opset
+    }
+
+    func plan(_ condition: Bool) throws -> ExecutionPlan {
+        if plans[condition] == nil {
+            let g = condition ? branches.then : branches.else
+            plans[condition] = Result { try ExecutionPlan.subplan(g, scope: scope, options: options, opset: opset) }
+        }
+        return try plans[condition]!.get()
     }
 
     func run(inputs: [TensorRef]) throws -> [HostTensor] {
         guard let cond = inputs.first, cond.count >= 1 else { throw KernelFailure("If condition is empty") }
-        let plan = cond.double(at: 0) != 0 ? thenPlan : elsePlan
+        let plan = try plan(cond.double(at: 0) != 0)
         var feeds: [String: HostTensor] = [:]
         for (k, name) in captures.enumerated() {
             guard let name, plan.inputs.contains(where: { $0.name == name }) else { continue }
