@@ -36,16 +36,17 @@ enum Lowering {
             lg.constants[name] = c
             lg.types[name] = TensorType(c.dtype, Shape(c.shape))
         }
+        let limit = ExecutionPlan.memoryLimit
         func charge(_ bytes: Int, _ what: String) throws {
             budget -= bytes
-            if budget < 0 { throw EngineError.tooLarge(what: what, bytes: bytes, limit: ExecutionPlan.memoryLimit) }
+            if budget < 0 { throw EngineError.tooLarge(what: what, bytes: limit - budget, limit: limit) }
         }
         // Weights: loaded when first read, so unused constants cost nothing.
         func constant(_ name: String) throws -> HostTensor? {
             if let c = lg.constants[name] { return c }
             guard let t = graph.constants[name] ?? inlined[name] else { return nil }
             let h = try HostTensor(constant: t)
-            try charge(h.byteCount, "the model's constants")
+            try charge(h.byteCount, "loading the model's constants")
             lg.constants[name] = h
             lg.types[name] = TensorType(h.dtype, Shape(h.shape))
             return h
