@@ -84,6 +84,8 @@ let package = Package(
         // Benchmarks: an import-only executable for Benchmarks/import/run.sh (measured in release).
         .executableTarget(name: "edgewise-import-probe", dependencies: ["EdgeImport", "EdgeIR"],
                           path: "Benchmarks/import/ImportProbe"),
+        .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
+        .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,6 +72,13 @@ extension Node {
 
     /// Every subgraph held in this node's attributes (If branches, Loop bodies), in attribute-name order.
     public var subgraphs: [(attribute: String, graph: Graph)] {
+        // Fast path: almost no node has a subgraph, and this is asked on every traversal.
+        guard attributes.values.contains(where: {
+            switch $0 {
+            case .graph, .graphs: return true
+            default: return false
+            }
+        }) else { return [] }
         var out: [(String, Graph)] = []
         for key in attributes.keys.sorted() {
             switch attributes[key] {

@@ -50,8 +50,8 @@ import Testing
         #expect(r.status == 0)
         let readme = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let begin = try #require(readme.range(of: "<!-- catalog:begin -->\n"))
-        let end = try #require(readme.range(of: "\n<!-- catalog:end -->"))
-        let embedded = String(readme[begin.upperBound..<end.lowerBound])
+        let end = try #require(readme.range(of: "<!-- catalog:end -->", range: begin.upperBound..<readme.endIndex))
+        let embedded = String(readme[begin.upperBound..<end.lowerBound]).trimmingCharacters(in: .newlines)
         #expect(embedded == r.stdout.trimmingCharacters(in: .newlines), "README catalog table is stale: run Scripts/update-readme.sh")
     }
 }

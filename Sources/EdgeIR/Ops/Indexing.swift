@@ -88,6 +88,10 @@ extension OpRegistry {
                 }
             }
             return [TensorType(x.dtype, Shape(dims))]
+        }, work: { w in
+            // A partial read, like Gather: only the selected elements are read (a position table's
+            // first rows, a prompt's last token), not the whole input.
+            Work(bytesRead: w.outputs.first?.byteCount ?? 0)
         }),
         OpSchema(.gather, nonParameterInputs: [1], infer: { ctx in
             let data = try ctx.input(0), idx = try ctx.input(1)

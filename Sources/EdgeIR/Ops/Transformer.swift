@@ -5,7 +5,8 @@
 ///   Work: `B·Hq·S·T·(Dk + Dv)` MACs for QKᵀ and AV, ≈ 5 flops per score for scale and softmax.
 /// - `RoPE(x)` rotates pairs of the last axis (≈ 3 flops per element); `RotaryEmbedding` is ONNX's form.
 /// - `KVCacheUpdate(cache[B, H, C, D], new[B, H, S, D]) → [B, H, C+S, D]` writes the new rows in
-///   place, so its traffic is the new rows only, not the whole cache.
+///   place, so its traffic is the new rows only (read at their type, written at the cache's type),
+///   not the whole cache.
 extension OpRegistry {
     static let transformerSchemas: [OpSchema] = [
         OpSchema(.attention, nonParameterInputs: [3], infer: { ctx in try AttentionRule.infer(&ctx) }, work: AttentionRule.work),
@@ -33,8 +34,13 @@ extension OpRegistry {
             if let c = cache.shape[2].value, let s = new.shape[2].value { dims[2] = .value(c + s) } else { dims[2] = .unknown }
             return [TensorType(cache.dtype, Shape(dims))]
         }, work: { w in
-            let newBytes = w.inputs.count > 1 ? (w.inputs[1]?.byteCount ?? 0) : 0
-            return Work(bytesRead: newBytes, bytesWritten: newBytes)
+            // Reads the new rows at their type and writes them at the cache's type (an f32 row
+            // appended to an f16 cache writes half its bytes).
+            let new = w.inputs.count > 1 ? w.inputs[1] : nil
+            let newBytes = new?.byteCount ?? 0
+            let cacheType = w.inputs.first??.dtype ?? new?.dtype
+            let written = new.flatMap { n in n.shape.elementCount.flatMap { cacheType?.byteCount(elements: $0) } } ?? newBytes
+            return Work(bytesRead: newBytes, bytesWritten: written)
         }),
     ]
 }
