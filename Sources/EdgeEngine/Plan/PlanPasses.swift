@@ -12,9 +12,11 @@ import EdgeIR
 ///   Mul/Div becomes that node's `activation` attribute (TFLite's fused activations use the same one).
 enum PlanPasses {
     static func run(_ g: inout LoweredGraph) throws {
-        g.passLog.append(("fold-batchnorm", foldBatchNorm(&g)))
-        g.passLog.append(("fuse-bias", fuseBias(&g)))
-        g.passLog.append(("fuse-activation", fuseActivation(&g)))
+        for (name, pass) in [("fold-batchnorm", foldBatchNorm), ("fuse-bias", fuseBias), ("fuse-activation", fuseActivation)] {
+            let n = pass(&g)
+            g.removedNodes += n
+            g.passLog.append((name, n))
+        }
         let before = g.nodes.count
         g.eliminateDeadNodes()
         g.passLog.append(("dead-nodes", before - g.nodes.count))
