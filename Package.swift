@@ -43,7 +43,10 @@ let package = Package(
         ]),
         // Layer 3
         .target(name: "CEdgeKernels"),
-        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"]),
+        // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
+        // -Onone loops are 10–100× slower (see docs/DECISIONS.md, 2026-11-28).
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
                                                       .product(name: "Yams", package: "Yams")]),
@@ -70,12 +73,17 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeImport", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.
         .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"],
+                    exclude: ["Regressions"]),
+
+        // Benchmarks: an import-only executable for Benchmarks/import/run.sh (measured in release).
+        .executableTarget(name: "edgewise-import-probe", dependencies: ["EdgeImport", "EdgeIR"],
+                          path: "Benchmarks/import/ImportProbe"),
         .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
         .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
     ],

@@ -79,7 +79,8 @@ public struct InferenceContext {
         guard i < node.inputs.count, !node.inputs[i].isEmpty else {
             throw IRError.arity(node: node.name, op: node.op, detail: "input \(i) is required but missing")
         }
-        guard let t = inputs[i] else {
+        // `inputs` may be shorter than the node's input list (wrapper ops pass a subset to a shared rule).
+        guard i < inputs.count, let t = inputs[i] else {
             throw IRError.shapeMismatch(node: node.name, op: node.op, detail: "type of input '\(node.inputs[i])' is unknown")
         }
         return t
@@ -87,7 +88,7 @@ public struct InferenceContext {
 
     /// The type of an optional input, nil when omitted.
     public func optionalInput(_ i: Int) -> TensorType? {
-        guard i < node.inputs.count, !node.inputs[i].isEmpty else { return nil }
+        guard i < node.inputs.count, i < inputs.count, !node.inputs[i].isEmpty else { return nil }
         return inputs[i]
     }
 
