@@ -16,7 +16,7 @@ public enum ReferenceKernels {
 
 /// Optimized kernels (SIMD, packed, fused); empty until a kernel earns its place by beating the reference.
 public enum OptimizedKernels {
-    public static let all: [OpType: KernelRegistry.OptionalFactory] = [:]
+    public static let all: [OpType: KernelRegistry.OptionalFactory] = table
 }
 
 /// A kernel defined by a closure; most reference kernels need no state beyond what they capture.
