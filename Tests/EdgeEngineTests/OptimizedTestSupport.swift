@@ -15,7 +15,7 @@ enum OptimizedCheck {
 
     static func context(_ node: Node, inputs: [HostTensor?], output: [Int], constant: Set<Int>, reference: Bool = false) -> KernelContext {
         var consts: [Int: HostTensor] = [:]
-        for i in constant { if let t = inputs[i] { consts[i] = t } }
+        for i in constant where i < inputs.count { if let t = inputs[i] { consts[i] = t } }
         return KernelContext(node: node,
                              inputTypes: inputs.map { $0.map { TensorType($0.dtype, Shape($0.shape)) } },
                              outputTypes: [TensorType(.float32, Shape(output))], constants: consts,
