@@ -75,6 +75,13 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.
         .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"],
+                    exclude: ["Regressions"]),
+
+        // Benchmarks: an import-only executable for Benchmarks/import/run.sh (measured in release).
+        .executableTarget(name: "edgewise-import-probe", dependencies: [
+            "EdgeImport", "EdgeIR", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], path: "Benchmarks/import/ImportProbe"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,9 @@ public enum ModelLoader {
     /// Imports an already mapped file in a known format.
     public static func load(file: MappedFile, format: ModelFormat) throws -> Model {
         switch format {
-        case .onnx, .tflite, .gguf, .safetensors:
+        case .onnx:
+            return try ONNXImporter.load(file: file)
+        case .tflite, .gguf, .safetensors:
             throw ImportError(format: format.rawValue, file: file.path, field: "file", offset: nil,
                               reason: "the \(format.rawValue) importer is not built yet")
         }
