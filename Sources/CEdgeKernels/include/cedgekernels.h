@@ -6,6 +6,8 @@
 #include "ck_activation.h"
 #include "ck_sgemm.h"
 #include "ck_conv.h"
+#include "ck_qgemm.h"
+#include "ck_gguf.h"
 
 /// Version of the C kernel library (bumped when a kernel's numerics change).
 int32_t ck_version(void);
