@@ -82,8 +82,9 @@ let package = Package(
                     exclude: ["Regressions"]),
 
         // Benchmarks: an import-only executable for Benchmarks/import/run.sh (measured in release).
-        .executableTarget(name: "edgewise-import-probe", dependencies: ["EdgeImport", "EdgeIR"],
-                          path: "Benchmarks/import/ImportProbe"),
+        .executableTarget(name: "edgewise-import-probe", dependencies: [
+            "EdgeImport", "EdgeIR", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], path: "Benchmarks/import/ImportProbe"),
         .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
         .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
     ],

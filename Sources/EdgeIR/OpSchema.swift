@@ -98,6 +98,18 @@ public struct InferenceContext {
     /// Contents of a small constant float input `i`.
     public func floatValue(_ i: Int) -> [Double]? { i < inputFloats.count ? inputFloats[i] : nil }
 
+    /// Longest shape a rule builds from a length read out of a file (numpy's own limit is 64).
+    public static let maxRank = 64
+
+    /// A rank taken from data (the length of a shape vector), checked before it sizes an array: a
+    /// hostile file can declare a shape vector of 2⁴⁰ elements, or a negative one.
+    public func rank(_ r: Int) throws -> Int {
+        guard r >= 0, r <= InferenceContext.maxRank else {
+            throw shapeError("rank \(r) is out of range (0…\(InferenceContext.maxRank))")
+        }
+        return r
+    }
+
     public func shapeError(_ detail: String) -> IRError {
         IRError.shapeMismatch(node: node.name, op: node.op, detail: detail)
     }

@@ -20,11 +20,11 @@ extension Graph {
         for i in nodes.indices where nodes[i].attributes.values.contains(where: Self.holdsGraph) {
             for (key, attribute) in nodes[i].attributes {
                 switch attribute {
-                case .graph(var g):
+                case .graph(var g) where g.needsRefinement(placeholders, depth: depth + 1):
                     resolved += g.refineAsSubgraph(scope: visible, placeholders: placeholders, depth: depth + 1)
                     nodes[i].attributes[key] = .graph(g)
-                case .graphs(var gs):
-                    for k in gs.indices {
+                case .graphs(var gs) where gs.contains(where: { $0.needsRefinement(placeholders, depth: depth + 1) }):
+                    for k in gs.indices where gs[k].needsRefinement(placeholders, depth: depth + 1) {
                         resolved += gs[k].refineAsSubgraph(scope: visible, placeholders: placeholders, depth: depth + 1)
                     }
                     nodes[i].attributes[key] = .graphs(gs)
@@ -54,12 +54,13 @@ extension Graph {
             return p
         }
         var first = probe(self)
-        var resolved = 0
         var typed = self
         typed.valueTypes = first.valueTypes
-        resolved += typed.refineSubgraphTypes(scope: scope, placeholders: placeholders, depth: depth)
-        nodes = typed.nodes
-        first = probe(self)
+        var resolved = typed.refineSubgraphTypes(scope: scope, placeholders: placeholders, depth: depth)
+        if resolved > 0 {  // nested branches gained types: infer this graph again with them
+            nodes = typed.nodes
+            first = probe(self)
+        }
         for k in outputs.indices where placeholders.contains(outputs[k].name) {
             if let t = first.valueTypes[outputs[k].name] {
                 outputs[k].type = t
@@ -69,6 +70,13 @@ extension Graph {
         let outer = Set(free)
         for (name, t) in first.valueTypes where !outer.contains(name) { valueTypes[name] = t }
         return resolved
+    }
+
+    /// Whether this subgraph, or one nested in it, has an output whose type the file left out.
+    func needsRefinement(_ placeholders: Set<String>, depth: Int) -> Bool {
+        guard depth <= Graph.maxSubgraphDepth else { return false }
+        if outputs.contains(where: { placeholders.contains($0.name) }) { return true }
+        return nodes.contains { n in n.subgraphs.contains { $0.graph.needsRefinement(placeholders, depth: depth + 1) } }
     }
 
     /// Values this graph's nodes (and their own subgraphs) read but do not define.

@@ -21,7 +21,7 @@ public enum ReferenceKernels {
 ///
 /// A factory returns nil for configurations it does not handle, and the reference kernel runs instead.
 public enum OptimizedKernels {
-    public static let all: [OpType: KernelRegistry.OptionalFactory] = [:]
+    public static let all: [OpType: KernelRegistry.OptionalFactory] = table
 }
 
 /// A kernel defined by a closure; most reference kernels need no state beyond what they capture.
