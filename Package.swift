@@ -8,7 +8,7 @@
 //   1  EdgeIR        tensors, dtypes, graph, shape inference, cost
 //   2  EdgeZoo       built-in architecture catalog          (EdgeIR)
 //      EdgeImport    ONNX / TFLite / GGUF / safetensors     (EdgeIR, EdgeZoo: decoder builder, SwiftProtobuf)
-//   3  EdgeEngine    host-CPU inference                     (EdgeIR, CEdgeKernels)
+//   3  EdgeEngine    host-CPU inference                     (EdgeIR, EdgeZoo, EdgeImport: GGUF decoders, CEdgeKernels)
 //   4  EdgeOptimize  quantize / prune / low-rank / train    (layers 1–3)
 //   5  EdgeSim       device catalog, latency, energy, heat  (EdgeIR, EdgeZoo)
 //   6  Workbench     workspaces, comparison, reports        (layers 1–5, Yams)
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "CEdgeKernels"),
         // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
         // -Onone loops are 10–100× slower (see docs/DECISIONS.md, 2026-11-28).
-        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"],
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
