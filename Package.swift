@@ -43,7 +43,10 @@ let package = Package(
         ]),
         // Layer 3
         .target(name: "CEdgeKernels"),
-        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"]),
+        // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
+        // -Onone loops are 10–100× slower (see docs/DECISIONS.md, 2026-11-28).
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
                                                       .product(name: "Yams", package: "Yams")]),
@@ -70,7 +73,7 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeImport", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.

@@ -96,10 +96,10 @@ import Testing
     @Test func unsupportedOpIsNamedWithItsNode() throws {
         var b = GraphBuilder(name: "u")
         let x = b.input("x", .float32, Shape([1, 4]))
-        let y = try b.apply("Erf", [x], name: "the_erf")
+        let y = try b.apply("Det", [x], name: "the_det")
         b.output(y)
         let g = try b.finish()
-        #expect(throws: EngineError.unsupported(node: "the_erf", op: "Erf", detail: "no kernel for this op")) {
+        #expect(throws: EngineError.unsupported(node: "the_det", op: "Det", detail: "no kernel for this op")) {
             try ExecutionPlan(graph: g)
         }
     }
