@@ -8,6 +8,8 @@
 #include "ck_conv.h"
 #include "ck_qgemm.h"
 #include "ck_gguf.h"
+#include "ck_pool.h"
+#include "ck_eltwise.h"
 
 /// Version of the C kernel library (bumped when a kernel's numerics change).
 int32_t ck_version(void);
