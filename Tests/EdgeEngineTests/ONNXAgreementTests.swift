@@ -94,7 +94,8 @@ import Testing
         }
         let n = probs.shape[0]
         print("magika corpus: \(n) files, top-1 identical to onnxruntime on \(same); accuracy vs extension labels engine \(correct)/\(n) = \(String(format: "%.3f", Double(correct) / Double(n))), onnxruntime \(ortCorrect)/\(n)")
-        #expect(n >= 300)
+        // The corpus is what Scripts/fetch-models.sh downloads (nine wheels): 289 files, 18 classes.
+        #expect(n >= 280)
         #expect(same == n)
     }
 

@@ -34,7 +34,12 @@ import Testing
         let s = input.type.shape.dims.map { $0.value ?? 1 }
         let img = ImagePreprocess.resize(try Self.astronaut(), width: s[2], height: s[1], method: .bilinear)
         let x = ImagePreprocess.tensor(img, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], layout: .nhwc)
-        let a = try ReferenceRuntime.litert.agreement(model: path, feeds: [(input.name, x)])
+        // pose_landmark_full's segmentation logits (Identity_2, |max| 1.6e3) cancel heavily: LiteRT's own two
+        // kernel sets differ there by 2.1e-4, the engine's reference kernels are 8.3e-5 from LiteRT's and the
+        // optimized Conv (other summation order) 1.33e-4. That model is held to 1e-4 with the reference kernels;
+        // the optimized kernels are checked against those separately (Optimized*Tests).
+        let options = EngineOptions(forceReference: file.hasPrefix("pose_landmark/"))
+        let a = try ReferenceRuntime.litert.agreement(model: path, feeds: [(input.name, x)], options: options)
         #expect(!a.isEmpty)
         for r in a { #expect(r.ratio <= 1e-4, "\(r)") }
     }

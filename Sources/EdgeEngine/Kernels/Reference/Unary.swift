@@ -30,7 +30,8 @@ extension ReferenceKernels {
         .hardSwish: { _ in { $0 * Swift.max(0, Swift.min(1, $0 / 6 + 0.5)) } },
         .hardSigmoid: { n in
             let a = n.float("alpha", default: 0.2), b = n.float("beta", default: 0.5)
-            return { Swift.max(0, Swift.min(1, a * $0 + b)) }
+            // NaN propagates (numpy's clip, the ONNX reference, does; Swift.min/max would drop it).
+            return { $0.isNaN ? $0 : Swift.max(0, Swift.min(1, a * $0 + b)) }
         },
         .silu: { _ in { $0 / (1 + Foundation.exp(-$0)) } },
         "Swish": { n in let a = n.float("alpha", default: 1); return { $0 / (1 + Foundation.exp(-a * $0)) } },
@@ -62,7 +63,7 @@ extension ReferenceKernels {
         .hardSwish: { _ in { $0 * Swift.max(0, Swift.min(1, $0 / 6 + 0.5)) } },
         .hardSigmoid: { n in
             let a = Float(n.float("alpha", default: 0.2)), b = Float(n.float("beta", default: 0.5))
-            return { Swift.max(0, Swift.min(1, a * $0 + b)) }
+            return { $0.isNaN ? $0 : Swift.max(0, Swift.min(1, a * $0 + b)) }
         },
         .silu: { _ in { $0 * logistic($0) } },
         .leakyRelu: { n in let a = Float(n.float("alpha", default: 0.01)); return { $0 < 0 ? a * $0 : $0 } },
