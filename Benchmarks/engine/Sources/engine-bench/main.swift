@@ -9,6 +9,10 @@ import Foundation
 /// on this host), plan compile time, and the kernel ISA; with --outputs, writes each output as .npy.
 protocol ClosureKernelMarker {}
 var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "--gguf" {
+    decodeBenchmark(Array(args.dropFirst()))
+    exit(0)
+}
 guard let modelPath = args.first else {
     FileHandle.standardError.write(Data("usage: engine-bench MODEL [--input name=file.npy]… [--runs N] [--warmup N] [--reference] [--outputs DIR]\n".utf8))
     exit(2)
