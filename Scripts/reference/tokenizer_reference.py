@@ -8,7 +8,7 @@ are matched literally in text, as llama.cpp does with parse_special.
 
 Usage: tokenizer_reference.py MODEL.gguf < TEXTS.json
 TEXTS (stdin): a JSON list of strings. Prints JSON: [{"ids": [...], "decoded": "..."} per text].
-Or {"decode": [ids]} on stdin: prints the decoded string as JSON.
+Or {"decode": [ids]} on stdin: prints {"decoded": "..."}.
 """
 import json
 import sys
@@ -48,8 +48,8 @@ def build(path):
 def main():
     tok = build(sys.argv[1])
     texts = json.load(sys.stdin)
-    if isinstance(texts, dict):  # {"decode": [ids]} -> the decoded string
-        json.dump(tok.decode(texts["decode"], skip_special_tokens=False), sys.stdout)
+    if isinstance(texts, dict):  # {"decode": [ids]} -> {"decoded": "..."}
+        json.dump({"decoded": tok.decode(texts["decode"], skip_special_tokens=False)}, sys.stdout)
         return
     out = []
     for t in texts:

@@ -31,8 +31,9 @@ import Testing
         // Text mode prints the prompt, then the generated tokens decoded as `tokenizers` decodes them.
         let text = try CLI.run(["generate", Self.model, "--prompt", Self.prompt, "-n", String(Self.tokens)], timeout: 300)
         #expect(text.status == 0, "\(text.stderr)")
-        let decoded = try #require(try Python.runFile("Scripts/reference/tokenizer_reference.py", input: ["decode": generated],
-                                                      arguments: [Self.model]) as? String)
+        let answer = try #require(try Python.runFile("Scripts/reference/tokenizer_reference.py", input: ["decode": generated],
+                                                     arguments: [Self.model]) as? [String: Any])
+        let decoded = try #require(answer["decoded"] as? String)
         #expect(text.stdout == Self.prompt + decoded + "\n", "\(text.stdout)")
         #expect(text.stderr.contains("tokens/s (measured on this host"), "\(text.stderr)")
     }

@@ -19,8 +19,21 @@ extension ReferenceKernels {
         "QuantizeLinear": KernelSpec([.float32, .float16, .int8, .uint8, .int16, .uint16]) { try makeQuantizeLinear($0) },
         "DequantizeLinear": KernelSpec([.float32, .float16, .int8, .uint8, .int16, .uint16, .int32]) { try makeDequantizeLinear($0) },
         "MatMulInteger": KernelSpec([.int8, .uint8, .int32]) { try makeMatMulInteger($0, requantize: false) },
-        "QLinearMatMul": KernelSpec([.int8, .uint8, .float32]) { try makeMatMulInteger($0, requantize: true) },
+        "QLinearMatMul": KernelSpec([.int8, .uint8, .float32, .float16]) { try makeMatMulInteger($0, requantize: true) },
+        "ConvInteger": KernelSpec([.int8, .uint8, .int32]) { try makeConvInteger($0, requantize: false) },
+        "QLinearConv": KernelSpec([.int8, .uint8, .int32, .float32]) { try makeConvInteger($0, requantize: true) },
+        "DynamicQuantizeLinear": KernelSpec([.float32, .uint8]) { try makeDynamicQuantizeLinear($0) },
     ]
+
+    /// `a · b / c` as numpy forms it from 0-d arrays of the scale type (each operation rounded to float16
+    /// when the scales are float16), then widened to double for the int32 × float product.
+    static func requantizeMultiplier(_ a: Double, _ b: Double, _ c: Double, half: Bool) -> Double {
+        if half {
+            let ab = Float16(Float(Float16(a)) * Float(Float16(b)))
+            return Double(Float16(Float(ab) / Float(Float16(c))))
+        }
+        return Double(Float(a) * Float(b) / Float(c))
+    }
 
     /// The saturation range of a quantized type.
     static func quantizedRange(_ t: DType) -> ClosedRange<Double>? {
@@ -135,8 +148,8 @@ extension ReferenceKernels {
             let hasAZ = ctx.hasInput(iaz), hasBZ = ctx.hasInput(ibz)
             var multiplier = 1.0, yZero = 0.0
             if requantize {
-                let s = Float(ins[1].double(at: 0)) * Float(ins[4].double(at: 0)) / Float(ins[6].double(at: 0))
-                multiplier = Double(s)
+                multiplier = requantizeMultiplier(ins[1].double(at: 0), ins[4].double(at: 0), ins[6].double(at: 0),
+                                                  half: ins[1].dtype == .float16)
                 yZero = ctx.hasInput(7) ? ins[7].double(at: 0) : 0
             }
             for bi in 0..<batches {
@@ -159,6 +172,106 @@ extension ReferenceKernels {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// ConvInteger (int32 out) and QLinearConv (requantized, optional int32 bias): NCHW, 1- to 3-D, groups,
+    /// dilations, pads (padding holds the input zero point, so it contributes nothing). Inputs are
+    /// (x, w, x_zp?, w_zp?) or (x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B?); w_zp and w_scale
+    /// may be per output channel.
+    static func makeConvInteger(_ ctx: KernelContext, requantize: Bool) throws -> Kernel {
+        let ix = 0, iw = requantize ? 3 : 1, ixz = 2, iwz = requantize ? 5 : 3
+        let x = ctx.inputShape(ix), w = ctx.inputShape(iw), y = ctx.outputShape(0)
+        guard x.count >= 3, x.count <= 5, w.count == x.count, y.count == x.count else { throw ctx.unsupported("Conv of rank \(x.count)") }
+        let group = ctx.node.int("group", default: 1)
+        let geo = try WindowGeometry(ctx.node, input: Array(x[2...]), kernel: Array(w[2...]))
+        let (k, s, d, p) = geo.as3D()
+        let xi = spatial3D(Array(x[2...])), yo = spatial3D(Array(y[2...]))
+        let cinG = w[1], cout = w[0], batch = x[0], cin = x[1]
+        guard group > 0, cout % group == 0, cinG * group == cin else { throw ctx.unsupported("groups \(group) for \(cin) → \(cout) channels") }
+        let coutG = cout / group
+        let inPlane = xi.reduce(1, *), outPlane = yo.reduce(1, *), kSize = k.reduce(1, *)
+        let wzCount = ctx.hasInput(iwz) ? ctx.inputShape(iwz).reduce(1, *) : 0
+        guard wzCount <= 1 || wzCount == cout else { throw ctx.unsupported("weight zero point of \(wzCount) values for \(cout) channels") }
+        var range = quantizedRange(.int32)!
+        var wsCount = 1
+        if requantize {
+            guard let t = ctx.outputTypes.first?.dtype, let r = quantizedRange(t), t != .int32 else { throw ctx.unsupported("QLinearConv output type") }
+            range = r
+            wsCount = ctx.inputShape(4).reduce(1, *)
+            guard wsCount == 1 || wsCount == cout else { throw ctx.unsupported("weight scale of \(wsCount) values for \(cout) channels") }
+        }
+        let outRange = range, perChannelScale = wsCount > 1
+        let hasBias = requantize && ctx.hasInput(8)
+        return ClosureKernel { ins, outs in
+            let X = ins[ix], W = ins[iw], Y = outs[0]
+            let xz = ctx.hasInput(ixz) ? Int32(ins[ixz].double(at: 0)) : 0
+            for n in 0..<batch {
+                for co in 0..<cout {
+                    let g = co / coutG
+                    let wz = wzCount == 0 ? 0 : Int32(ins[iwz].double(at: wzCount == 1 ? 0 : co))
+                    var multiplier = 1.0, yZero = 0.0
+                    if requantize {
+                        multiplier = requantizeMultiplier(ins[1].double(at: 0), ins[4].double(at: perChannelScale ? co : 0),
+                                                          ins[6].double(at: 0), half: ins[1].dtype == .float16)
+                        yZero = ctx.hasInput(7) ? ins[7].double(at: 0) : 0
+                    }
+                    let bias: Int32 = hasBias ? ins[8].i32()[co] : 0
+                    for od in 0..<yo[0] {
+                        for oh in 0..<yo[1] {
+                            for ow in 0..<yo[2] {
+                                var acc: Int32 = bias
+                                for ci in 0..<cinG {
+                                    let xBase = (n * cin + g * cinG + ci) * inPlane, wBase = (co * cinG + ci) * kSize
+                                    for kd in 0..<k[0] {
+                                        let id = od * s[0] - p[0] + kd * d[0]
+                                        if id < 0 || id >= xi[0] { continue }
+                                        for kh in 0..<k[1] {
+                                            let ih = oh * s[1] - p[1] + kh * d[1]
+                                            if ih < 0 || ih >= xi[1] { continue }
+                                            for kw in 0..<k[2] {
+                                                let iw = ow * s[2] - p[2] + kw * d[2]
+                                                if iw < 0 || iw >= xi[2] { continue }
+                                                let xv = Int32(X.double(at: xBase + (id * xi[1] + ih) * xi[2] + iw)) - xz
+                                                let wv = Int32(W.double(at: wBase + (kd * k[1] + kh) * k[2] + kw)) - wz
+                                                acc &+= xv &* wv
+                                            }
+                                        }
+                                    }
+                                }
+                                let yi = (n * cout + co) * outPlane + (od * yo[1] + oh) * yo[2] + ow
+                                if requantize {
+                                    let v = (Double(acc) * multiplier + yZero).rounded(.toNearestOrEven)
+                                    store(Swift.min(Swift.max(v, outRange.lowerBound), outRange.upperBound), Y, yi)
+                                } else {
+                                    Y.i32()[yi] = acc
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// DynamicQuantizeLinear: uint8 with the scale and zero point that map [min(x, 0), max(x, 0)] onto
+    /// [0, 255]: scale = (max − min) / 255, zero point = saturate(round(−min / scale)).
+    static func makeDynamicQuantizeLinear(_ ctx: KernelContext) throws -> Kernel {
+        guard ctx.inputType(0) == .float32 else { throw ctx.unsupported("DynamicQuantizeLinear of \(ctx.inputType(0)?.rawValue ?? "?")") }
+        let n = ctx.inputShape(0).reduce(1, *)
+        return ClosureKernel { ins, outs in
+            let X = ins[0].f32()
+            var lo: Float = 0, hi: Float = 0
+            for i in 0..<n { lo = Swift.min(lo, X[i]); hi = Swift.max(hi, X[i]) }
+            let scale = (hi - lo) / 255
+            let zero = scale == 0 ? 0 : Swift.min(Swift.max((-lo / scale).rounded(.toNearestOrEven), 0), 255)
+            outs[1].f32()[0] = scale
+            outs[2].u8()[0] = UInt8(zero)
+            let Y = outs[0].u8()
+            for i in 0..<n {
+                let q = scale == 0 ? 0 : (X[i] / scale).rounded(.toNearestOrEven) + zero
+                Y[i] = UInt8(Swift.min(Swift.max(q, 0), 255))
             }
         }
     }
