@@ -22,7 +22,8 @@ Prints JSON: {"cases": [{"checker": "ok" | message, "run": "ok" | message,
   fakequant_matmul {"input", "w", "shape", "scale", "zero_point", "axis", "qmin", "qmax"}:
       x @ ((clip(rint(w / scale) + zp, qmin, qmax) - zp) * scale), rint rounding half to even.
   The result is compared with the model's first output ("numpy_max_abs_diff").
-Inputs not given are drawn from numpy's default_rng(seed): floats standard normal, integers in [0, 4),
+Inputs not given are drawn from numpy's default_rng(seed): floats standard normal, integers in [0, 2)
+(valid as ids, token types and masks alike),
 booleans fair coins; both files get the same arrays.
 
 "synthetic" recomputes a tensor's synthetic weights with the recipe documented in
@@ -64,7 +65,7 @@ def make_inputs(session, case):
         elif dtype == np.bool_:
             feeds[i.name] = rng.integers(0, 2, shape).astype(np.bool_)
         else:
-            feeds[i.name] = rng.integers(0, 4, shape).astype(dtype)
+            feeds[i.name] = rng.integers(0, 2, shape).astype(dtype)
     return feeds
 
 

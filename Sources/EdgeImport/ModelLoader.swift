@@ -19,14 +19,14 @@ public enum ModelLoader {
     /// Imports an already mapped file in a known format.
     public static func load(file: MappedFile, format: ModelFormat) throws -> Model {
         switch format {
-        case .onnx:
-            return try ONNXImporter.load(file: file)
         case .gguf:
             return try GGUFImporter.load(file: file)
         case .tflite:
             return try TFLiteImporter.load(file: file)
         case .safetensors:
             return try SafetensorsImporter.load(file: file)
+        case .onnx:
+            return try ONNXImporter.load(file: file)
         }
     }
 }

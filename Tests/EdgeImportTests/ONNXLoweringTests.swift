@@ -34,6 +34,9 @@ import Testing
             // Grouped-query causal attention: 4 query heads share 2 K/V heads; prefill (S_q = S_k = 5).
             ("attention-gqa-causal", try Self.single(.attention, [("q", .float32, [1, 4, 5, 8]), ("k", .float32, [1, 2, 5, 8]),
                                                                   ("v", .float32, [1, 2, 5, 8])], ["is_causal": .int(1)]), 17, 23),
+            // 3-D operands [B, S, H·D] (BERT-style): 2 query heads of 4 over 1 K/V head, causal.
+            ("attention-3d", try Self.single(.attention, [("q", .float32, [1, 5, 8]), ("k", .float32, [1, 5, 4]), ("v", .float32, [1, 5, 4])],
+                                             ["q_num_heads": .int(2), "kv_num_heads": .int(1), "is_causal": .int(1)]), 17, 23),
             // Decode step: one query against 6 cached keys, with a float additive mask.
             ("attention-decode-mask", try Self.single(.attention, [("q", .float32, [1, 2, 1, 4]), ("k", .float32, [1, 2, 6, 4]),
                                                                    ("v", .float32, [1, 2, 6, 4]), ("m", .float32, [1, 6])]), 17, 23),
@@ -170,6 +173,15 @@ import Testing
         g.setConstant(Tensor(name: "blocks", type: TensorType(.int4, Shape([4, 32])), quantization: .groupwise(groupSize: 32, symmetric: true)))
         #expect(throws: ONNXExportError(field: "tensor 'blocks'", reason: "group 32 sym quantization has no QDQ form; dequantize it first")) {
             _ = try ONNXExporter.serialize(E.model(g))
+        }
+        // A TFLite model keeps NHWC layouts, which ONNX ops do not take: refused at the first such node.
+        let tflite = TestPaths.assets.appendingPathComponent("mediapipe-0.10.21/mediapipe/modules/face_detection/face_detection_short_range.tflite")
+        let face = try ModelLoader.load(path: tflite.path)
+        do {
+            _ = try ONNXExporter.serialize(face)
+            Issue.record("NHWC graph exported")
+        } catch let e as ONNXExportError {
+            #expect(e.reason.hasSuffix("in NHWC layout has no ONNX form yet"))
         }
     }
 }

@@ -21,7 +21,8 @@ import Darwin
 ///   (``ONNXSyntheticWeights``), so the file runs; the report counts them.
 ///
 /// A model imported from ONNX keeps its opset imports; other models are written at
-/// ``Options/opset`` (raised to what their quantized tensors need).
+/// ``Options/opset``, raised to what their quantized tensors and op forms need (Resize with `axes` 18,
+/// per-channel GroupNormalization 21 …); attribute-versus-input forms follow the opset chosen.
 public enum ONNXExporter {
     public struct Options: Sendable {
         /// ai.onnx opset for models that did not come from an ONNX file.
@@ -75,7 +76,7 @@ public enum ONNXExporter {
             opsets[""] = required
         }
         proto.graph = try writer.graph(model.graph, depth: 0)
-        if writer.usesEdgewiseDomain { opsets["edgewise"] = 1 }
+        for d in writer.customDomains where opsets[d] == nil { opsets[d] = 1 }
         // An imported model keeps its IR version unless its opset needs a later one; IR ≥ 4 also lets
         // initializers (including folded Constant nodes) stay out of the graph inputs.
         let original = fromONNX ? Int64(model.metadata.properties["onnx.ir_version"] ?? "") ?? 0 : 0

@@ -133,8 +133,11 @@ extension ONNXGraphWriter {
     mutating func attention(_ n: Node, q: TensorType, k: TensorType, v: TensorType, mask maskType: TensorType?,
                             depth: Int) throws {
         let p = n.name, field = "node '\(p)'"
+        if q.shape.rank == 3, k.shape.rank == 3, v.shape.rank == 3 {
+            return try attention3D(n, q: q, k: k, v: v, mask: maskType, depth: depth)
+        }
         guard q.shape.rank == 4, k.shape.rank == 4, v.shape.rank == 4 else {
-            throw ONNXExportError(field: field, reason: "3-D Attention needs opset 23 (export with opset ≥ 23)")
+            throw ONNXExportError(field: field, reason: "Attention needs 4-D [B, H, S, D] or 3-D [B, S, H·D] operands")
         }
         guard let hq = q.shape[1].value, let hk = k.shape[1].value, let dk = q.shape[3].value, let dv = v.shape[3].value,
               hk > 0, hq % hk == 0 else {
@@ -182,5 +185,34 @@ extension ONNXGraphWriter {
         }
         let probs = try step("Softmax", [scores], p + "/probs", ["axis": .int(-1)], depth: depth)
         try node("MatMul", [probs, value], [n.outputs[0]], name: p, depth: depth)
+    }
+
+    /// 3-D attention (`[B, S, H·D]` with `q_num_heads` / `kv_num_heads`): split the heads
+    /// (`Reshape [0, 0, H, −1]`, `Transpose [0, 2, 1, 3]`), attend in 4-D, and merge them back.
+    private mutating func attention3D(_ n: Node, q: TensorType, k: TensorType, v: TensorType, mask: TensorType?,
+                                      depth: Int) throws {
+        let p = n.name
+        guard let hq = n.int("q_num_heads"), let hk = n.int("kv_num_heads"), hq > 0, hk > 0,
+              let qw = q.shape[2].value, let kw = k.shape[2].value, let vw = v.shape[2].value,
+              qw % hq == 0, kw % hk == 0, vw % hk == 0 else {
+            throw ONNXExportError(field: "node '\(p)'", reason: "3-D Attention needs known widths divisible by q_num_heads/kv_num_heads")
+        }
+        func heads(_ x: String, _ h: Int, _ tag: String) throws -> String {
+            let r = try step("Reshape", [x, try ints(p + "/" + tag + "_split", [0, 0, Int64(h), -1])], p + "/" + tag + "_split", depth: depth)
+            return try step("Transpose", [r], p + "/" + tag + "_heads", ["perm": .ints([0, 2, 1, 3])], depth: depth)
+        }
+        var inner = n
+        inner.name = fresh(p + "/heads")
+        inner.inputs = [try heads(n.inputs[0], hq, "q"), try heads(n.inputs[1], hk, "k"), try heads(n.inputs[2], hk, "v")]
+            + Array(n.inputs.dropFirst(3))
+        inner.outputs = [fresh(p + "/heads_out")]
+        inner.attributes["q_num_heads"] = nil
+        inner.attributes["kv_num_heads"] = nil
+        func four(_ t: TensorType, _ h: Int, _ width: Int) -> TensorType {
+            TensorType(t.dtype, Shape([t.shape[0], .value(h), t.shape[1], .value(width / h)]))
+        }
+        try attention(inner, q: four(q, hq, qw), k: four(k, hk, kw), v: four(v, hk, vw), mask: mask, depth: depth)
+        let merged = try step("Transpose", [inner.outputs[0]], p + "/merge", ["perm": .ints([0, 2, 1, 3])], depth: depth)
+        try node("Reshape", [merged, try ints(p + "/merge_shape", [0, 0, -1])], [n.outputs[0]], name: p, depth: depth)
     }
 }

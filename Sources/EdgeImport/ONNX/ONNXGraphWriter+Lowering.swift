@@ -16,13 +16,16 @@ import Foundation
 ///   first), then its fused `activation`;
 /// - `RoPE(x[…, T, D]; theta, position)` rotates adjacent pairs `(x₂ᵢ, x₂ᵢ₊₁)` of the last axis by
 ///   `(position + t) · theta^(−2i/D)` for row `t`, with the cos/sin tables as constants (T and D known);
-/// - `Attention(Q, K, V [, mask])` before opset 23, 4-D `[B, H, S, D]`: `Softmax(Q·Kᵀ·scale + mask) · V`,
+/// - `Attention(Q, K, V [, mask])` before opset 23, 4-D `[B, H, S, D]` (3-D `[B, S, H·D]` is split into
+///   heads and merged back around it): `Softmax(Q·Kᵀ·scale + mask) · V`,
 ///   `scale = 1/√D` unless given, K/V heads repeated for grouped-query attention, `is_causal` as a
 ///   lower-right-aligned mask (query `i` sees keys `≤ i + S_k − S_q`, the KV-cache convention).
 extension ONNXGraphWriter {
     mutating func emit(_ n: Node, in g: Graph, depth: Int) throws {
         var n = n
         if n.domain == "edgewise" { usesEdgewiseDomain = true }
+        if !n.domain.isEmpty, n.domain != "ai.onnx" { customDomains.insert(n.domain) }
+        n.attributes["tflite_op"] = nil  // the TFLite importer's note of the original builtin, not an ONNX attribute
         var activation: (raw: String, output: String, name: String)?
         if legalize {
             activation = try detachFusedActivation(&n)

@@ -12,6 +12,8 @@ struct ONNXGraphWriter {
     let seed: UInt64
     var report = ONNXExporter.Report()
     var usesEdgewiseDomain = false
+    /// Operator domains other than ai.onnx that nodes use (each needs an opset import).
+    var customDomains: Set<String> = []
     /// Boundary types recorded at import (``ONNXTypeNotation``), written instead of the IR's stand-ins.
     var originalTypes: [String: String] = [:]
     private var taken: Set<String> = []
@@ -61,10 +63,23 @@ struct ONNXGraphWriter {
             if t.quantization != nil, [.int4, .uint4, .int16, .uint16].contains(t.dtype) { need = max(need, 21) }
         }
         for n in g.nodes {
-            if n.op == .layerNorm { need = max(need, 17) }
+            need = max(need, Self.minimumOpset(n))
             if depth < Graph.maxSubgraphDepth { for (_, s) in n.subgraphs { need = max(need, requiredOpset(s, depth: depth + 1)) } }
         }
         return need
+    }
+
+    /// The first opset with this node's ONNX form (for the forms the catalog and the lowerings write).
+    static func minimumOpset(_ n: Node) -> Int {
+        switch n.op.rawValue {
+        case "LayerNormalization": return 17
+        case "Resize" where n.attributes["axes"] != nil || n.attributes["antialias"] != nil: return 18
+        case "Split" where n.attributes["num_outputs"] != nil: return 18
+        case "Pad" where n.inputs.count > 3: return 18
+        case "GroupNormalization": return 21  // per-channel scale and bias, as PyTorch and the catalog hold them
+        case "RMSNormalization", "RotaryEmbedding": return 23
+        default: return 1
+        }
     }
 
     /// Writes one graph; subgraphs in attributes are written by the same writer.

@@ -13,8 +13,8 @@ import EdgeIR
 ///   The value is rounded to the tensor's type (float16 to nearest even, bfloat16 by truncation);
 ///   float8 tensors are zero;
 /// - integers: `int8` `z mod 255 − 127`, `uint8` `z mod 256`, `int4` `z mod 15 − 7`, `uint4`
-///   `z mod 16`, wider integers `z mod 201 − 100`, `bool` `z mod 2`; 4-bit values are packed two per
-///   byte, low nibble first.
+///   `z mod 16`, wider signed integers `z mod 201 − 100`, wider unsigned ones `z mod 201`, `bool`
+///   `z mod 2`; 4-bit values are packed two per byte, low nibble first.
 public enum ONNXSyntheticWeights {
     public static let defaultSeed: UInt64 = 0x5EED_0000_0000_0001
 
@@ -42,6 +42,12 @@ public enum ONNXSyntheticWeights {
         }
         func put<T: FixedWidthInteger>(_ v: T, at i: Int) {
             withUnsafeBytes(of: v.littleEndian) { for (k, b) in $0.enumerated() { out[i * MemoryLayout<T>.size + k] = b } }
+        }
+        if t.dtype == .float32 {  // the common case, written straight into the buffer
+            out.withUnsafeMutableBytes { raw in
+                for i in 0..<n { raw.storeBytes(of: Float(float(next())).bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+            }
+            return out
         }
         for i in 0..<n {
             let z = next()
