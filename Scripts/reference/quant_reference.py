@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Reference quantization, calibration and factorization for EdgeOptimize's tests, computed at test time.
+
+Every expected value in Tests/EdgeOptimizeTests comes from a real tool through this script, never from
+the code under test:
+  gguf.quants (gguf-py)            Q8_0/Q4_0/Q4_1 quantize, every block format's dequantize, BF16
+  ggml's C reference quantizers    Q4_K/Q6_K (quantize_row_q4_K_ref / q6_K_ref), which gguf-py lacks;
+                                   built from the ggml sources vendored in the ggml-python sdist (PyPI)
+  onnxruntime                      int4 blockwise (MatMulNBits) quantizer, int8 scale/zero point,
+                                   histogram calibrators (percentile, entropy)
+  numpy                            float16 rounding, SVD
+
+Usage: quant_reference.py COMMAND [ARGS...]; arrays travel as raw little-endian files, results as JSON
+on stdout.
+"""
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+import numpy as np
+
+CACHE = os.environ.get("EDGEWISE_CACHE", os.path.expanduser("~/.cache/edgewise"))
+GGML_SDIST = "ggml-python==0.0.45"
+
+
+def f32(path):
+    return np.fromfile(path, dtype="<f4")
+
+
+def qtype(name):
+    from gguf import GGMLQuantizationType
+    return GGMLQuantizationType[name.upper().replace("_K", "_K")]
+
+
+def ggml_library():
+    """Builds ggml-quants.c (baseline x86-64, no FMA contraction, no fast-math) once into the cache."""
+    root = os.path.join(CACHE, "tools", "ggml-quants")
+    lib = os.path.join(root, "libggml_quants.so")
+    if os.path.exists(lib):
+        return lib
+    os.makedirs(root, exist_ok=True)
+    sdists = os.path.join(CACHE, "sdists")
+    os.makedirs(sdists, exist_ok=True)
+    tars = [f for f in os.listdir(sdists) if f.startswith("ggml_python-0.0.45") and f.endswith(".tar.gz")]
+    if not tars:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", "ggml-python",
+                        "-d", sdists, GGML_SDIST], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tars = [f for f in os.listdir(sdists) if f.startswith("ggml_python-0.0.45") and f.endswith(".tar.gz")]
+    src_root = os.path.join(root, "src")
+    with tarfile.open(os.path.join(sdists, tars[0])) as t:
+        members = [m for m in t.getmembers() if "/vendor/ggml/" in m.name and
+                   (m.name.endswith(".h") or m.name.endswith("ggml-quants.c"))]
+        t.extractall(src_root, members=members, filter="data")
+    top = next(os.path.join(src_root, d) for d in os.listdir(src_root))
+    gsrc = os.path.join(top, "vendor", "ggml", "src")
+    stub = os.path.join(root, "stubs.c")
+    with open(stub, "w") as f:
+        # Symbols ggml-quants.c references only on error paths.
+        f.write("#include <stdlib.h>\n#include <stddef.h>\n"
+                "void ggml_abort(const char *f, int l, const char *fmt, ...) { abort(); }\n"
+                "size_t ggml_row_size(int t, long long n) { abort(); }\n"
+                "const char *ggml_type_name(int t) { return \"?\"; }\n"
+                "size_t ggml_type_size(int t) { abort(); }\n")
+    subprocess.run(["cc", "-O2", "-fPIC", "-shared", "-ffp-contract=off", "-fno-fast-math",
+                    "-I", gsrc, "-I", os.path.join(top, "vendor", "ggml", "include"), "-I", os.path.join(gsrc, "ggml-cpu"),
+                    os.path.join(gsrc, "ggml-quants.c"), stub, "-o", lib + ".tmp", "-lm"], check=True)
+    os.replace(lib + ".tmp", lib)
+    return lib
+
+
+def ggml_quantize(name, x):
+    from gguf import GGML_QUANT_SIZES
+    lib = ctypes.CDLL(ggml_library())
+    fn = getattr(lib, "quantize_row_%s_ref" % name.lower().replace("_k", "_K"))
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+    block, size = GGML_QUANT_SIZES[qtype(name)]
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    out = np.zeros(x.size // block * size, dtype=np.uint8)
+    fn(x.ctypes.data, out.ctypes.data, x.size)
+    return out
+
+
+def sqnr(ref, test):
+    ref = ref.astype(np.float64)
+    err = ref - test.astype(np.float64)
+    return float(10 * np.log10(np.sum(ref * ref) / np.sum(err * err)))
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    out = {}
+    if cmd == "gguf-quantize":            # TYPE IN OUT
+        import gguf.quants as q
+        q.quantize(f32(args[1]).reshape(1, -1), qtype(args[0])).tofile(args[2])
+    elif cmd == "ggml-quantize":          # TYPE IN OUT
+        ggml_quantize(args[0], f32(args[1])).tofile(args[2])
+    elif cmd == "dequantize":             # TYPE IN OUT ROWLEN
+        import gguf.quants as q
+        raw = np.fromfile(args[1], dtype=np.uint8)
+        from gguf import GGML_QUANT_SIZES
+        block, size = GGML_QUANT_SIZES[qtype(args[0])]
+        rows = raw.size // (int(args[3]) // block * size)
+        q.dequantize(raw.reshape(rows, -1), qtype(args[0])).astype("<f4").tofile(args[2])
+    elif cmd == "half":                   # IN OUT16 OUTBF16
+        import gguf.quants as q
+        x = f32(args[0])
+        x.astype(np.float16).tofile(args[1])
+        q.quantize(x, qtype("BF16")).tofile(args[2])
+    elif cmd == "ort-int4":               # IN ROWS COLS BLOCK SYM OUTCODES OUTSCALES OUTZP
+        from onnxruntime.capi._pybind_state import quantize_matmul_4bits
+        rows, cols, bs, sym = int(args[1]), int(args[2]), int(args[3]), args[4] == "1"
+        w = f32(args[0]).reshape(rows, cols)
+        # MatMulNBits quantizes W[K, N] along K: our rows are its columns.
+        k, n = cols, rows
+        kb = (k + bs - 1) // bs
+        packed = np.zeros((n, kb, bs // 2), np.uint8)
+        scales = np.zeros(n * kb, np.float32)
+        zp = np.zeros(n * ((kb + 1) // 2), np.uint8)
+        quantize_matmul_4bits(packed, np.ascontiguousarray(w.T), scales, zp, bs, n, k, sym)
+        codes = np.stack([packed & 15, packed >> 4], -1).reshape(n, kb * bs)[:, :k]
+        codes.astype(np.uint8).tofile(args[5])
+        scales.tofile(args[6])
+        zps = np.stack([zp & 15, zp >> 4], -1).reshape(n, -1)[:, :kb] if not sym else np.full((n, kb), 8, np.uint8)
+        zps.astype(np.uint8).tofile(args[7])
+    elif cmd == "ort-int8":               # IN ROWS COLS AXIS(-1 = tensor) SYM OUTCODES -> json params
+        from onnxruntime.quantization.quant_utils import compute_scale_zp, quantize_nparray, get_qmin_qmax_for_qType
+        from onnx import TensorProto
+        rows, cols, axis, sym = int(args[1]), int(args[2]), int(args[3]), args[4] == "1"
+        w = f32(args[0]).reshape(rows, cols)
+        qt = TensorProto.INT8 if sym else TensorProto.UINT8
+        qmin, qmax = get_qmin_qmax_for_qType(qt, symmetric=sym)
+        slices = [w] if axis < 0 else ([w[i:i + 1, :] for i in range(rows)] if axis == 0 else [w[:, j:j + 1] for j in range(cols)])
+        codes = np.zeros_like(w, dtype=np.int32)
+        params = []
+        for i, s in enumerate(slices):
+            zp, scale = compute_scale_zp(np.array(s.min(), np.float32), np.array(s.max(), np.float32), qmin, qmax, symmetric=sym)
+            c = quantize_nparray(qt, s, scale, zp).astype(np.int32)
+            if axis < 0:
+                codes = c
+            elif axis == 0:
+                codes[i:i + 1, :] = c
+            else:
+                codes[:, i:i + 1] = c
+            params.append([float(scale), int(zp)])
+        codes.astype("<i4").tofile(args[5])
+        out["params"] = params
+    elif cmd == "calibrate":              # METHOD IN BINS [PERCENTILE|QBINS] SYMMETRIC -> thresholds
+        from onnxruntime.quantization.calibrate import HistogramCollector
+        method, x, bins = args[0], f32(args[1]), int(args[2])
+        extra = float(args[3])
+        sym = args[4] == "1"
+        chunks = np.array_split(x, 4)
+        c = HistogramCollector(method=method, symmetric=sym, num_bins=bins,
+                               num_quantized_bins=int(extra) if method == "entropy" else 128,
+                               percentile=extra if method == "percentile" else 99.99, scenario="same")
+        import contextlib, io
+        with contextlib.redirect_stdout(io.StringIO()):
+            for ch in chunks:
+                c.collect({"t": [ch]})
+            r = c.compute_collection_result()["t"]
+        h = c.histogram_dict["t"]
+        out = {"low": float(r[0]), "high": float(r[1]), "hist": [int(v) for v in h[0]],
+               "edges": [float(v) for v in h[1]], "min": float(h[2]), "max": float(h[3])}
+    elif cmd == "svd":                    # IN ROWS COLS -> singular values
+        a = f32(args[0]).astype(np.float64).reshape(int(args[1]), int(args[2]))
+        out["s"] = [float(v) for v in np.linalg.svd(a, compute_uv=False)]
+        out["rank"] = int(np.linalg.matrix_rank(a))
+    elif cmd == "sqnr":                   # REF TEST
+        out["sqnr"] = sqnr(f32(args[0]), f32(args[1]))
+    else:
+        raise SystemExit("unknown command " + cmd)
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
