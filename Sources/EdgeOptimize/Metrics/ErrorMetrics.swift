@@ -1,3 +1,5 @@
+import Foundation
+
 /// How far a compressed model's numbers are from the original's.
 ///
 /// All sums run in double precision: a 100 M-weight tensor's energy summed in float loses the very
@@ -112,7 +114,7 @@ public enum ErrorMetrics {
 }
 
 extension Double {
-    var log10: Double { Foundation_log10(self) }
-    var log: Double { Foundation_log(self) }
-    var exp: Double { Foundation_exp(self) }
+    var log10: Double { Foundation.log10(self) }
+    var log: Double { Foundation.log(self) }
+    var exp: Double { Foundation.exp(self) }
 }
