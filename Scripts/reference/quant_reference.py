@@ -148,12 +148,16 @@ def main():
             params.append([float(scale), int(zp)])
         codes.astype("<i4").tofile(args[5])
         out["params"] = params
-    elif cmd == "calibrate":              # METHOD IN BINS [PERCENTILE|QBINS] SYMMETRIC -> thresholds
+    elif cmd in ("calibrate", "calibrate-batches"):  # METHOD IN BINS [PERCENTILE|QBINS] SYMMETRIC [SIZES] -> thresholds
         from onnxruntime.quantization.calibrate import HistogramCollector
         method, x, bins = args[0], f32(args[1]), int(args[2])
         extra = float(args[3])
         sym = args[4] == "1"
-        chunks = np.array_split(x, 4)
+        if cmd == "calibrate":
+            chunks = np.array_split(x, 4)
+        else:                             # batch sizes, comma-separated, in order
+            sizes = [int(s) for s in args[5].split(",")]
+            chunks = np.split(x, np.cumsum(sizes)[:-1])
         c = HistogramCollector(method=method, symmetric=sym, num_bins=bins,
                                num_quantized_bins=int(extra) if method == "entropy" else 128,
                                percentile=extra if method == "percentile" else 99.99, scenario="same")
