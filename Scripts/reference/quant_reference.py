@@ -87,7 +87,8 @@ def ggml_quantize(name, x):
 def sqnr(ref, test):
     ref = ref.astype(np.float64)
     err = ref - test.astype(np.float64)
-    return float(10 * np.log10(np.sum(ref * ref) / np.sum(err * err)))
+    noise = np.sum(err * err)
+    return None if noise == 0 else float(10 * np.log10(np.sum(ref * ref) / noise))   # None: lossless
 
 
 def main():
@@ -173,6 +174,49 @@ def main():
         a = f32(args[0]).astype(np.float64).reshape(int(args[1]), int(args[2]))
         out["s"] = [float(v) for v in np.linalg.svd(a, compute_uv=False)]
         out["rank"] = int(np.linalg.matrix_rank(a))
+    elif cmd == "gguf-fixture":           # OUT: a small llama-like GGUF written by the gguf package
+        import gguf
+        import gguf.quants as q
+        w = gguf.GGUFWriter(args[0], "llama")
+        w.add_uint32("llama.block_count", 1)
+        w.add_string("general.name", "fixture")
+        w.add_file_type(0)
+        w.add_array("tokenizer.ggml.tokens", ["a", "b", "c"])
+        rng = np.random.default_rng(4)
+        w.add_tensor("token_embd.weight", rng.standard_normal((16, 256)).astype(np.float32))
+        w.add_tensor("blk.0.attn_q.weight", (rng.standard_normal((8, 512)) * 0.05).astype(np.float32))
+        x = (rng.standard_normal((4, 256)) * 0.2).astype(np.float32)
+        w.add_tensor("blk.0.ffn_down.weight", q.quantize(x, gguf.GGMLQuantizationType.Q8_0),
+                     raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+        w.add_tensor("output_norm.weight", np.ones(256, np.float32))
+        w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+    elif cmd == "gguf-check":             # OURS SOURCE TYPE: read ours with gguf.GGUFReader and compare
+        import gguf
+        import gguf.quants as q
+        ours, src = gguf.GGUFReader(args[0]), gguf.GGUFReader(args[1])
+        t = gguf.GGMLQuantizationType[args[2].upper()]
+        def kv(r):
+            return {f.name: (f.types, [bytes(f.parts[i]) for i in f.data]) for f in r.fields.values()
+                    if not f.name.startswith("GGUF.")}
+        ko, ks = kv(ours), kv(src)
+        out["metadata_equal_except_file_type"] = {k: v for k, v in ko.items() if k != "general.file_type"} == \
+            {k: v for k, v in ks.items() if k != "general.file_type"}
+        out["file_type"] = int(ours.fields["general.file_type"].parts[-1][0])
+        tensors = []
+        for a, b in zip(ours.tensors, src.tensors):
+            e = {"name": a.name, "same_name": a.name == b.name, "same_shape": list(a.shape) == list(b.shape),
+                 "type": a.tensor_type.name}
+            projection = a.name.startswith("blk.") and a.name.split(".")[-2] in (
+                "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
+            if not projection:
+                e["bytes_equal_source"] = bytes(a.data.tobytes()) == bytes(b.data.tobytes())
+            else:
+                x = q.dequantize(b.data, b.tensor_type).astype(np.float32).reshape(-1)
+                ref = ggml_quantize(t.name, x) if t.name.endswith("_K") else q.quantize(x.reshape(1, -1), t).reshape(-1)
+                e["bytes_equal_reference"] = bytes(a.data.tobytes()) == bytes(ref.tobytes())
+                e["reference_sqnr"] = sqnr(x, q.dequantize(ref.reshape(int(np.prod(a.shape[1:])) if len(a.shape) > 1 else 1, -1), t).reshape(-1))
+            tensors.append(e)
+        out["tensors"] = tensors
     elif cmd == "sqnr":                   # REF TEST
         out["sqnr"] = sqnr(f32(args[0]), f32(args[1]))
     else:
