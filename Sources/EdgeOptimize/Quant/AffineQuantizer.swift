@@ -94,14 +94,16 @@ public enum AffineQuantizer {
         }
         let params = (0..<channels).map { AffineParameters.covering(min: lo[$0], max: hi[$0], format: format, symmetric: symmetric) }
         // Pass 2: codes.
-        var codes = [UInt8](repeating: 0, count: count)
-        codes.withUnsafeMutableBufferPointer { out in
+        // Every byte is written below, so the array is not zero-filled first (a 100 M-weight tensor
+        // would spend a tenth of its time in that memset).
+        let codes = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
             for o in 0..<outer {
                 for c in 0..<channels {
                     let offset = (o * channels + c) * inner
                     encode(base + offset, out.baseAddress! + offset, inner, params[c], format)
                 }
             }
+            initialized = count
         }
         return AffineQuantizedTensor(format: format, shape: shape, axis: normalizedAxis, parameters: params, codes: codes)
     }
@@ -144,50 +146,73 @@ public enum AffineQuantizer {
         return n
     }
 
-    /// Min, max and "any NaN" of `n` floats, with eight independent accumulators so the compare chains
-    /// overlap.
+    /// Min, max and "any NaN or infinity" of `n` floats, eight lanes at a time.
+    ///
+    /// Non-finite values are caught without a compare per element: `x · 0` is 0 for every finite x
+    /// and NaN for NaN and ±∞, so one running sum of `x · 0` ends NaN exactly when one was present.
     @inline(__always)
     static func range(_ p: UnsafePointer<Float>, _ n: Int) -> (Float, Float, Bool) {
-        var mn = (Float.infinity, Float.infinity, Float.infinity, Float.infinity)
-        var mx = (-Float.infinity, -Float.infinity, -Float.infinity, -Float.infinity)
-        var nan = false
+        var mn = SIMD8<Float>(repeating: .infinity)
+        var mx = SIMD8<Float>(repeating: -.infinity)
+        var poison = SIMD8<Float>(repeating: 0)
         var i = 0
-        while i + 4 <= n {
-            let a = p[i], b = p[i + 1], c = p[i + 2], d = p[i + 3]
-            mn.0 = a < mn.0 ? a : mn.0; mx.0 = a > mx.0 ? a : mx.0
-            mn.1 = b < mn.1 ? b : mn.1; mx.1 = b > mx.1 ? b : mx.1
-            mn.2 = c < mn.2 ? c : mn.2; mx.2 = c > mx.2 ? c : mx.2
-            mn.3 = d < mn.3 ? d : mn.3; mx.3 = d > mx.3 ? d : mx.3
-            nan = nan || (a != a) || (b != b) || (c != c) || (d != d)
-            i += 4
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            // `replace(with:where:)` lowers to compare + blend; `pointwiseMin` is an out-of-line call.
+            mn.replace(with: v, where: v .< mn)
+            mx.replace(with: v, where: v .> mx)
+            poison += v * 0
+            i += 8
         }
+        var lo = mn.min(), hi = mx.max()
+        var bad = poison.sum()
         while i < n {
             let a = p[i]
-            mn.0 = a < mn.0 ? a : mn.0; mx.0 = a > mx.0 ? a : mx.0
-            nan = nan || (a != a)
+            lo = a < lo ? a : lo
+            hi = a > hi ? a : hi
+            bad += a * 0
             i += 1
         }
-        return (min(min(mn.0, mn.1), min(mn.2, mn.3)), max(max(mx.0, mx.1), max(mx.2, mx.3)), nan)
+        return (lo, hi, bad != 0 || bad != bad)
     }
 
     /// `clamp(roundHalfEven(x / scale) + zp, qmin, qmax)` for `n` values.
     ///
     /// Clamping `x / scale` to `[qmin − zp, qmax − zp]` before rounding gives the same codes as
     /// clipping after (the bounds are integers) and keeps the value small enough for the
-    /// 1.5 · 2²³ rounding trick, which is round-half-even in plain adds.
+    /// 1.5 · 2²³ rounding trick, which is round-half-even in plain adds: `t + 1.5·2²³` has the rounded
+    /// integer in its low mantissa bits, and that pattern's low byte plus the zero point is the code
+    /// (the constant's own low byte is 0), so no float→int conversion is needed. Division, not a
+    /// multiply by the reciprocal, because that is onnxruntime's arithmetic and a reciprocal moves ties.
     @inline(__always)
     static func encode(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<UInt8>, _ n: Int,
                        _ p: AffineParameters, _ format: IntegerFormat) {
         let scale = p.scale
         let lo = Float(format.qmin - p.zeroPoint), hi = Float(format.qmax - p.zeroPoint)
-        let zp = p.zeroPoint
+        let zp = UInt32(bitPattern: p.zeroPoint)
         let magic: Float = 12_582_912
-        for i in 0..<n {
+        let vScale = SIMD8<Float>(repeating: scale), vLo = SIMD8<Float>(repeating: lo), vHi = SIMD8<Float>(repeating: hi)
+        let vMagic = SIMD8<Float>(repeating: magic), vZp = SIMD8<UInt32>(repeating: zp)
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 8 <= n {
+            var t = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) / vScale
+            t.replace(with: vLo, where: t .< vLo)   // a NaN activation gets some code, never a trap
+            t.replace(with: vHi, where: t .> vHi)
+            let bits = unsafeBitCast(t + vMagic, to: SIMD8<UInt32>.self) &+ vZp
+            out[i] = UInt8(truncatingIfNeeded: bits[0]); out[i + 1] = UInt8(truncatingIfNeeded: bits[1])
+            out[i + 2] = UInt8(truncatingIfNeeded: bits[2]); out[i + 3] = UInt8(truncatingIfNeeded: bits[3])
+            out[i + 4] = UInt8(truncatingIfNeeded: bits[4]); out[i + 5] = UInt8(truncatingIfNeeded: bits[5])
+            out[i + 6] = UInt8(truncatingIfNeeded: bits[6]); out[i + 7] = UInt8(truncatingIfNeeded: bits[7])
+            i += 8
+        }
+        while i < n {
             var t = x[i] / scale
-            t = t > lo ? t : lo   // NaN lands on lo, never reaching the Int32 conversion
+            t = t > lo ? t : lo   // NaN lands on lo
             t = t < hi ? t : hi
-            let r = (t + magic) - magic
-            out[i] = UInt8(truncatingIfNeeded: Int32(r) &+ zp)
+            out[i] = UInt8(truncatingIfNeeded: (t + magic).bitPattern &+ zp)
+            i += 1
         }
     }
 }
