@@ -117,7 +117,8 @@ def gguf_formats(path, fmt, limit=None):
         rows_out.append((t["name"], d_o, d_r))
     elements = sum(t["elements"] for t in o["tensors"])
     stored = sum(t["bytes"] for t in o["tensors"])
-    print(f"{os.path.basename(path)}: {len(o['tensors'])} projection weights, {elements:,} values, format {fmt}")
+    print(f"{os.path.basename(path)}: {len(o['tensors'])} projection weights, {elements:,} values, format {fmt}"
+          + (f"; {len(o['skipped'])} skipped (rows not whole {fmt} blocks)" if o["skipped"] else ""))
     print("| | whole-model SQNR dB (sum signal / sum noise) | worst per-tensor abs difference dB | bits/weight | seconds |")
     print("|---|---|---|---|---|")
     print(f"| Edgewise (release) | {10 * np.log10(sig / noise_o):.4f} | {worst:.4f} | {8 * stored / elements:.3f} | {o['seconds']:.2f} |")

@@ -20,6 +20,10 @@ public enum GGUFRequantizer {
     public struct Report: Sendable {
         public var requantized: [(name: String, from: DType, signal: Double, noise: Double)] = []
         public var copied = 0
+        /// Projections kept in their source type because their rows are not whole blocks of the target
+        /// (SmolLM2's 576-wide rows and Q4_K's 256-value super-blocks; llama.cpp falls back to another
+        /// format there, which this writer does not produce).
+        public var kept: [String] = []
         public var bytesWritten = 0
 
         /// 10·log₁₀(Σ signal / Σ noise) over the re-quantized tensors, against the source's own values.
@@ -45,19 +49,22 @@ public enum GGUFRequantizer {
 
     /// - Parameters:
     ///   - limit: re-quantize only the first `limit` projection weights (the rest are copied); for tests.
-    /// - Throws: ``OptimizeError`` when `type` is not a format this module writes, a projection's rows are
-    ///   not whole blocks of it, or a tensor cannot be decoded; file errors from writing. Nothing is left
-    ///   at `output` on failure.
+    /// - Throws: ``OptimizeError`` when `type` is not a format this module writes or a tensor cannot be
+    ///   decoded; file errors from writing. Nothing is left at `output` on failure. Projections whose
+    ///   rows are not whole blocks of `type` are kept as they are and listed in ``Report/kept``.
     @discardableResult
     public static func write(_ source: GGUFFile, as type: DType, to output: URL, limit: Int = .max) throws -> Report {
         guard GGUFBlocks.quantizable.contains(type), let typeID = type.ggmlTypeID else {
             throw OptimizeError.invalidSetting(name: "format", value: type.rawValue,
                                                expected: GGUFBlocks.quantizable.map(\.rawValue).joined(separator: ", "))
         }
-        let targets = Set(GGUFTensorValues.projectionWeights(in: source).prefix(limit).map(\.name))
-        for t in source.tensors where targets.contains(t.name) {
-            guard let row = t.dims.first, row % type.blockSize == 0 else {
-                throw OptimizeError.badTensor(name: t.name, reason: "rows of \(t.dims.first ?? 0) values are not whole \(type.blockSize)-value \(type.rawValue) blocks")
+        var report = Report()
+        var targets = Set<String>()
+        for t in GGUFTensorValues.projectionWeights(in: source).prefix(limit) {
+            if let row = t.dims.first, row % type.blockSize == 0 {
+                targets.insert(t.name)
+            } else {
+                report.kept.append(t.name)
             }
         }
         guard !source.bigEndian else {
@@ -79,7 +86,6 @@ public enum GGUFRequantizer {
         let kvCount = source.file.bytes.loadUnaligned(fromByteOffset: kvCountOffset, as: UInt64.self)
 
         // Encode every tensor first (so nothing is written if one fails), keeping its bytes.
-        var report = Report()
         var blobs: [(info: GGUFTensorInfo, typeID: UInt32, bytes: [UInt8])] = []
         for t in source.tensors {
             if targets.contains(t.name) {

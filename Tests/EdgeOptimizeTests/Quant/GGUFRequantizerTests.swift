@@ -17,10 +17,14 @@ import Testing
         try ref.run("gguf-fixture", source)
         let gguf = try GGUFFile(file: try MappedFile(path: source))
         let report = try GGUFRequantizer.write(gguf, as: type, to: URL(fileURLWithPath: output))
-        // Projections in the fixture: blk.0.attn_q (F32) and blk.0.ffn_down (Q8_0); token_embd and
-        // output_norm are copied.
-        #expect(report.requantized.map(\.name) == ["blk.0.attn_q.weight", "blk.0.ffn_down.weight"])
-        #expect(report.copied == 2)
+        // Projections in the fixture: blk.0.attn_q (F32, 512-wide rows), blk.0.attn_k (F32, 96-wide
+        // rows: whole 32-value blocks but not 256-value super-blocks) and blk.0.ffn_down (F16, 256);
+        // token_embd and output_norm are copied.
+        let superBlock = type.blockSize == 256
+        #expect(report.requantized.map(\.name) == (superBlock ? ["blk.0.attn_q.weight", "blk.0.ffn_down.weight"]
+                                                               : ["blk.0.attn_q.weight", "blk.0.attn_k.weight", "blk.0.ffn_down.weight"]))
+        #expect(report.kept == (superBlock ? ["blk.0.attn_k.weight"] : []))
+        #expect(report.copied == (superBlock ? 3 : 2))
         let size = try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int
         #expect(size == report.bytesWritten)
 
@@ -28,7 +32,7 @@ import Testing
         #expect(json["metadata_equal_except_file_type"] as? Bool == true)
         #expect(json["file_type"] as? Int == Int(GGUFRequantizer.fileType(type)!))
         let tensors = json["tensors"] as? [[String: Any]] ?? []
-        #expect(tensors.count == 4)
+        #expect(tensors.count == 5)
         for t in tensors {
             let name = t["name"] as? String ?? "?"
             #expect(t["same_name"] as? Bool == true, "\(name)")

@@ -61,14 +61,19 @@ case "gguf":
     default: format = .gguf(name)
     }
     var tensors: [[String: Any]] = []
+    var skipped: [String] = []
     let t0 = now()
     for info in GGUFTensorValues.projectionWeights(in: gguf).prefix(limit) {
+        if case .gguf(let t) = format, let type = DType(rawValue: t), (info.dims.first ?? 0) % type.blockSize != 0 {
+            skipped.append(info.name)   // rows are not whole blocks: the format cannot hold this tensor
+            continue
+        }
         let (x, rows, cols) = try GGUFTensorValues.read(info, in: gguf)
         let r = try format.roundTrip(x, rows: rows, columns: cols, name: info.name)
         let e = ErrorMetrics.energies(reference: x, test: r.dequantized)
         tensors.append(["name": info.name, "signal": e.signal, "noise": e.noise, "bytes": r.storedBytes, "elements": x.count])
     }
-    emit(["format": name, "seconds": now() - t0, "tensors": tensors])
+    emit(["format": name, "seconds": now() - t0, "tensors": tensors, "skipped": skipped])
 
 default:
     FileHandle.standardError.write("unknown command \(args[1])\n".data(using: .utf8)!)
