@@ -214,6 +214,34 @@ def main():
                 e["reference_sqnr"] = sqnr(x, q.dequantize(ref.reshape(int(np.prod(a.shape[1:])) if len(a.shape) > 1 else 1, -1), t).reshape(-1))
             tensors.append(e)
         out["tensors"] = tensors
+    elif cmd == "magika-agreement":       # FP32_ONNX TEST_ONNX: both on real files, outputs compared
+        # Inputs: every file of the magika, onnx and scikit-learn wheels' cache folders (real bytes), in
+        # Magika's layout (first 1024 bytes after lstrip, last 1024 before rstrip, padded with 256).
+        import onnxruntime as ort
+        root = os.path.join(CACHE, "assets")
+        paths = []
+        for d in ("magika-1.0.3", "scikit_learn-1.9.1"):
+            for base, _, names in os.walk(os.path.join(root, d)):
+                paths += [os.path.join(base, n) for n in sorted(names)]
+        paths = sorted(p for p in paths if os.path.getsize(p) >= 8)[:256]
+        rows = []
+        for p in paths:
+            with open(p, "rb") as f:
+                data = f.read()
+            beg = data[:4096].lstrip()[:1024]
+            end = data[-4096:].rstrip()[-1024:]
+            rows.append(list(beg) + [256] * (1024 - len(beg)) + [256] * (1024 - len(end)) + list(end))
+        x = np.array(rows, np.int32)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        outs = []
+        for m in args[:2]:
+            s = ort.InferenceSession(m, opts, providers=["CPUExecutionProvider"])
+            outs.append(s.run(None, {s.get_inputs()[0].name: x})[0].astype(np.float64))
+        a, b = outs
+        out = {"inputs": len(rows), "sqnr": sqnr(a, b), "top1_agreement": float(np.mean(a.argmax(1) == b.argmax(1))),
+               "kl": float(np.mean(np.sum(a * (np.log(np.maximum(a, 1e-30)) - np.log(np.maximum(b, 1e-30))), 1))),
+               "size_fp32": os.path.getsize(args[0]), "size_test": os.path.getsize(args[1])}
     elif cmd == "sqnr":                   # REF TEST
         out["sqnr"] = sqnr(f32(args[0]), f32(args[1]))
     else:
