@@ -215,15 +215,17 @@ def main():
             tensors.append(e)
         out["tensors"] = tensors
     elif cmd == "magika-agreement":       # FP32_ONNX TEST_ONNX: both on real files, outputs compared
-        # Inputs: every file of the magika, onnx and scikit-learn wheels' cache folders (real bytes), in
-        # Magika's layout (first 1024 bytes after lstrip, last 1024 before rstrip, padded with 256).
+        # Inputs: 256 files spread evenly over the magika, onnx, scikit-learn and scikit-image wheels'
+        # cache folders (real bytes of many types), in Magika's layout (first 1024 bytes after lstrip,
+        # last 1024 before rstrip, padded with 256).
         import onnxruntime as ort
         root = os.path.join(CACHE, "assets")
         paths = []
-        for d in ("magika-1.0.3", "scikit_learn-1.9.1"):
+        for d in ("magika-1.0.3", "onnx-1.22.0", "scikit_learn-1.9.1", "scikit_image-0.26.0"):
             for base, _, names in os.walk(os.path.join(root, d)):
                 paths += [os.path.join(base, n) for n in sorted(names)]
-        paths = sorted(p for p in paths if os.path.getsize(p) >= 8)[:256]
+        paths = sorted(p for p in paths if os.path.getsize(p) >= 8)
+        paths = paths[::max(1, len(paths) // 256)][:256]
         rows = []
         for p in paths:
             with open(p, "rb") as f:
