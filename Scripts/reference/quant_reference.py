@@ -91,6 +91,40 @@ def sqnr(ref, test):
     return None if noise == 0 else float(10 * np.log10(np.sum(ref * ref) / noise))   # None: lossless
 
 
+def magika_features(count, offset=0):
+    """Magika inputs from real files: `count` files spread evenly over the magika, onnx, scikit-learn and
+    scikit-image wheels' cache folders (bytes of many types), starting at the `offset`-th of the spread, in
+    Magika's layout (first 1024 bytes after lstrip, last 1024 before rstrip, padded with 256)."""
+    root = os.path.join(CACHE, "assets")
+    paths = []
+    for d in ("magika-1.0.3", "onnx-1.22.0", "scikit_learn-1.9.1", "scikit_image-0.26.0"):
+        for base, _, names in os.walk(os.path.join(root, d)):
+            paths += [os.path.join(base, n) for n in sorted(names)]
+    paths = sorted(p for p in paths if os.path.getsize(p) >= 8)
+    paths = paths[offset::max(1, len(paths) // 512)][:count]
+    rows = []
+    for p in paths:
+        with open(p, "rb") as f:
+            data = f.read()
+        beg = data[:4096].lstrip()[:1024]
+        end = data[-4096:].rstrip()[-1024:]
+        rows.append(list(beg) + [256] * (1024 - len(beg)) + [256] * (1024 - len(end)) + list(end))
+    return np.array(rows, np.int32)
+
+
+def ort_outputs(model, x):
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    s = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+    return s.run(None, {s.get_inputs()[0].name: x})[0].astype(np.float64)
+
+
+def agreement(a, b):
+    return {"sqnr": sqnr(a, b), "top1_agreement": float(np.mean(a.argmax(1) == b.argmax(1))),
+            "kl": float(np.mean(np.sum(a * (np.log(np.maximum(a, 1e-30)) - np.log(np.maximum(b, 1e-30))), 1)))}
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     out = {}
@@ -214,36 +248,37 @@ def main():
                 e["reference_sqnr"] = sqnr(x, q.dequantize(ref.reshape(int(np.prod(a.shape[1:])) if len(a.shape) > 1 else 1, -1), t).reshape(-1))
             tensors.append(e)
         out["tensors"] = tensors
-    elif cmd == "magika-agreement":       # FP32_ONNX TEST_ONNX: both on real files, outputs compared
-        # Inputs: 256 files spread evenly over the magika, onnx, scikit-learn and scikit-image wheels'
-        # cache folders (real bytes of many types), in Magika's layout (first 1024 bytes after lstrip,
-        # last 1024 before rstrip, padded with 256).
-        import onnxruntime as ort
-        root = os.path.join(CACHE, "assets")
-        paths = []
-        for d in ("magika-1.0.3", "onnx-1.22.0", "scikit_learn-1.9.1", "scikit_image-0.26.0"):
-            for base, _, names in os.walk(os.path.join(root, d)):
-                paths += [os.path.join(base, n) for n in sorted(names)]
-        paths = sorted(p for p in paths if os.path.getsize(p) >= 8)
-        paths = paths[::max(1, len(paths) // 256)][:256]
-        rows = []
-        for p in paths:
-            with open(p, "rb") as f:
-                data = f.read()
-            beg = data[:4096].lstrip()[:1024]
-            end = data[-4096:].rstrip()[-1024:]
-            rows.append(list(beg) + [256] * (1024 - len(beg)) + [256] * (1024 - len(end)) + list(end))
-        x = np.array(rows, np.int32)
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        outs = []
-        for m in args[:2]:
-            s = ort.InferenceSession(m, opts, providers=["CPUExecutionProvider"])
-            outs.append(s.run(None, {s.get_inputs()[0].name: x})[0].astype(np.float64))
-        a, b = outs
-        out = {"inputs": len(rows), "sqnr": sqnr(a, b), "top1_agreement": float(np.mean(a.argmax(1) == b.argmax(1))),
-               "kl": float(np.mean(np.sum(a * (np.log(np.maximum(a, 1e-30)) - np.log(np.maximum(b, 1e-30))), 1))),
-               "size_fp32": os.path.getsize(args[0]), "size_test": os.path.getsize(args[1])}
+    elif cmd == "magika-agreement":       # FP32_ONNX TEST_ONNX: both in onnxruntime on 256 real files
+        x = magika_features(256)
+        out = agreement(ort_outputs(args[0], x), ort_outputs(args[1], x))
+        out.update({"inputs": len(x), "size_fp32": os.path.getsize(args[0]), "size_test": os.path.getsize(args[1])})
+    elif cmd == "magika-features":        # COUNT OFFSET OUT: int32 [COUNT, 2048] raw
+        magika_features(int(args[0]), int(args[1])).tofile(args[2])
+    elif cmd == "ort-static":             # FP32 OURS CALIB(int32 raw) METHOD(MinMax|Entropy|Percentile) EVALCOUNT OUT_QDQ
+        # onnxruntime's quantize_static on the same calibration batch, QDQ, S8S8, per-channel, Conv/Gemm/
+        # MatMul only; then fp32, ORT's and our model run in onnxruntime on the same real inputs.
+        from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+        import onnx
+        calib = np.fromfile(args[2], dtype="<i4").reshape(-1, 2048)
+        name = onnx.load(args[0]).graph.input[0].name
+        class Reader(CalibrationDataReader):
+            def __init__(self):
+                self.done = False
+            def get_next(self):
+                if self.done:
+                    return None
+                self.done = True
+                return {name: calib}
+        import contextlib, io
+        with contextlib.redirect_stdout(io.StringIO()):
+            quantize_static(args[0], args[5], Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                            activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
+                            op_types_to_quantize=["Conv", "Gemm", "MatMul"],
+                            calibrate_method=getattr(CalibrationMethod, args[3]))
+        x = magika_features(int(args[4]), 1)
+        ref = ort_outputs(args[0], x)
+        out = {"inputs": len(x), "ours": agreement(ref, ort_outputs(args[1], x)), "ort": agreement(ref, ort_outputs(args[5], x)),
+               "size_fp32": os.path.getsize(args[0]), "size_ours": os.path.getsize(args[1]), "size_ort": os.path.getsize(args[5])}
     elif cmd == "sqnr":                   # REF TEST
         out["sqnr"] = sqnr(f32(args[0]), f32(args[1]))
     else:
