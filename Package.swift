@@ -44,7 +44,7 @@ let package = Package(
         // Layer 3
         .target(name: "CEdgeKernels"),
         // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
-        // -Onone loops are 10–100× slower (see docs/DECISIONS.md, 2026-11-28).
+        // -Onone loops are 10–100× slower (see docs/DECISIONS.md, "EdgeEngine builds with -O even in debug").
         .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
@@ -73,6 +73,7 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
         .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeImport", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
