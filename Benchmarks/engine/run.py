@@ -36,8 +36,8 @@ def onnx_models():
     for name in ["squeezenet", "shufflenet", "inception_v1", "inception_v2", "resnet50", "densenet121", "bvlc_alexnet",
                  "zfnet512", "vgg19"]:
         p = os.path.join(LIGHT, f"light_{name}.onnx")
-        m.append((f"light {name}", p, {"data_0" if name != "shufflenet" and name != "resnet50" and name != "squeezenet" else None:
-                                       ("float32", [1, 3, 224, 224])}))
+        # The first graph input (data_0, gpu_0/data_0 …, whatever the file calls it).
+        m.append((f"light {name}", p, {None: ("float32", [1, 3, 224, 224])}))
     return m
 
 

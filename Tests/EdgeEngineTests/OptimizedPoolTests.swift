@@ -99,6 +99,30 @@ import Testing
         }
     }
 
+    /// TFLite's NHWC pools (the same cases, channels last) against the reference kernel's NHWC path.
+    @Test(.enabled(if: haveReferencePooling)) func nhwcPoolsAgainstReference() throws {
+        var rng = SeededRNG(seed: 57)
+        for (nchw, attrs) in Self.poolCases {
+            let shape = [nchw[0]] + nchw[2...] + [nchw[1]]
+            let outNCHW = Self.outShape(nchw, attrs)
+            let out = [outNCHW[0]] + outNCHW[2...] + [outNCHW[1]]
+            var a = attrs
+            a["layout"] = .string("NHWC")
+            for (op, isMax) in [(OpType.maxPool, true), (.averagePool, false)] {
+                let x = OptimizedCheck.random(shape, &rng)
+                if isMax { x.storage.pointer.assumingMemoryBound(to: Float.self)[5] = .nan }
+                let node = Node(name: "pool", op: op, inputs: ["x"], outputs: ["y"], attributes: a)
+                let ctx = OptimizedCheck.context(node, inputs: [x], output: out, constant: [])
+                let kernel = try #require(try OptimizedPool.make(ctx, isMax: isMax, isa: .selected), "declined \(op) \(shape) \(a)")
+                #expect(kernel is OptimizedPoolNHWC)
+                let got = try OptimizedCheck.run(kernel, [x], output: out)
+                let want = try OptimizedCheck.reference(node, [x], output: out, constant: [])
+                let problem = OptimizedCheck.mismatch(got, want, tol: 1e-6)
+                #expect(problem == nil, "NHWC \(op) \(shape) \(a): \(problem ?? "")")
+            }
+        }
+    }
+
     /// Standalone activations against the reference unary kernels, including NaN, ±∞, ±0 and large magnitudes.
     @Test(arguments: isas) func activations(isa: KernelISA) throws {
         var rng = SeededRNG(seed: 54)

@@ -1,9 +1,9 @@
 import CEdgeKernels
 import EdgeIR
 
-/// MaxPool and AveragePool (2-D and 1-D, NCHW, float32) over padded phase planes, and
-/// GlobalAveragePool; fused activation. Declines NHWC, 3-D windows, MaxPool's indices output and
-/// other element types.
+/// MaxPool and AveragePool (2-D and 1-D, float32): NCHW over padded phase planes (C), NHWC (TFLite) with
+/// the channel loop innermost (``OptimizedPoolNHWC``); and GlobalAveragePool; fused activation. Declines
+/// 3-D windows, MaxPool's indices output and other element types.
 final class OptimizedPool: Kernel {
     let isa: KernelISA
     var params: ck_pool2d_params
@@ -37,8 +37,14 @@ final class OptimizedPool: Kernel {
     static func make(_ ctx: KernelContext, isMax: Bool, isa: KernelISA) throws -> Kernel? {
         let node = ctx.node
         guard ctx.inputTypes.first??.dtype == .float32, ctx.outputTypes.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty),
-              node.string("layout") != "NHWC", let act = EpilogueActivation.fused(node) else { return nil }
-        let xs = ctx.inputShape(0), ys = ctx.outputShape(0)
+              let act = EpilogueActivation.fused(node) else { return nil }
+        let nhwc = node.string("layout") == "NHWC"
+        var xs = ctx.inputShape(0), ys = ctx.outputShape(0)
+        // NHWC is parsed as NCHW with the channel axis moved; the NHWC kernel reads it back.
+        if nhwc, xs.count >= 3, ys.count == xs.count {
+            xs.insert(xs.removeLast(), at: 1)
+            ys.insert(ys.removeLast(), at: 1)
+        }
         guard xs.count == 3 || xs.count == 4, ys.count == xs.count, let ks = node.ints("kernel_shape"), ks.count == xs.count - 2 else { return nil }
         let sp = xs.count - 2
         let strides = node.ints("strides") ?? Array(repeating: 1, count: sp)
@@ -82,6 +88,10 @@ final class OptimizedPool: Kernel {
         }
         let rows = counts(oh, kh, sh, dh, pt, pb, h), cols = counts(ow, kw, sw, dw, pl, pr, w)
         if !isMax && (rows.contains(0) || cols.contains(0)) { return nil }
+        if nhwc {
+            return OptimizedPoolNHWC(isa: isa, isMax: isMax, n: xs[0], c: xs[1], h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
+                                     pt: pt, pl: pl, oh: oh, ow: ow, rowCount: rows, colCount: cols, activation: act)
+        }
         let p = ck_pool2d_params(n: Int32(xs[0]), c: Int32(xs[1]), h: Int32(h), w: Int32(w), kh: Int32(kh), kw: Int32(kw),
                                  sh: Int32(sh), sw: Int32(sw), dh: Int32(dh), dw: Int32(dw), pad_top: Int32(pt), pad_left: Int32(pl),
                                  oh: Int32(oh), ow: Int32(ow))
@@ -113,5 +123,63 @@ final class OptimizedGlobalAveragePool: Kernel {
         let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *)
         guard planes < Int(Int32.max), size > 0, size < Int(Int32.max) else { return nil }
         return OptimizedGlobalAveragePool(isa: isa, planes: Int32(planes), size: Int32(size))
+    }
+}
+
+/// MaxPool / AveragePool over NHWC float32 (TFLite's layout): for each output pixel, the window's input
+/// pixels are combined channel-vector by channel-vector (contiguous, so the inner loop vectorizes). Max
+/// keeps a NaN once seen, as the reference does; the average divides by the window's counted positions.
+final class OptimizedPoolNHWC: Kernel {
+    let isa: KernelISA
+    let isMax: Bool
+    let n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, sh: Int, sw: Int, dh: Int, dw: Int, pt: Int, pl: Int, oh: Int, ow: Int
+    let rowCount: [Float], colCount: [Float]
+    let activation: ck_activation
+
+    init(isa: KernelISA, isMax: Bool, n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, sh: Int, sw: Int, dh: Int, dw: Int,
+         pt: Int, pl: Int, oh: Int, ow: Int, rowCount: [Float], colCount: [Float], activation: ck_activation) {
+        self.isa = isa
+        self.isMax = isMax
+        (self.n, self.c, self.h, self.w, self.kh, self.kw, self.sh, self.sw) = (n, c, h, w, kh, kw, sh, sw)
+        (self.dh, self.dw, self.pt, self.pl, self.oh, self.ow) = (dh, dw, pt, pl, oh, ow)
+        self.rowCount = rowCount
+        self.colCount = colCount
+        self.activation = activation
+    }
+
+    func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
+        let X = inputs[0].f32(), Y = outputs[0].f32()
+        let c = self.c
+        for b in 0..<n {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let out = Y + ((b * oh + oy) * ow + ox) * c
+                    let start: Float = isMax ? -.infinity : 0
+                    for ch in 0..<c { out[ch] = start }
+                    for ky in 0..<kh {
+                        let iy = oy * sh - pt + ky * dh
+                        if iy < 0 || iy >= h { continue }
+                        for kx in 0..<kw {
+                            let ix = ox * sw - pl + kx * dw
+                            if ix < 0 || ix >= w { continue }
+                            let inp = X + ((b * h + iy) * w + ix) * c
+                            if isMax {
+                                for ch in 0..<c {
+                                    let v = inp[ch], m = out[ch]
+                                    out[ch] = (v > m || v.isNaN) && !m.isNaN ? v : m
+                                }
+                            } else {
+                                for ch in 0..<c { out[ch] += inp[ch] }
+                            }
+                        }
+                    }
+                    if !isMax {
+                        let count = rowCount[oy] * colCount[ox]
+                        for ch in 0..<c { out[ch] /= count }
+                    }
+                    if activation.kind != Int32(CK_ACT_NONE.rawValue) { ck_activation_apply(isa.level, out, out, c, nil, nil, activation) }
+                }
+            }
+        }
     }
 }
