@@ -12,6 +12,6 @@ struct Edgewise: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InspectCommand.self, CatalogCommand.self, RunCommand.self, BenchCommand.self, GenerateCommand.self,
-                      DevicesCommand.self, SimulateCommand.self, CalibrateCommand.self]
+                      DevicesCommand.self, SimulateCommand.self, CalibrateCommand.self, OptimizeCommand.self]
     )
 }
