@@ -68,9 +68,15 @@ public enum MagnitudePruner {
                                    zeros: values.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }))
     }
 
-    /// Order of indices by increasing magnitude, earlier index first on ties.
-    static func ascending(_ v: [Float]) -> [Int] {
-        v.indices.sorted { abs(v[$0]) < abs(v[$1]) || (abs(v[$0]) == abs(v[$1]) && $0 < $1) }
+    /// The `k` indices of smallest magnitude, the earlier index first on ties: everything below the
+    /// k-th smallest magnitude, then values equal to it in index order until k are taken.
+    static func smallest(_ v: [Float], _ k: Int) -> [Int] {
+        guard k > 0 else { return [] }
+        let mags = v.map { abs($0) }
+        let threshold = mags.sorted()[k - 1]
+        var out = v.indices.filter { mags[$0] < threshold }
+        for i in v.indices where out.count < k && mags[i] == threshold { out.append(i) }
+        return out
     }
 
     /// Unstructured magnitude pruning.
@@ -89,7 +95,7 @@ public enum MagnitudePruner {
             let all = ts.flatMap(\.values)
             let k = Int((sparsity * Double(all.count)).rounded(.down))
             var zero = [Bool](repeating: false, count: all.count)
-            for i in ascending(all).prefix(k) { zero[i] = true }
+            for i in smallest(all, k) { zero[i] = true }
             var offset = 0
             for t in ts {
                 var v = t.values
@@ -101,7 +107,7 @@ public enum MagnitudePruner {
             for t in ts {
                 var v = t.values
                 let k = Int((sparsity * Double(v.count)).rounded(.down))
-                for i in ascending(v).prefix(k) { v[i] = 0 }
+                for i in smallest(v, k) { v[i] = 0 }
                 store(v, t, in: &g, report: &report)
             }
         }
