@@ -64,6 +64,51 @@ import Testing
         #expect(t.stdout.contains("measured on 2 generated (seed 0)") && t.stdout.contains("written to \(out)"), "\(t.stdout)")
     }
 
+    @Test func twoFourPruningWithAnExclusionKeepsTheFileRunnable() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.magika), "run Scripts/fetch-models.sh")
+        let dir = try TestPaths.temporaryDirectory("optimize")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = dir.appendingPathComponent("x.npy").path
+        _ = try Python.run("import numpy as np, sys\nnp.save(sys.argv[1], np.random.default_rng(1).integers(0, 257, (8, 2048)).astype(np.int32))\nprint('{}')",
+                           arguments: [x])
+        // The byte embedding (K = 257) cannot be 2:4; it is excluded by node name, the other two layers are pruned.
+        let p = try Self.write(dir, "p.yaml", """
+            name: sparse
+            steps:
+              - prune: {method: "n:m", pattern: "2:4", exclude: ["jax2tf_get_logits_/pjit_get_logits_/MagikaV2/Dense_0/einsum/Einsum"]}
+            """)
+        let out = dir.appendingPathComponent("s.onnx").path
+        let r = try CLI.run(["optimize", Self.magika, "--pipeline", p, "--out", out, "--eval", "bytes=" + x, "--json"], timeout: 300)
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let step = try #require((j["steps"] as? [[String: Any]])?.first)
+        #expect(step["layers"] as? Int == 2)
+        #expect(step["sparsity"] as? Double == 0.5)
+        let sqnr = try #require(step["sqnr"] as? Double)
+        // onnxruntime reads the weights back: at most 2 non-zeros in every group of 4 along the reduction axis
+        // (Conv [O, I, kh, kw]: I, axis 1; MatMul [K, N]: K, axis 0), and the embedding is unchanged.
+        let check = """
+            import numpy as np, onnxruntime as ort, onnx, sys, json
+            from onnx import numpy_helper
+            w = lambda f: {i.name: numpy_helper.to_array(i) for i in onnx.load(f).graph.initializer}
+            a, b = w(sys.argv[1]), w(sys.argv[2])
+            conv = b["jax2tf_get_logits_/pjit_get_logits_/MagikaV2/Conv_0/transpose_3:0"]
+            dense = b["jax2tf_get_logits_/Const_24:0"]
+            g1 = (conv.reshape(512, 64, 4, 5, 1) != 0).sum(axis=2).max()
+            g2 = (dense.reshape(128, 4, 214) != 0).sum(axis=1).max()
+            emb = bool((a["jax2tf_get_logits_/Const:0"] == b["jax2tf_get_logits_/Const:0"]).all())
+            x = np.load(sys.argv[3])
+            run = lambda f: ort.InferenceSession(f, providers=["CPUExecutionProvider"]).run(None, {"bytes": x})[0].astype(np.float64)
+            r, t = run(sys.argv[1]), run(sys.argv[2])
+            print(json.dumps({"g": int(max(g1, g2)), "emb": emb, "sqnr": float(10 * np.log10((r ** 2).sum() / ((r - t) ** 2).sum()))}))
+            """
+        let o = try #require(try Python.run(check, arguments: [Self.magika, out, x]) as? [String: Any])
+        print("magika 2:4 (embedding excluded): engine SQNR \(sqnr) dB, onnxruntime \(o["sqnr"] ?? 0) dB")
+        #expect(o["g"] as? Int == 2)
+        #expect(o["emb"] as? Bool == true)
+        #expect(abs(sqnr - (o["sqnr"] as? Double ?? 0)) < 0.1)
+    }
+
     @Test func badInputIsOneLineAndWritesNothing() throws {
         try #require(FileManager.default.fileExists(atPath: Self.magika), "run Scripts/fetch-models.sh")
         let dir = try TestPaths.temporaryDirectory("optimize")

@@ -188,8 +188,8 @@ public struct PipelineRunner: Sendable {
                     }
                 case .prune(let p):
                     let (g, r) = p.method == .nm
-                        ? try MagnitudePruner.pruneNM(current.graph, n: p.n, m: p.m)
-                        : try MagnitudePruner.prune(current.graph, sparsity: p.sparsity, global: p.scope == .global)
+                        ? try MagnitudePruner.pruneNM(current.graph, n: p.n, m: p.m, exclude: p.exclude)
+                        : try MagnitudePruner.prune(current.graph, sparsity: p.sparsity, global: p.scope == .global, exclude: p.exclude)
                     next.graph = g
                     sparsity = r.sparsity
                     layers = r.layers.count

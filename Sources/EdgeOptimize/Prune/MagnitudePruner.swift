@@ -11,6 +11,8 @@ import EdgeIR
 ///   reduction axis is the one the op sums over: input channels (axis 1) for Conv `[O, I, kh, kw]`,
 ///   K for MatMul `[…, K, N]` (axis rank−2) and Gemm (`[K, N]`, or `[N, K]` with `transB = 1`).
 ///
+/// `exclude` names nodes or op types (`Conv`, `MatMul` …) whose weights stay as they are.
+///
 /// Weights are rewritten as zeros in place of the pruned values (the tensor keeps its shape and dtype;
 /// the saving shows once a sparse or compressed format stores it). Every weight and every setting is
 /// checked before any weight is changed; the input graph is not modified.
@@ -40,13 +42,14 @@ public enum MagnitudePruner {
     }
 
     /// The float32 weights of Conv/Gemm/MatMul with stored values, each taken once.
-    static func targets(_ graph: Graph) throws -> [Target] {
+    static func targets(_ graph: Graph, exclude: [String]) throws -> [Target] {
         var out: [Target] = []
         var seen = Set<String>()
         for node in graph.nodes where [.conv, .gemm, .matMul].contains(node.op) {
             guard let w = node.input(1), !seen.contains(w), let t = graph.constants[w], t.dtype == .float32,
                   t.quantization == nil, let dims = t.shape.values, t.storage.isPresent else { continue }
             seen.insert(w)
+            if exclude.contains(node.name) || exclude.contains(node.op.rawValue) { continue }
             let values: [Float] = t.storage.withBytes { raw in
                 (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
             }
@@ -82,11 +85,11 @@ public enum MagnitudePruner {
     /// Unstructured magnitude pruning.
     /// - Throws: ``OptimizeError/invalidSetting(name:value:expected:)`` for a sparsity outside [0, 1);
     ///   ``OptimizeError/unsupported(_:)`` when the graph has no float weight to prune.
-    public static func prune(_ graph: Graph, sparsity: Double, global: Bool = false) throws -> (Graph, Report) {
+    public static func prune(_ graph: Graph, sparsity: Double, global: Bool = false, exclude: [String] = []) throws -> (Graph, Report) {
         guard sparsity >= 0, sparsity < 1, sparsity.isFinite else {
             throw OptimizeError.invalidSetting(name: "sparsity", value: "\(sparsity)", expected: "a fraction in [0, 1)")
         }
-        let ts = try targets(graph)
+        let ts = try targets(graph, exclude: exclude)
         guard !ts.isEmpty else { throw OptimizeError.unsupported("no float32 Conv/Gemm/MatMul weight to prune") }
         var g = graph
         var report = Report()
@@ -129,11 +132,11 @@ public enum MagnitudePruner {
     /// - Throws: ``OptimizeError/invalidSetting(name:value:expected:)`` unless 1 ≤ n < m;
     ///   ``OptimizeError/badTensor(name:reason:)`` naming the first weight whose reduction axis is not
     ///   a multiple of m — before any weight is changed.
-    public static func pruneNM(_ graph: Graph, n: Int, m: Int) throws -> (Graph, Report) {
+    public static func pruneNM(_ graph: Graph, n: Int, m: Int, exclude: [String] = []) throws -> (Graph, Report) {
         guard n >= 1, n < m else {
             throw OptimizeError.invalidSetting(name: "N:M pattern", value: "\(n):\(m)", expected: "1 ≤ N < M, e.g. 2:4")
         }
-        let ts = try targets(graph)
+        let ts = try targets(graph, exclude: exclude)
         guard !ts.isEmpty else { throw OptimizeError.unsupported("no float32 Conv/Gemm/MatMul weight to prune") }
         for t in ts {
             let axis = reductionAxis(t.node, rank: t.dims.count)
