@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.
         .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
         .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
