@@ -11,6 +11,8 @@ struct Edgewise: ParsableCommand {
             (ONNX, TFLite, GGUF, safetensors; detected by content).
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, CatalogCommand.self, DevicesCommand.self, SimulateCommand.self, CalibrateCommand.self]
+        subcommands: [OpenCommand.self, InspectCommand.self, CatalogCommand.self, DevicesCommand.self, SimulateCommand.self,
+                      CalibrateCommand.self, CompareCommand.self, KeysCommand.self],
+        defaultSubcommand: OpenCommand.self
     )
 }

@@ -1,0 +1,104 @@
+import ArgumentParser
+import EdgeSim
+import Foundation
+import Workbench
+import WorkbenchUI
+
+/// `edgewise compare [WORKSPACE]`: the Compare screen's strategies × devices matrix, headless (text or JSON).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Strategies × devices for a workspace model: latency, fps, energy, memory fit, Pareto (the TUI's Compare screen).")
+
+    @Argument(help: "A workspace file (default: Workspaces/default.yaml).")
+    var workspace: String?
+
+    @Option(help: "Index of the workspace model (default: the workspace's selected model).")
+    var model: Int?
+
+    @Flag(help: "Emit JSON (schema edgewise.compare, version 1).")
+    var json = false
+
+    struct Cell: Encodable {
+        var strategy: String
+        var device: String
+        var latencySeconds: Double?
+        var latencyLow: Double?
+        var latencyHigh: Double?
+        var latencyProvenance: String?
+        var fps: Double?
+        var energyJoulesPerInference: Double?
+        var memoryFits: Bool?
+        var memory: String?
+        var weightBytes: Int
+        var pareto: Bool
+        var error: String?
+    }
+
+    struct Document: Encodable {
+        var schema = "edgewise.compare"
+        var schemaVersion = 1
+        var workspace: String
+        var model: String
+        var strategies: [String]
+        var devices: [String]
+        var cells: [Cell]
+    }
+
+    func run() throws {
+        guard let path = workspace ?? Startup.locate("Workspaces/default.yaml") else {
+            throw CLIError("cannot find Workspaces/default.yaml; give a workspace file")
+        }
+        let sim: Simulator
+        do { sim = Simulator(catalog: try DeviceCatalog.load()) } catch { throw CLIError("\(error)") }
+        let ws: Workspace
+        do { ws = try Workspace.load(path: path, knownDevices: Set(sim.catalog.devices.map(\.id))) } catch { throw CLIError("\(error)") }
+        let index = model ?? ws.selection.model
+        guard ws.models.indices.contains(index) else { throw CLIError("--model must be 0…\(ws.models.count - 1)") }
+        let m: WorkbenchModel
+        do { m = try WorkbenchModel(slot: ws.models[index]) } catch { throw CLIError("\(error)") }
+        var cache = EstimationCache(model: m)
+        var strategies = ws.pipelines.map { Strategy(pipeline: $0) }
+        if !ws.selection.overrides.isEmpty, let p = ws.pipelines.first(where: { $0.name == ws.selection.pipeline }) ?? ws.pipelines.first {
+            strategies.append(Strategy(name: p.name + "+tuned", pipeline: p, overrides: ws.selection.overrides))
+        }
+        let devices = ws.devices.compactMap { sim.catalog.device($0) }
+        let matrix = ComparisonMatrix.build(cache: &cache, strategies: strategies, devices: devices, simulator: sim)
+        let cells = matrix.cells.map { c -> Cell in
+            var cell = Cell(strategy: c.strategy, device: c.deviceID, weightBytes: c.weightBytes, pareto: c.pareto)
+            switch c.estimate {
+            case .success(let e):
+                cell.latencySeconds = e.latency.value
+                if case .estimated(let lo, let hi, _, _) = e.latency.provenance { (cell.latencyLow, cell.latencyHigh) = (lo, hi) }
+                cell.latencyProvenance = e.latency.provenanceWord
+                cell.fps = e.fps
+                cell.energyJoulesPerInference = e.energyPerInference
+                cell.memoryFits = e.memory.fits
+                cell.memory = e.memory.summary
+            case .failure(let err):
+                cell.error = err.description
+            }
+            return cell
+        }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            enc.keyEncodingStrategy = .convertToSnakeCase
+            FileHandle.standardOutput.write(try enc.encode(Document(workspace: path, model: ws.models[index].reference,
+                                                                     strategies: matrix.strategies, devices: matrix.devices,
+                                                                     cells: cells)))
+            print()
+            return
+        }
+        print("\(ws.models[index].label) — latency (estimated), energy per inference, memory; * Pareto-optimal")
+        var t = TextTable([("strategy", .left)] + matrix.devices.map { ($0, .right) })
+        for (r, s) in matrix.strategies.enumerated() {
+            t.add([s] + matrix.devices.indices.map { c -> String in
+                let cell = matrix[r, c]
+                guard let e = cell.estimateValue else { return "n/a" }
+                return (cell.pareto ? "*" : "") + Units.time(e.latency.value) + (e.memory.fits ? "" : " NO FIT")
+            })
+        }
+        print(t.render())
+    }
+}
