@@ -86,7 +86,7 @@ enum DashboardScreen {
             let inner = WorkbenchApp.pane("Sustained run", area, focused: false, state, &buffer)
             var lines: [(String, Style)] = []
             if d.job != nil {
-                lines.append(("simulating \(Fmt.sig(scenario.durationS)) s at \(Fmt.sig(scenario.fps)) fps, \(Fmt.sig(scenario.ambientC)) °C ambient on \(state.device?.id ?? "?")… (\(Fmt.sig(max(0, state.now - d.started))) s)", t[.text]))
+                lines.append(("simulating \(NumberFormat.compact(scenario.durationS)) s at \(NumberFormat.compact(scenario.fps)) fps, \(NumberFormat.compact(scenario.ambientC)) °C ambient on \(state.device?.id ?? "?")… (\(Fmt.sig(max(0, state.now - d.started))) s)", t[.text]))
             }
             if let e = d.error { lines.append(("cannot simulate: \(e)", t[.bad])) }
             WorkbenchApp.lines(lines, inner, state, &buffer)
@@ -104,7 +104,7 @@ enum DashboardScreen {
         }
         let trips = run.trips.enumerated().map { LineChart.Threshold($0.element, label: "trip \($0.offset + 1)", style: t[.warning]) }
         let temps = run.samples.map(\.temperature)
-        chart("Temperature °C over \(Fmt.sig(scenario.durationS)) s (simulated)", layout.temperature, temps, t[.series1],
+        chart("Temperature °C over \(NumberFormat.compact(scenario.durationS)) s (simulated)", layout.temperature, temps, t[.series1],
               thresholds: trips + [LineChart.Threshold(run.shutdownTemperature, label: "shutdown", style: t[.bad])],
               yBounds: (min(scenario.ambientC, temps.min() ?? 0) - 2)...(max(run.shutdownTemperature, temps.max() ?? 0) + 2))
         chart("Clock % of max · \(run.events.filter(\.isThrottle).count) throttling events", layout.clock,
@@ -114,7 +114,7 @@ enum DashboardScreen {
               thresholds: budgetLines)
         var powerLines: [LineChart.Threshold] = []
         if let b = scenario.powerBudgetW { powerLines.append(LineChart.Threshold(b, label: "budget \(Fmt.power(b))", style: t[.budgetLine])) }
-        chart("Power W at \(Fmt.sig(scenario.fps)) fps (estimated)", layout.power, run.samples.map(\.power), t[.series4],
+        chart("Power W at \(NumberFormat.compact(scenario.fps)) fps (estimated)", layout.power, run.samples.map(\.power), t[.series4],
               thresholds: powerLines)
 
         // Jitter histogram.

@@ -57,14 +57,19 @@ enum DevicesScreen {
     static func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         let layout = Layout(Chrome(cols: state.cols, rows: state.rows).content)
         if state.focusedPane == 1 {
+            let page = max(1, layout.specs.height - 2)
+            let limit = highlighted(state).map { max(0, specLines($0, state).count - page) } ?? 0
+            var scroll = state.devicesScreen.specsScroll
             switch action {
-            case .up: state.devicesScreen.specsScroll = max(0, state.devicesScreen.specsScroll - 1)
-            case .down: state.devicesScreen.specsScroll += 1
-            case .pageUp: state.devicesScreen.specsScroll = max(0, state.devicesScreen.specsScroll - layout.specs.height)
-            case .pageDown: state.devicesScreen.specsScroll += layout.specs.height
-            case .top: state.devicesScreen.specsScroll = 0
+            case .up: scroll -= 1
+            case .down: scroll += 1
+            case .pageUp: scroll -= page
+            case .pageDown: scroll += page
+            case .top: scroll = 0
+            case .bottom: scroll = limit
             default: break
             }
+            state.devicesScreen.specsScroll = min(max(0, scroll), limit)
             return []
         }
         let count = state.devicesScreen.table.visibleRows(rows(state)).count

@@ -252,7 +252,7 @@ enum ModelsScreen {
         // Layer detail.
         let visible = state.modelsScreen.table.visibleRows(allRows)
         let selected = visible.isEmpty ? nil : visible[min(state.modelsScreen.table.selection, visible.count - 1)]
-        let detailInner = WorkbenchApp.pane("Layer", layout.detail, focused: false, state, &buffer)
+        let detailInner = WorkbenchApp.pane("Layer · computed", layout.detail, focused: false, state, &buffer)
         if let i = selected {
             let l = cache.model.inspection.layers[i]
             var lines: [(String, Style)] = [
@@ -260,7 +260,7 @@ enum ModelsScreen {
                 ("params \(Fmt.count(l.parameters)) · weights \(Fmt.bytes(l.weightBytes)) \(l.weightType ?? "")", t[.text]),
                 ("MACs \(Fmt.count(l.macs)) · FLOPs \(Fmt.count(l.flops)) · \(Fmt.percent(l.share)) of model", t[.text]),
                 ("read \(Fmt.bytes(l.bytesRead)) · written \(Fmt.bytes(l.bytesWritten)) · \(Fmt.sig(l.arithmeticIntensity)) FLOP/B", t[.text]),
-                ("live activations \(Fmt.bytes(l.liveBytes))  (computed)", t[.dim]),
+                ("live activations \(Fmt.bytes(l.liveBytes))", t[.dim]),
             ]
             if let e = state.modelsScreen.estimate, i < e.layerTimes.count {
                 let r = state.modelsScreen.estimate.flatMap { _ in cache.profiles[e.deviceID]?.run(e.dominant)?.result.layers[i] }
