@@ -83,7 +83,7 @@ struct CompareCommand: ParsableCommand {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            enc.keyEncodingStrategy = .convertToSnakeCase
+            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             FileHandle.standardOutput.write(try enc.encode(Document(workspace: path, model: ws.models[index].reference,
                                                                      strategies: matrix.strategies, devices: matrix.devices,
                                                                      cells: cells)))
