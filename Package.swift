@@ -7,7 +7,7 @@
 //
 //   1  EdgeIR        tensors, dtypes, graph, shape inference, cost
 //   2  EdgeZoo       built-in architecture catalog          (EdgeIR)
-//      EdgeImport    ONNX / TFLite / GGUF / safetensors     (EdgeIR, SwiftProtobuf)
+//      EdgeImport    ONNX / TFLite / GGUF / safetensors     (EdgeIR, EdgeZoo: decoder builder, SwiftProtobuf)
 //   3  EdgeEngine    host-CPU inference                     (EdgeIR, CEdgeKernels)
 //   4  EdgeOptimize  quantize / prune / low-rank / train    (layers 1–3)
 //   5  EdgeSim       device catalog, latency, energy, heat  (EdgeIR, EdgeZoo)
@@ -38,7 +38,7 @@ let package = Package(
         // Layer 2
         .target(name: "EdgeZoo", dependencies: ["EdgeIR"]),
         .target(name: "EdgeImport", dependencies: [
-            "EdgeIR",
+            "EdgeIR", "EdgeZoo",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         // Layer 3
@@ -70,6 +70,7 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
         .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),

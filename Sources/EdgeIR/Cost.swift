@@ -85,6 +85,10 @@ public struct CostReport: Sendable {
     public var stateBytes: Int
     /// Ops that have no cost rule, with node counts; their arithmetic is missing from the totals.
     public var uncostedOps: [OpType: Int]
+    /// Elements of stored non-learned state (BatchNorm running mean and variance). Excluded from
+    /// ``Cost/parameters`` as PyTorch counts; Keras' "Total params" includes them, so a Keras-published
+    /// figure compares with `total.parameters + bufferElements`.
+    public var bufferElements: Int
 
     /// Share of total FLOPs of node `i`, in [0, 1].
     public func flopShare(_ i: Int) -> Double {

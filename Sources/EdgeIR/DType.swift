@@ -25,6 +25,8 @@ public enum DType: String, CaseIterable, Sendable, Codable, Hashable {
     case q2_K = "q2_K", q3_K = "q3_K", q4_K = "q4_K", q5_K = "q5_K", q6_K = "q6_K", q8_K = "q8_K"
     case iq2_xxs, iq2_xs, iq3_xxs, iq1_s, iq4_nl, iq3_s, iq2_s, iq4_xs, iq1_m
     case tq1_0 = "tq1_0", tq2_0 = "tq2_0", mxfp4
+    /// NVIDIA FP4: 64 E2M1 values with four E4M3 scales; 1-bit `q1_0`: 128 signs with one f16 scale.
+    case nvfp4, q1_0 = "q1_0"
 
     /// How many elements one block holds (1 for scalar types, 2 for packed 4-bit).
     public var blockSize: Int { DType.traits[self]!.blockSize }
@@ -122,6 +124,8 @@ extension DType {
         .tq1_0: .init(blockSize: 256, bytesPerBlock: 54, kind: .block),
         .tq2_0: .init(blockSize: 256, bytesPerBlock: 66, kind: .block),
         .mxfp4: .init(blockSize: 32, bytesPerBlock: 17, kind: .block),
+        .nvfp4: .init(blockSize: 64, bytesPerBlock: 36, kind: .block),   // 4 B scales + 32 B nibbles
+        .q1_0: .init(blockSize: 128, bytesPerBlock: 18, kind: .block),   // f16 d + 16 B sign bits
     ]
 }
 
@@ -144,6 +148,6 @@ extension DType {
         10: .q2_K, 11: .q3_K, 12: .q4_K, 13: .q5_K, 14: .q6_K, 15: .q8_K,
         16: .iq2_xxs, 17: .iq2_xs, 18: .iq3_xxs, 19: .iq1_s, 20: .iq4_nl, 21: .iq3_s, 22: .iq2_s,
         23: .iq4_xs, 24: .int8, 25: .int16, 26: .int32, 27: .int64, 28: .float64, 29: .iq1_m,
-        30: .bfloat16, 34: .tq1_0, 35: .tq2_0, 39: .mxfp4,
+        30: .bfloat16, 34: .tq1_0, 35: .tq2_0, 39: .mxfp4, 40: .nvfp4, 41: .q1_0,
     ]
 }

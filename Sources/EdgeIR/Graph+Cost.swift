@@ -19,6 +19,7 @@ extension Graph {
         var histogram: [OpType: Int] = [:]
         var uncosted: [OpType: Int] = [:]
         var counted = Set<String>()
+        var bufferElements = 0
 
         for node in nodes {
             histogram[node.op, default: 0] += 1
@@ -45,10 +46,12 @@ extension Graph {
                     let isParameter = !(schema?.nonParameterInputs.contains(i) ?? false)
                     if isParameter && counted.insert(name).inserted {
                         // Buffers (running statistics) are stored with the weights but are not parameters.
+                        let n = c.shape.elementCount ?? 0
                         if !(schema?.bufferInputs.contains(i) ?? false) {
-                            let n = c.shape.elementCount ?? 0
                             cost.parameters += n
                             paramsByType[c.dtype, default: 0] += n
+                        } else {
+                            bufferElements += n
                         }
                         cost.weightBytes += bytes
                         nodeBytesByType[c.dtype, default: 0] += bytes
@@ -89,6 +92,6 @@ extension Graph {
             opHistogram: histogram, peakActivationBytes: memory.peakBytes, peakNodeIndex: memory.peakIndex,
             liveBytesTimeline: memory.timeline,
             stateBytes: inputs.filter(\.isState).reduce(0) { $0 + ($1.type.byteCount ?? 0) },
-            uncostedOps: uncosted)
+            uncostedOps: uncosted, bufferElements: bufferElements)
     }
 }

@@ -8,8 +8,8 @@ public enum ModelLoader {
     /// - Throws: ``ImportError`` naming the format, field and byte offset, or ``IRError/io(path:reason:)``.
     public static func load(path: String) throws -> Model {
         let file = try MappedFile(path: path)
-        let head = file.slice(offset: 0, length: min(file.count, 64)) ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        guard let format = ModelFormat.detect(head) else {
+        let head = file.slice(offset: 0, length: min(file.count, ModelFormat.detectionLength)) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard let format = ModelFormat.detect(head, fileSize: file.count) else {
             throw ImportError(format: "unknown", file: path, field: "header", offset: 0,
                               reason: "not an ONNX, TFLite, GGUF or safetensors file (no known magic bytes)")
         }
@@ -19,7 +19,13 @@ public enum ModelLoader {
     /// Imports an already mapped file in a known format.
     public static func load(file: MappedFile, format: ModelFormat) throws -> Model {
         switch format {
-        case .onnx, .tflite, .gguf, .safetensors:
+        case .gguf:
+            return try GGUFImporter.load(file: file)
+        case .tflite:
+            return try TFLiteImporter.load(file: file)
+        case .safetensors:
+            return try SafetensorsImporter.load(file: file)
+        case .onnx:
             throw ImportError(format: format.rawValue, file: file.path, field: "file", offset: nil,
                               reason: "the \(format.rawValue) importer is not built yet")
         }

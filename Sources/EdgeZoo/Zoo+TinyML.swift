@@ -20,7 +20,8 @@ extension Zoo {
             published: PublishedFigure(
                 parameters: 24_908, gmacs: 0.0027,
                 source: "NXP eIQ Model Zoo keyword-spotting_DSCNN card: 23,756 trainable params (+1,152 BatchNorm "
-                    + "moving statistics = Keras total 24,908); Zhang et al. 2017 (Hello Edge) DS-CNN S: 5.4 M ops = 2.7 M MACs")
+                    + "moving statistics = Keras total 24,908); Zhang et al. 2017 (Hello Edge) DS-CNN S: 5.4 M ops = 2.7 M MACs",
+                countsBuffers: true)
         ) { a in
             try DSCNN.build(frames: a.int("frames"), coefficients: a.int("coefficients"), filters: a.int("filters"),
                             classes: a.int("classes"))
@@ -31,7 +32,8 @@ extension Zoo {
             parameters: vwwParameters(channels: 3),
             published: PublishedFigure(
                 parameters: 221_794, gmacs: 0.0075,
-                source: "NXP eIQ Model Zoo visual-wake-word card: 221,794 params, 15 MOPS (= 7.5 M MACs)")
+                source: "NXP eIQ Model Zoo visual-wake-word card: 221,794 params (Keras total), 15 MOPS (= 7.5 M MACs)",
+                countsBuffers: true)
         ) { a in
             try MobileNetV1VWW.build(input: a.int("input"), width: a.double("width"), channels: a.int("channels"),
                                      classes: a.int("classes"), name: "mobilenet_v1_vww")
@@ -55,7 +57,8 @@ extension Zoo {
             ],
             published: PublishedFigure(
                 parameters: 78_666, gmacs: 0.0125,
-                source: "NXP eIQ Model Zoo tiny-resnet card: 78,666 params, 25 MOPS (= 12.5 M MACs)")
+                source: "NXP eIQ Model Zoo tiny-resnet card: 78,666 params (Keras total), 25 MOPS (= 12.5 M MACs)",
+                countsBuffers: true)
         ) { a in
             try ResNet8.build(input: a.int("input"), filters: a.int("filters"), classes: a.int("classes"))
         },
@@ -71,7 +74,8 @@ extension Zoo {
             published: PublishedFigure(
                 parameters: 269_992, gmacs: 0.000264,
                 source: "NXP eIQ Model Zoo deep-autoencoder card: 267,928 trainable params (+2,064 BatchNorm moving "
-                    + "statistics = Keras total 269,992), 0.528 MOPS (= 0.264 M MACs)")
+                    + "statistics = Keras total 269,992), 0.528 MOPS (= 0.264 M MACs)",
+                countsBuffers: true)
         ) { a in
             try DenseAutoencoder.build(frames: a.int("frames"), mels: a.int("mels"), hidden: a.int("hidden"),
                                        bottleneck: a.int("bottleneck"))

@@ -18,11 +18,15 @@ public struct PublishedFigure: Sendable, Hashable {
     public let gmacs: Double?
     /// Citation: paper, torchvision table, model card, with enough detail to find the number.
     public let source: String
+    /// True when the published count includes BatchNorm running statistics (Keras "Total params"),
+    /// so it compares with parameters + buffer elements rather than parameters alone.
+    public let countsBuffers: Bool
 
-    public init(parameters: Int? = nil, gmacs: Double? = nil, source: String) {
+    public init(parameters: Int? = nil, gmacs: Double? = nil, source: String, countsBuffers: Bool = false) {
         self.parameters = parameters
         self.gmacs = gmacs
         self.source = source
+        self.countsBuffers = countsBuffers
     }
 }
 

@@ -11,6 +11,8 @@ extension OpRegistry {
         ("Tan", 1), ("Asin", 1), ("Acos", 1), ("Atan", 1), ("Sinh", 1), ("Cosh", 1), ("IsNaN", 1), ("IsInf", 1),
         ("ThresholdedRelu", 1), ("Shrink", 2), ("Not", 1), ("BitwiseNot", 1), ("Identity", 0),
         ("CumSum", 1), ("Trilu", 0), ("LRN", 6), ("Swish", 5),
+        // TFLite's DENSIFY expands a sparse constant to its dense shape (≈ one write per element).
+        ("Densify", 1),
     ]
 
     static let activationSchemas: [OpSchema] = unaryFlops.map { (op, flops) in

@@ -153,17 +153,20 @@ extension OpRegistry {
         OpSchema(op, infer: { ctx in
             let x = try ctx.input(0)
             let b = ctx.node.int("blocksize", default: 0)
-            guard b >= 1 else { throw ctx.attributeError("blocksize", "must be ≥ 1") }
+            guard b >= 1, b <= 1 << 16 else { throw ctx.attributeError("blocksize", "must be in 1…65536, got \(b)") }
             guard x.shape.rank == 4 else { throw ctx.shapeError("input \(x.shape) must be 4-D") }
             func scale(_ d: Dim, _ f: (Int) -> Int?) throws -> Dim {
                 guard let v = d.value else { return .unknown }
                 guard let r = f(v) else { throw ctx.shapeError("\(x.shape) not divisible by block \(b)") }
                 return .value(r)
             }
-            let c = try scale(x.shape[1]) { toDepth ? $0 * b * b : ($0 % (b * b) == 0 ? $0 / (b * b) : nil) }
-            let h = try scale(x.shape[2]) { toDepth ? ($0 % b == 0 ? $0 / b : nil) : $0 * b }
-            let w = try scale(x.shape[3]) { toDepth ? ($0 % b == 0 ? $0 / b : nil) : $0 * b }
-            return [TensorType(x.dtype, Shape([x.shape[0], c, h, w]))]
+            // NCHW (ONNX) or, with `layout = "NHWC"`, TFLite's DEPTH_TO_SPACE / SPACE_TO_DEPTH.
+            let nhwc = ctx.node.string("layout") == "NHWC"
+            let (ci, hi, wi) = nhwc ? (3, 1, 2) : (1, 2, 3)
+            let c = try scale(x.shape[ci]) { toDepth ? ($0 <= Int.max / (b * b) ? $0 * b * b : nil) : ($0 % (b * b) == 0 ? $0 / (b * b) : nil) }
+            let h = try scale(x.shape[hi]) { toDepth ? ($0 % b == 0 ? $0 / b : nil) : ($0 <= Int.max / b ? $0 * b : nil) }
+            let w = try scale(x.shape[wi]) { toDepth ? ($0 % b == 0 ? $0 / b : nil) : ($0 <= Int.max / b ? $0 * b : nil) }
+            return [TensorType(x.dtype, Shape(nhwc ? [x.shape[0], h, w, c] : [x.shape[0], c, h, w]))]
         })
     }
 }

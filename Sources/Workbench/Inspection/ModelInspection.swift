@@ -139,7 +139,19 @@ extension ModelInspection {
             throw IRError.unresolvedDimension(value: first.name, shape: first.type.shape)
         }
         let cost = try graph.costReport()
-        let total = cost.total
+        var total = cost.total
+        // Weights no node reads (a weights-only import: safetensors without a known config, GGUF of an
+        // unsupported architecture) still count towards the model's size.
+        var parametersByType = cost.parametersByType, bytesByType = cost.weightBytesByType
+        let consumed = Set(graph.nodes.flatMap(\.inputs))
+        for t in graph.orderedConstants where !consumed.contains(t.name) {
+            let n = t.shape.elementCount ?? 0
+            let b = (t.type.byteCount ?? 0) + (t.quantization?.overheadBytes(elements: n) ?? 0)
+            total.parameters += n
+            total.weightBytes += b
+            parametersByType[t.dtype, default: 0] += n
+            bytesByType[t.dtype, default: 0] += b
+        }
         func value(_ v: ValueInfo) -> Value {
             Value(name: v.name, dtype: v.type.dtype.rawValue, shape: v.type.shape.dims.map(DimValue.init))
         }
@@ -150,9 +162,9 @@ extension ModelInspection {
         self.bindings = effective
         self.summary = Summary(
             parameters: total.parameters,
-            parametersByType: Dictionary(uniqueKeysWithValues: cost.parametersByType.map { ($0.key.rawValue, $0.value) }),
+            parametersByType: Dictionary(uniqueKeysWithValues: parametersByType.map { ($0.key.rawValue, $0.value) }),
             weightBytes: total.weightBytes,
-            weightBytesByType: Dictionary(uniqueKeysWithValues: cost.weightBytesByType.map { ($0.key.rawValue, $0.value) }),
+            weightBytesByType: Dictionary(uniqueKeysWithValues: bytesByType.map { ($0.key.rawValue, $0.value) }),
             macs: total.macs, flops: total.flops, otherFlops: total.otherFlops,
             bytesRead: total.bytesRead, bytesWritten: total.bytesWritten,
             arithmeticIntensity: total.arithmeticIntensity,

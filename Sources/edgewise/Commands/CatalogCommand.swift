@@ -62,6 +62,8 @@ struct CatalogRow: Encodable {
         let parameters: Int?
         let gmacs: Double?
         let source: String
+        /// The published count includes BatchNorm running statistics (compare with parameters + bufferElements).
+        let countsBuffers: Bool
     }
 
     struct Parameter: Encodable {
@@ -76,6 +78,8 @@ struct CatalogRow: Encodable {
     let task: String
     let summary: String
     let parameters: Int
+    /// BatchNorm running-statistic elements (not parameters; Keras counts them).
+    let bufferElements: Int
     let gmacs: Double
     let weightBytes: Int
     let peakActivationBytes: Int
@@ -94,10 +98,13 @@ struct CatalogRow: Encodable {
         task = e.task.rawValue
         summary = e.summary
         parameters = report.total.parameters
+        bufferElements = report.bufferElements
         gmacs = Double(report.total.macs) / 1e9
         weightBytes = report.total.weightBytes
         peakActivationBytes = report.peakActivationBytes
-        published = e.published.map { Published(parameters: $0.parameters, gmacs: $0.gmacs, source: $0.source) }
+        published = e.published.map {
+            Published(parameters: $0.parameters, gmacs: $0.gmacs, source: $0.source, countsBuffers: $0.countsBuffers)
+        }
         options = e.parameters.map { Parameter(name: $0.name, defaultValue: $0.defaultValue, accepted: $0.accepted, help: $0.help) }
     }
 
@@ -106,7 +113,7 @@ struct CatalogRow: Encodable {
                      "|---|---|---|---:|---:|---|---|"]
         for r in rows {
             let pub = r.published.map { p in
-                [p.parameters.map { Format.si($0) }, p.gmacs.map { String(format: "%.3g", $0) }].compactMap { $0 }.joined(separator: " / ")
+                [p.parameters.map { Format.si($0) + (p.countsBuffers ? " (incl. BN statistics)" : "") }, p.gmacs.map { String(format: "%.3g", $0) }].compactMap { $0 }.joined(separator: " / ")
             } ?? "—"
             lines.append("| `\(r.id)` | \(r.family) | \(r.task) | \(Format.si(r.parameters)) | \(String(format: "%.3f", r.gmacs)) | \(pub) | \(r.parameterNames.joined(separator: ", ")) |")
         }
