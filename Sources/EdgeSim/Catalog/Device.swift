@@ -64,6 +64,10 @@ public struct ComputeUnit: Sendable {
     /// `cortex-a76`): fitted efficiency factors are keyed by it, so a device with no calibration rows
     /// borrows from its class.
     public var unitClass: String
+    /// Group of related classes (`hexagon` for every Hexagon generation, `arm-cpu` for Cortex-A
+    /// cores): their fitted efficiencies are pulled toward a shared group value, so a class with few
+    /// calibration rows (or none) borrows strength from its relatives. nil: no group.
+    public var group: String?
     /// Peak throughput per datapath in ops/s (2 ops per MAC), at the top DVFS state.
     public var peak: [ComputePrecision: Sourced]
     /// Datapaths a precision is executed on when the unit lacks it (Myriad X runs int8 models in fp16).
@@ -89,6 +93,9 @@ public struct ComputeUnit: Sendable {
     public var activePower: Sourced
     /// Free-form facts about the unit (restrictions, what a source says), shown by `devices`.
     public var notes: [String]
+    /// Expected fraction of peak on dense convolution, the centre of the prior for the fitted
+    /// efficiency (headline TOPS of some parts are far from reachable); nil: the default prior.
+    public var efficiencyPrior: Sourced? = nil
 
     /// The datapath a precision runs on here, or nil when the unit cannot run it at all.
     public func datapath(for p: ComputePrecision) -> ComputePrecision? {

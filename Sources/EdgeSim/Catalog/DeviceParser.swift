@@ -57,7 +57,7 @@ struct DeviceParser {
     private func parseUnit(_ c: YAMLCursor, links: [Link]) throws -> ComputeUnit {
         try c.checkKeys(["id", "name", "kind", "class", "peak", "promote", "memory_bandwidth", "weight_memory",
                          "weight_overflow", "link", "ops", "unsupported", "dataflow", "power", "tops_per_watt", "notes",
-                         "local_memory", "op_limits"])
+                         "local_memory", "op_limits", "group", "efficiency"])
         let kindC = try c.require("kind")
         guard let kind = UnitKind(rawValue: try kindC.string()) else {
             throw kindC.error("unknown unit kind; expected one of: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -122,13 +122,15 @@ struct DeviceParser {
         }
         return ComputeUnit(
             id: try c.require("id").nonEmptyString(), name: try c.optional("name")?.string() ?? "",
-            kind: kind, unitClass: try c.require("class").nonEmptyString(), peak: peak, promote: promote,
+            kind: kind, unitClass: try c.require("class").nonEmptyString(), group: try c.optional("group")?.nonEmptyString(),
+            peak: peak, promote: promote,
             memoryBandwidth: try c.optional("memory_bandwidth")?.sourced(.bandwidth, sources: sources),
             weightMemory: weightMemory,
             localMemory: try c.optional("local_memory")?.sourced(.bytes, sources: sources),
             opLimits: limits, weightOverflow: overflow, link: link,
             ops: try parseOps(c), dataflow: try c.optional("dataflow")?.bool() ?? false,
-            activePower: power, notes: try c.optional("notes")?.strings() ?? [])
+            activePower: power, notes: try c.optional("notes")?.strings() ?? [],
+            efficiencyPrior: try c.optional("efficiency")?.sourced(.ratio, sources: sources))
     }
 
     private func parseOps(_ c: YAMLCursor) throws -> OpSupport {

@@ -145,7 +145,7 @@ public struct HostProbe: Sendable, Codable, Hashable {
         let m = "host micro-benchmark (\(build) build)"
         let flops = gemmFlopsPerCore * Double(cores)
         let cpu = ComputeUnit(
-            id: "cpu", name: "\(cpuModel) (\(cores) cores)", kind: .cpu, unitClass: "host-cpu",
+            id: "cpu", name: "\(cpuModel) (\(cores) cores)", kind: .cpu, unitClass: "host-cpu", group: nil,
             peak: [.fp32: Sourced(flops, .measured("\(m): \(Units.short(gemmFlopsPerCore / 1e9)) GFLOP/s per core × \(cores)")),
                    .int8: Sourced(2 * flops, .estimate("twice the measured fp32 GEMM rate (int8 dot products)")),
                    .fp16: Sourced(flops, .estimate("fp16 computed at the fp32 rate"))],

@@ -36,6 +36,8 @@ public struct CalibrationCase: Sendable {
     public var weight: Double
     /// Prompt length for prefill rows (tokens per pass).
     public var tokens: Int
+    /// The deployment ends with detection post-processing (NMS) that the catalog graph lacks.
+    public var postprocess: Bool
 }
 
 /// The calibration rows, read from `Data/calibration/edge_measurements.csv` with `mapping.yaml`.
@@ -61,9 +63,10 @@ public enum CalibrationSet {
             devices[key] = DeviceMap(device: try d.require("device").string(), runtime: try d.require("use").string(),
                                      state: try d.optional("state")?.string(), note: try d.optional("note")?.string())
         }
-        var models: [String: (ref: String, note: String?)] = [:]
+        var models: [String: (ref: String, note: String?, postprocess: Bool)] = [:]
         for m in try root.require("models").list() {
-            models[try m.require("csv").string() + "\u{1}" + m.require("input").string()] = (try m.require("ref").string(), try m.optional("note")?.string())
+            models[try m.require("csv").string() + "\u{1}" + m.require("input").string()] =
+                (try m.require("ref").string(), try m.optional("note")?.string(), try m.optional("postprocess")?.bool() ?? false)
         }
         var precisions: [String: String] = [:]
         for (k, v) in try root.require("precisions").entries() { precisions[k] = try v.string() }
@@ -119,7 +122,7 @@ public enum CalibrationSet {
                 id: id, deviceID: dm.device, runtimeID: dm.runtime, powerState: dm.state, modelRef: mm.ref,
                 precision: precision, batch: batch, metric: metric, value: si, published: "\(row["value"] ?? "") \(unit)",
                 source: row["source"] ?? "", deviceText: deviceText, modelText: modelText, notes: notes,
-                weight: trust[id] ?? 1, tokens: tokens))
+                weight: trust[id] ?? 1, tokens: tokens, postprocess: mm.postprocess))
         }
         return cases
     }

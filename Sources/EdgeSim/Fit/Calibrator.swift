@@ -39,7 +39,9 @@ public struct Calibrator: Sendable {
                 }
                 workloads[c.modelRef] = w
             }
-            let plan = try Plan(workload: try w.batched(c.batch), device: device, runtime: runtime, precision: c.precision,
+            var deployed = try w.batched(c.batch)
+            if c.postprocess { deployed = deployed.appendingDetectionPostProcess() }
+            let plan = try Plan(workload: deployed, device: device, runtime: runtime, precision: c.precision,
                                 parameters: &index)
             var clock = 1.0
             if let s = c.powerState {
@@ -70,7 +72,7 @@ public struct Calibrator: Sendable {
 
     var fitter: LogSpaceFitter {
         LogSpaceFitter(rows: cases.indices.map { LogSpaceFitter.Row(observed: cases[$0].value, weight: cases[$0].weight, used: prepared[$0].used) },
-                       priors: index.priors(), predict: { [self] i, v in self.predict(i, v) })
+                       priors: index.priors(), couplings: index.couplings, predict: { [self] i, v in self.predict(i, v) })
     }
 
     /// Prior centres for every parameter (the starting point of a fit).

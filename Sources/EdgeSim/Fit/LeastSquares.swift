@@ -49,6 +49,8 @@ struct LogSpaceFitter {
 
     let rows: [Row]
     let priors: [Prior]
+    /// Soft equalities (zᵢ − zⱼ) / log s between a class parameter and its group's.
+    var couplings: [(Int, Int, Double)] = []
     let predict: (Int, [Double]) -> Double
 
     /// Fits the parameters that the given rows use; others stay at `start`.
@@ -56,6 +58,17 @@ struct LogSpaceFitter {
     func fit(rowSubset: [Int], start: [Double], maxIterations: Int = 200) -> [Double] {
         var freeSet = Set<Int>()
         for r in rowSubset { freeSet.formUnion(rows[r].used) }
+        // A coupled partner of a free parameter is free too (a group value, or an unseen class).
+        var partners: [Int: [(Int, Double)]] = [:]
+        for (i, j, s) in couplings {
+            partners[i, default: []].append((j, s))
+            partners[j, default: []].append((i, s))
+        }
+        var frontier = Array(freeSet)
+        while let p = frontier.popLast() {
+            for (q, _) in partners[p] ?? [] where freeSet.insert(q).inserted { frontier.append(q) }
+        }
+        let links = couplings.filter { freeSet.contains($0.0) && freeSet.contains($0.1) }
         let free = freeSet.sorted()
         guard !free.isEmpty else { return start }
         var slot = [Int](repeating: -1, count: priors.count)
@@ -75,6 +88,7 @@ struct LogSpaceFitter {
             var c = 0.0
             for r in rowSubset { let e = rowResidual(r, th); c += e * e }
             for p in free { let e = (zz[p] - logC[p]) / logS[p]; c += e * e }
+            for (i, j, s) in links { let e = (zz[i] - zz[j]) / log(s); c += e * e }
             return c
         }
         var current = cost(theta, z)
@@ -103,6 +117,16 @@ struct LogSpaceFitter {
                 let e = (z[p] - logC[p]) / logS[p]
                 a[k * n + k] += 1 / (logS[p] * logS[p])
                 g[k] += e / logS[p]
+            }
+            for (i, j, s) in links {
+                let w = 1 / log(s), e = (z[i] - z[j]) * w
+                let (ki, kj) = (slot[i], slot[j])
+                a[ki * n + ki] += w * w
+                a[kj * n + kj] += w * w
+                a[ki * n + kj] -= w * w
+                a[kj * n + ki] -= w * w
+                g[ki] += w * e
+                g[kj] -= w * e
             }
             // Active set: a parameter at a bound whose gradient pushes it further out stays put.
             var active = [Bool](repeating: true, count: n)

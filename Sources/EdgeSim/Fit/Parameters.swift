@@ -70,6 +70,7 @@ public enum ParameterKey {
             case OpKind.depthwise.rawValue: return Prior(0.25, spread: 3, lower: 1e-3, upper: 2)
             case OpKind.matmul.rawValue: return Prior(0.7, spread: 3, lower: 1e-3, upper: 2)
             case OpKind.attention.rawValue: return Prior(0.4, spread: 3, lower: 1e-3, upper: 2)
+            case OpKind.postprocess.rawValue: return Prior(0.01, spread: 10, lower: 1e-6, upper: 2)
             default: return Prior(0.1, spread: 4, lower: 1e-4, upper: 2)
             }
         case "rt": return Prior(1, spread: 3, lower: 1e-3, upper: 10)
@@ -137,10 +138,12 @@ public struct FittedParameters: Sendable, Codable {
         return ParameterKey.prior(for: key, unitKind: unitKind).center
     }
 
-    /// The error band for a family: cross-validated 10th–90th percentile of signed error, or ±50 %
-    /// when the family has no calibration rows.
+    /// The error band for a family: cross-validated 10th–90th percentile of signed error. A family
+    /// with fewer than ten rows has too few residuals for percentiles to mean much, so its band is
+    /// widened to at least −50 % … +100 % (a factor of two either way); no rows: exactly that.
     public func band(family: String) -> (low: Double, high: Double, rows: Int) {
         guard let f = families[family], f.rows > 0 else { return (-0.5, 1.0, 0) }
+        if f.rows < 10 { return (min(f.bandLow, -0.5), max(f.bandHigh, 1.0), f.rows) }
         return (f.bandLow, f.bandHigh, f.rows)
     }
 
@@ -154,7 +157,7 @@ public struct FittedParameters: Sendable, Codable {
 
     public func encoded() throws -> Data {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(self)
     }
 }

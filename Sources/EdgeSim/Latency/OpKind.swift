@@ -18,14 +18,34 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
     case elementwise
     /// Pure data movement: concat, transpose, slice, gather, pad.
     case movement
+    /// Detection post-processing (box decoding, score filtering, non-maximum suppression): branchy
+    /// scalar code that runtimes leave to the CPU.
+    case postprocess
     /// Free: views that alias their input (reshape, flatten, squeeze) and constants.
     case view
+
+    /// Position of the kind in `allCases`, without building the array.
+    var ordinal: Int {
+        switch self {
+        case .conv: return 0
+        case .depthwise: return 1
+        case .matmul: return 2
+        case .attention: return 3
+        case .elementwise: return 4
+        case .movement: return 5
+        case .postprocess: return 6
+        case .view: return 7
+        }
+    }
+
+    static let count = 8
 
     /// Kinds that carry the arithmetic of a network (the ones efficiency factors are fitted for).
     public static let compute: [OpKind] = [.conv, .depthwise, .matmul, .attention]
 
     static let viewOps: Set<OpType> = [.reshape, .flatten, .squeeze, .unsqueeze, .identity, .constant,
                                        "Shape", "Size", "Dropout", "Cast", "KVCacheUpdate"]
+    static let postprocessOps: Set<OpType> = [DetectionPostProcess.op, "NonMaxSuppression", "TopK"]
     static let movementOps: Set<OpType> = [.concat, .split, .slice, .gather, .transpose, .pad, "Expand", "Tile",
                                            "GatherElements", "ScatterND", "ScatterElements", "DepthToSpace",
                                            "SpaceToDepth", .embedding, "ConstantOfShape", "Range"]
@@ -36,6 +56,7 @@ public enum OpKind: String, Sendable, CaseIterable, Codable {
         let op = node.op
         if viewOps.contains(op) { return .view }
         if movementOps.contains(op) { return .movement }
+        if postprocessOps.contains(op) { return .postprocess }
         switch op {
         case .conv, .convTranspose, "QLinearConv", "ConvInteger":
             let group = node.int("group", default: 1)

@@ -8,6 +8,32 @@ public struct ParameterIndex: Sendable {
     public private(set) var unitClasses: [String?] = []
     /// Priors set by the device data (a runtime's expected speed) instead of the key's default.
     public private(set) var priorOverrides: [Int: Prior] = [:]
+    /// Soft equalities between a class parameter and its group's (index, group index, spread).
+    public private(set) var couplings: [(Int, Int, Double)] = []
+    /// The group parameter a class parameter falls back to when it has no fitted value.
+    public private(set) var groupOf: [Int: Int] = [:]
+    private var coupled = Set<Int>()
+
+    /// Spread (×/÷) of a class's efficiency around its group's.
+    public static let groupSpread = 1.5
+
+    /// Registers a per-unit-class parameter; for a unit in a group also the group's parameter and the
+    /// coupling between them.
+    public mutating func unitParameter(_ key: (String) -> String, unit: ComputeUnit, priorCenter: Double? = nil) -> Int {
+        let i = id(key(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass)
+        if let c = priorCenter, priorOverrides[i] == nil {
+            var p = ParameterKey.prior(for: keys[i], unitKind: unit.kind)
+            p.center = min(max(c, p.lower), p.upper)
+            priorOverrides[i] = p
+        }
+        if let g = unit.group, !coupled.contains(i) {
+            let j = id(key("group:" + g), unitKind: unit.kind, unitClass: nil)
+            couplings.append((i, j, Self.groupSpread))
+            groupOf[i] = j
+            coupled.insert(i)
+        }
+        return i
+    }
     private var index: [String: Int] = [:]
 
     public init() {}
@@ -40,7 +66,11 @@ public struct ParameterIndex: Sendable {
     /// Values for every registered key from fitted parameters (falling back to kind defaults and priors).
     public func values(from p: FittedParameters) -> [Double] {
         keys.indices.map { k in
-            if p.entries[keys[k]] == nil, let o = priorOverrides[k] { return o.center }
+            if p.entries[keys[k]] == nil {
+                if let o = priorOverrides[k] { return o.center }
+                // An unseen class in a known group takes the group's fitted value.
+                if let g = groupOf[k], let e = p.entries[keys[g]] { return e.value }
+            }
             return p.value(keys[k], unitKind: unitKinds[k], unitClass: unitClasses[k])
         }
     }

@@ -26,23 +26,26 @@ public struct Placement: Sendable {
         let fallback = runtime.fallback.flatMap { f in device.units.firstIndex { $0.id == f } }
         let unit = device.units[main]
         let unitLabel = unit.name.isEmpty ? unit.id : unit.name
-        func problem(_ l: Workload.Layer) -> String? {
-            if l.kind == .view { return nil }
-            // A matrix product of two activations is TFLite's BATCH_MATMUL, which many NPUs lack.
-            let op: OpType = l.kind == .attention && l.op == .matMul ? "BatchMatMul" : l.op
-            if !unit.ops.supports(op) { return "\(unitLabel) does not support \(op)" }
-            if let limit = unit.opLimits[l.op], l.outputElements > limit {
-                return "\(unitLabel) leaves \(l.op) with \(Int(l.outputElements)) outputs to the CPU (limit \(Int(limit)))"
-            }
-            // CPUs and microcontrollers run any precision (emulated on their widest datapath).
-            if unit.datapath(for: precision.compute) == nil, unit.kind != .cpu, unit.kind != .mcu {
-                let have = unit.peak.keys.sorted().map(\.rawValue).joined(separator: "/")
-                return "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"
-            }
-            return nil
+        // Each distinct op is checked once; per layer only views and size limits differ.
+        // CPUs and microcontrollers run any precision (emulated on their widest datapath).
+        var precisionProblem: String?
+        if unit.datapath(for: precision.compute) == nil, unit.kind != .cpu, unit.kind != .mcu {
+            let have = unit.peak.keys.sorted().map(\.rawValue).joined(separator: "/")
+            precisionProblem = "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"
+        }
+        let opProblems: [String?] = workload.supportOps.map { op in
+            unit.ops.supports(op) ? precisionProblem : "\(unitLabel) does not support \(op)"
         }
         var decisions = [Decision](repeating: Decision(unit: main, reason: ""), count: workload.layers.count)
-        let problems = workload.layers.map(problem)
+        var problems = [String?](repeating: nil, count: workload.layers.count)
+        workload.layers.withUnsafeBufferPointer { layers in
+            for i in layers.indices where layers[i].kind != .view {
+                problems[i] = opProblems[layers[i].supportOpID]
+                if problems[i] == nil, !unit.opLimits.isEmpty, let limit = unit.opLimits[layers[i].op], layers[i].outputElements > limit {
+                    problems[i] = "\(unitLabel) leaves \(layers[i].op) with \(Int(layers[i].outputElements)) outputs to the CPU (limit \(Int(limit)))"
+                }
+            }
+        }
         guard let firstBad = problems.firstIndex(where: { $0 != nil }) else {
             return Placement(decisions: decisions, mainUnit: main, fallbackUnit: fallback)
         }

@@ -31,6 +31,8 @@ public struct Plan: Sendable {
         var cacheIdx: Int
         var overheadIdx: Int  // -1: fused or free
         var isMain: Bool
+        /// Weights may load while the previous layer computes (accelerators with DMA double-buffering).
+        var prefetch: Bool
     }
 
     struct Transfer: Sendable {
@@ -83,30 +85,65 @@ public struct Plan: Sendable {
         steps.reserveCapacity(workload.layers.count)
         var weightsOnUnit = [Double](repeating: 0, count: device.units.count)
         let actBytes = precision.activationBytes
-        for (i, l) in workload.layers.enumerated() where l.kind != .view {
-            let u = placement.decisions[i].unit
+        // Per-unit constants and parameter indices, resolved once per unit rather than per layer.
+        struct UnitInfo {
+            var peak = 0.0, memoryBandwidth = 0.0, linkBandwidth = 0.0, capacity = 0.0, local = 0.0
+            var effIdx = -1, rtIdx = -1, bwIdx = -1, linkIdx = -1, cacheIdx = -1, overheadIdx = -1
+            var kindIdx = [Int](repeating: -2, count: OpKind.count)
+            var onChip = false, prefetch = false
+        }
+        var infos = [UnitInfo?](repeating: nil, count: device.units.count)
+        func info(_ u: Int) -> UnitInfo {
+            if let i = infos[u] { return i }
             let unit = device.units[u]
             let dp = unit.datapath(for: precision.compute) ?? unit.datapath(for: .fp32) ?? unit.peak.keys.max()!
-            let fused = runtime.fusesActivations && l.fusible
-                && l.producers.first.map { $0.layer >= 0 && placement.decisions[$0.layer].unit == u } == true
-            let onChip = unit.weightMemory != nil
-            let w = workload.weightTraffic(l, precision)
             let link = unit.link.flatMap { device.link($0) }
+            var i = UnitInfo()
+            i.peak = unit.peak[dp]!.value
+            i.memoryBandwidth = unit.memoryBandwidth?.value ?? device.memory.bandwidth.value
+            i.linkBandwidth = link?.bandwidth.value ?? 0
+            i.capacity = unit.weightMemory?.value ?? 0
+            i.local = unit.localMemory?.value ?? 0
+            i.onChip = unit.weightMemory != nil
+            i.prefetch = Plan.prefetches(unit.kind)
+            i.effIdx = index.unitParameter({ ParameterKey.eff($0, dp) }, unit: unit, priorCenter: unit.efficiencyPrior?.value)
+            i.rtIdx = u == main ? index.id(ParameterKey.runtime(rtClass), priorCenter: runtime.speedPrior?.value) : -1
+            i.bwIdx = index.unitParameter({ ParameterKey.bandwidth($0) }, unit: unit)
+            i.linkIdx = link.map { index.id(ParameterKey.link($0.id)) } ?? -1
+            i.cacheIdx = i.onChip ? index.id(ParameterKey.cache(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass) : -1
+            i.overheadIdx = index.id(ParameterKey.opOverhead(rtClass, unit.kind), unitKind: unit.kind)
+            infos[u] = i
+            return i
+        }
+        func kindIndex(_ u: Int, _ k: OpKind) -> Int {
+            if k == .conv { return -1 }
+            var i = info(u)
+            let slot = k.ordinal
+            if i.kindIdx[slot] == -2 {
+                i.kindIdx[slot] = index.unitParameter({ ParameterKey.kind($0, k) }, unit: device.units[u])
+                infos[u] = i
+            }
+            return i.kindIdx[slot]
+        }
+        let layers = workload.layers
+        let decisions = placement.decisions
+        for i in layers.indices where layers[i].kind != .view {
+            let u = decisions[i].unit
+            let ui = info(u)
+            let first = layers[i].producers.first?.layer ?? -1
+            let fused = runtime.fusesActivations && layers[i].fusible && first >= 0 && decisions[first].unit == u
+            let w = precision.isNative ? layers[i].storedWeightTraffic : layers[i].paramsRead * precision.weightBits / 8
+            let activations = (layers[i].inputElements + layers[i].outputElements) * actBytes
             let step = Step(
-                layer: i, unit: u, flops: l.flops, peak: unit.peak[dp]!.value,
-                effIdx: index.id(ParameterKey.eff(unit.unitClass, dp), unitKind: unit.kind, unitClass: unit.unitClass),
-                kindIdx: l.kind == .conv ? -1 : index.id(ParameterKey.kind(unit.unitClass, l.kind), unitKind: unit.kind, unitClass: unit.unitClass),
-                rtIdx: u == main ? index.id(ParameterKey.runtime(rtClass), priorCenter: runtime.speedPrior?.value) : -1,
-                weightBytes: w, weightPath: onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
-                activationBytes: (fused || onChip) ? 0 : Plan.spilled((l.inputElements + l.outputElements) * actBytes, local: unit.localMemory?.value ?? 0),
-                memoryBandwidth: unit.memoryBandwidth?.value ?? device.memory.bandwidth.value,
-                bwIdx: index.id(ParameterKey.bandwidth(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass),
-                linkBandwidth: link?.bandwidth.value ?? 0,
-                linkIdx: link.map { index.id(ParameterKey.link($0.id)) } ?? -1,
-                capacity: unit.weightMemory?.value ?? 0,
-                cacheIdx: onChip ? index.id(ParameterKey.cache(unit.unitClass), unitKind: unit.kind, unitClass: unit.unitClass) : -1,
-                overheadIdx: fused ? -1 : index.id(ParameterKey.opOverhead(rtClass, unit.kind), unitKind: unit.kind),
-                isMain: u == main)
+                layer: i, unit: u, flops: layers[i].flops, peak: ui.peak,
+                effIdx: ui.effIdx, kindIdx: kindIndex(u, layers[i].kind), rtIdx: ui.rtIdx,
+                weightBytes: w, weightPath: ui.onChip ? .onChip : .memory, weightsBefore: weightsOnUnit[u],
+                activationBytes: (fused || ui.onChip) ? 0 : Plan.spilled(activations, local: ui.local),
+                memoryBandwidth: ui.memoryBandwidth, bwIdx: ui.bwIdx,
+                linkBandwidth: ui.linkBandwidth, linkIdx: ui.linkIdx,
+                capacity: ui.capacity, cacheIdx: ui.cacheIdx,
+                overheadIdx: fused ? -1 : ui.overheadIdx,
+                isMain: u == main, prefetch: ui.prefetch)
             weightsOnUnit[u] += w
             steps.append(step)
         }
@@ -124,10 +161,11 @@ public struct Plan: Sendable {
             }
         }
         let host = placement.fallbackUnit ?? device.units.firstIndex { $0.kind == .cpu } ?? main
-        for (i, l) in workload.layers.enumerated() {
-            let u = placement.decisions[i].unit
-            for (p, e) in l.producers {
-                cross(from: p >= 0 ? placement.decisions[p].unit : host, to: u, elements: e)
+        for i in layers.indices {
+            let u = decisions[i].unit
+            for (p, e) in layers[i].producers {
+                let from = p >= 0 ? decisions[p].unit : host
+                if from != u { cross(from: from, to: u, elements: e) }
             }
         }
         for (p, e) in workload.outputProducers where p >= 0 {
@@ -171,11 +209,11 @@ extension Plan.Contexts {
     /// Time per batch spent switching contexts and reloading their weights over the link.
     ///
     /// A compiled network has a whole number of contexts, but the fit needs a cost that moves with
-    /// the parameters: the step at one context is smoothed over ±5 % of demand (logistic), and the
+    /// the parameters: the step at one context is smoothed over ±2 % of demand (logistic), and the
     /// number of switches is the demand rounded up to at least two once there is more than one.
     func switchCost(_ values: [Double]) -> Double {
         let x = demand(values)
-        let step = 1 / (1 + exp(-(x - 1) / 0.05))
+        let step = 1 / (1 + exp(-(x - 1) / 0.02))
         guard step > 1e-6 else { return 0 }
         let switches = max(2, x.rounded(.up))
         return step * (switches * values[ctxIdx] + weightBytes / (linkBandwidth * values[linkIdx]))
@@ -183,6 +221,15 @@ extension Plan.Contexts {
 }
 
 extension Plan {
+    /// Accelerators (NPU, TPU, DLA, DSP, VPU) load the next layer's weights by DMA while the current
+    /// layer computes; CPUs, GPUs and microcontrollers run layer after layer.
+    static func prefetches(_ kind: UnitKind) -> Bool {
+        switch kind {
+        case .npu, .tpu, .dla, .dsp, .vpu: return true
+        case .cpu, .gpu, .mcu: return false
+        }
+    }
+
     /// Activation bytes that travel to device memory when `bytes` pass through a unit with `local`
     /// bytes of cache: nothing while they fit, the excess beyond.
     static func spilled(_ bytes: Double, local: Double) -> Double {
@@ -209,8 +256,9 @@ extension Plan {
     /// Evaluates the plan with parameter `values` at a clock scale (DVFS state).
     ///
     /// Per layer: `max(flops / (peak·clock·η), weight bytes / weight-path rate + activation bytes /
-    /// memory rate) + overhead / clock`, with η = min(1, eff · kind · runtime). Then fixed overhead,
-    /// link transfers, synchronisations and multi-context loads are added.
+    /// memory rate) + overhead / clock`, with η = min(1, eff · kind · runtime). On accelerators that
+    /// prefetch, weight loading overlaps the previous layer's spare compute time (double buffering).
+    /// Then fixed overhead, link transfers, synchronisations and multi-context loads are added.
     /// - Complexity: O(layers).
     public func evaluate(_ values: [Double], clock: Double = 1, detail: Bool = false) -> PlanTiming {
         var total = 0.0
@@ -218,6 +266,8 @@ extension Plan {
         var otherBusy = 0.0
         var rows: [(Double, Double, Double)] = []
         if detail { rows.reserveCapacity(steps.count) }
+        var slack = 0.0
+        var slackUnit = -1
         for s in steps {
             var eta = values[s.effIdx]
             if s.kindIdx >= 0 { eta *= values[s.kindIdx] }
@@ -225,19 +275,27 @@ extension Plan {
             eta = min(1, eta)
             let compute = s.flops / (s.peak * clock * eta)
             var memory = s.activationBytes / (s.memoryBandwidth * values[s.bwIdx])
+            var weightTime = 0.0
             if s.weightBytes > 0 {
                 switch s.weightPath {
                 case .memory:
-                    memory += s.weightBytes / (s.memoryBandwidth * values[s.bwIdx])
+                    weightTime = s.weightBytes / (s.memoryBandwidth * values[s.bwIdx])
                 case .onChip:
                     let usable = s.capacity.isInfinite ? .infinity : s.capacity * values[s.cacheIdx]
                     let cached = max(0, min(s.weightBytes, usable - s.weightsBefore))
                     let streamed = s.weightBytes - cached
                     if streamed > 0, s.linkIdx >= 0 {
-                        memory += streamed / (s.linkBandwidth * values[s.linkIdx])
+                        weightTime = streamed / (s.linkBandwidth * values[s.linkIdx])
                     }
                 }
             }
+            if s.prefetch, slackUnit == s.unit {
+                let hidden = min(weightTime, slack)
+                weightTime -= hidden
+            }
+            memory += weightTime
+            slack = s.prefetch ? max(0, compute - memory) : 0
+            slackUnit = s.unit
             let overhead = s.overheadIdx >= 0 ? values[s.overheadIdx] / clock : 0
             let t = max(compute, memory) + overhead
             total += t

@@ -29,6 +29,8 @@ public struct Workload: Sendable {
         public var producers: [(layer: Int, elements: Double)]
         /// A BatchNorm, activation or residual add that a fusing runtime folds into `producers[0]`.
         public var fusible: Bool
+        /// Index into ``Workload/supportOps``: the op a unit must support to run this layer.
+        public var supportOpID: Int = 0
 
         public var flops: Double { 2 * macs + otherFlops }
     }
@@ -36,6 +38,9 @@ public struct Workload: Sendable {
     public var name: String
     public var batch: Int
     public var layers: [Layer]
+    /// The distinct ops units are asked about (a matrix product of two activations is asked as
+    /// TFLite's `BatchMatMul`, which many NPUs lack), so placement checks each op once, not per layer.
+    public var supportOps: [OpType] = []
     public var totalMACs: Double
     public var totalParameters: Double
     public var storedWeightBytes: Double
@@ -91,7 +96,8 @@ public struct Workload: Sendable {
                 guard let c = g.constants[v] else { continue }
                 let n = Double(c.shape.elementCount ?? 0)
                 let bytes = Double(c.type.byteCount ?? 0)
-                let touched = (node.op == .embedding || node.op == .gather) && k == 0 ? min(n, outElems) : n
+                // A lookup (Embedding's table is input 1, Gather's data input 0) reads only the rows it gathers.
+                let touched = node.op == .embedding || node.op == .gather ? min(n, outElems) : n
                 paramsRead += touched
                 weightTraffic += n > 0 ? bytes * touched / n : 0
             }
@@ -108,6 +114,19 @@ public struct Workload: Sendable {
                                 storedWeightTraffic: weightTraffic, inputElements: inElems,
                                 outputElements: outElems, producers: producers, fusible: fusible))
         }
+        var opIDs: [OpType: Int] = [:]
+        var supportOps: [OpType] = []
+        for i in layers.indices {
+            let op: OpType = layers[i].kind == .attention && layers[i].op == .matMul ? "BatchMatMul" : layers[i].op
+            if let id = opIDs[op] {
+                layers[i].supportOpID = id
+            } else {
+                opIDs[op] = supportOps.count
+                layers[i].supportOpID = supportOps.count
+                supportOps.append(op)
+            }
+        }
+        self.supportOps = supportOps
         // Peak activation memory in elements: the liveness timeline is in stored bytes; catalog graphs
         // store activations as float32, so divide by the dominant activation width.
         let actWidth = Self.activationWidth(g)

@@ -57,6 +57,8 @@ public struct SimulationResult: Sendable, Codable {
     public var energy: EnergyEstimate
     public var lifecycle: Lifecycle
     public var notes: [String]
+    /// Published measurements of exactly this scenario (model, device, runtime, precision, batch).
+    public var published: [PublishedMeasurement] = []
 }
 
 /// What to simulate besides the model and the device.

@@ -17,10 +17,19 @@ public struct Simulator: Sendable {
 
     /// The built-in catalog plus user device files, the fitted parameters and, optionally, the
     /// measured host.
-    public static func standard(userFiles: [URL] = [], includeHost: Bool = true) throws -> Simulator {
+    /// - Parameter parametersFile: fitted parameters written by `edgewise calibrate --write` to use
+    ///   instead of the built-in ones.
+    public static func standard(userFiles: [URL] = [], includeHost: Bool = true, parametersFile: URL? = nil) throws -> Simulator {
         var catalog = try DeviceCatalog.load(userFiles: userFiles)
         if includeHost { catalog.upsert(HostProbe.cachedOrMeasured().device()) }
-        return Simulator(catalog: catalog)
+        var parameters = FittedParameters.builtIn
+        if let url = parametersFile {
+            guard let data = try? Data(contentsOf: url), let p = try? JSONDecoder().decode(FittedParameters.self, from: data) else {
+                throw SimError.calibration("\(url.path): not a fitted-parameters file")
+            }
+            parameters = p
+        }
+        return Simulator(catalog: catalog, parameters: parameters)
     }
 
     /// Resolves options against a device: runtime, precision, DVFS state.
@@ -79,9 +88,12 @@ public struct Simulator: Sendable {
         var unitTime = [Double](repeating: 0, count: device.units.count)
         var unitLayers = [Int](repeating: 0, count: device.units.count)
         var dynamicEnergy = 0.0
-        for (i, l) in w.layers.enumerated() {
-            let d = plan.placement.decisions[i]
-            let unit = device.units[d.unit]
+        let unitIDs = device.units.map(\.id)
+        let unitPower = device.units.map { $0.activePower.value * state.powerScale }
+        let decisions = plan.placement.decisions
+        var totalFlops = 0.0
+        for i in w.layers.indices {
+            let d = decisions[i]
             var c = 0.0, m = 0.0, o = 0.0
             var bound = LayerReport.Bound.free
             if stepOf[i] >= 0 {
@@ -98,10 +110,12 @@ public struct Simulator: Sendable {
             }
             let t = max(c, m) + o
             unitTime[d.unit] += t
-            dynamicEnergy += t * unit.activePower.value * state.powerScale
-            layers.append(LayerReport(name: l.name, op: l.op.rawValue, kind: l.kind, unit: unit.id, reason: d.reason,
-                                      time: t, compute: c, memory: m, overhead: o, bound: bound, macs: l.macs,
-                                      weightBytes: w.weightBytes(l, precision)))
+            dynamicEnergy += t * unitPower[d.unit]
+            totalFlops += w.layers[i].flops
+            let weights = precision.isNative ? w.layers[i].storedWeightBytes : w.layers[i].parameters * precision.weightBits / 8
+            layers.append(LayerReport(name: w.layers[i].name, op: w.layers[i].op.rawValue, kind: w.layers[i].kind, unit: unitIDs[d.unit],
+                                      reason: d.reason, time: t, compute: c, memory: m, overhead: o, bound: bound,
+                                      macs: w.layers[i].macs, weightBytes: weights))
         }
         let latency = timing.latency
         let samples = Double(w.batch)
@@ -117,7 +131,7 @@ public struct Simulator: Sendable {
             joulesPerInference: (idle * latency + dynamicEnergy) / samples,
             dynamicJoulesPerInference: dynamicEnergy / samples,
             idlePower: idle, busyPower: idle + dynamicEnergy / latency,
-            opsPerInference: w.layers.reduce(0) { $0 + $1.flops } / samples,
+            opsPerInference: totalFlops / samples,
             maxRate: throughput)
         var notes: [String] = []
         if device.lifecycle.status != .available { notes.append("\(device.lifecycle.status.rawValue): \(device.lifecycle.note)") }
@@ -135,7 +149,7 @@ public struct Simulator: Sendable {
         if fallbackCount > 0 {
             notes.append("\(fallbackCount) layer(s) fall back from \(mainUnit.id) to \(plan.placement.fallbackUnit.map { device.units[$0].id } ?? "?")")
         }
-        return SimulationResult(
+        var result = SimulationResult(
             deviceID: device.id, deviceName: device.name, family: device.family, runtimeID: runtime.id,
             runtimeName: runtime.name, partitionRule: runtime.note.isEmpty ? runtime.partition.rawValue : runtime.note,
             precision: precision.name, batch: w.batch, streams: options.streams, powerState: state.name,
@@ -145,6 +159,9 @@ public struct Simulator: Sendable {
             contextSwitchTime: timing.contextSwitch, layers: layers,
             unitTimes: device.units.indices.filter { unitLayers[$0] > 0 }.map { .init(unit: device.units[$0].id, time: unitTime[$0], layers: unitLayers[$0]) },
             fallbackLayers: fallbackCount, memory: memory, energy: energy, lifecycle: device.lifecycle, notes: notes)
+        result.published = PublishedFigures.matching(model: workload.name, device: device.id, runtime: runtime.id,
+                                                     precision: precision.name, batch: w.batch)
+        return result
     }
 
     /// Simulates on every device; devices where the scenario is impossible report their error.

@@ -84,10 +84,13 @@ enum DevicesText {
 
 /// Shared plumbing of the simulator commands: catalog loading, errors, JSON.
 enum SimCLI {
-    static func simulator(deviceFiles: [String], includeHost: Bool) throws -> Simulator {
+    static func simulator(deviceFiles: [String], includeHost: Bool, parameters: String? = nil) throws -> Simulator {
         do {
-            return try Simulator.standard(userFiles: deviceFiles.map { URL(fileURLWithPath: $0) }, includeHost: includeHost)
+            return try Simulator.standard(userFiles: deviceFiles.map { URL(fileURLWithPath: $0) }, includeHost: includeHost,
+                                          parametersFile: parameters.map { URL(fileURLWithPath: $0) })
         } catch let e as DeviceFileError {
+            throw CLIError(e.description)
+        } catch let e as SimError {
             throw CLIError(e.description)
         }
     }

@@ -76,6 +76,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Do not measure this machine (no host device).")
     var noHost = false
 
+    @Option(help: "Fitted parameters from `edgewise calibrate --write` (default: the built-in ones).")
+    var parameters: String?
+
     @Flag(help: "Emit JSON.")
     var json = false
 
@@ -107,7 +110,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func execute() throws {
-        let sim = try SimCLI.simulator(deviceFiles: deviceFiles, includeHost: !noHost)
+        let sim = try SimCLI.simulator(deviceFiles: deviceFiles, includeHost: !noHost, parameters: parameters)
         let options = SimulationOptions(precision: precision.flatMap(Precision.parse), batch: batch, streams: streams,
                                         runtime: runtime, powerState: powerState)
         if model.hasPrefix("zoo:"), LLMModels.isDecoder(model) {
@@ -224,12 +227,26 @@ enum SimulateText {
         }
     }
 
+    /// "estimated, 6.1–12.3 ms (family, n rows)" with the band in the figure's unit.
+    static func provenance(_ f: Figure) -> String {
+        switch f.provenance {
+        case .estimated(_, _, let family, let n):
+            let unit = f.unit == "s" ? "" : " " + f.unit
+            return n == 0 ? "estimated, no calibration rows for \(family); band \(band(f))\(unit)"
+                : "estimated, likely \(band(f))\(unit) (\(family): \(n) calibration rows, p10–p90 of cross-validated error)"
+        default: return f.provenance.description
+        }
+    }
+
     static func render(_ r: SimulationResult, layers: Bool) -> String {
         var out: [String] = []
         out.append("\(r.deviceName) [\(r.deviceID)] — \(r.runtimeName), \(r.precision), batch \(r.batch)"
                    + (r.streams > 1 ? ", \(r.streams) streams" : "") + ", power state \(r.powerState)")
-        out.append("latency:    \(Units.time(r.latency.value))  [\(r.latency.provenance)]")
-        out.append("throughput: \(Units.short(r.throughput.value)) inferences/s  [\(r.throughput.provenance)]")
+        out.append("latency:    \(Units.time(r.latency.value))  [\(provenance(r.latency))]")
+        out.append("throughput: \(Units.short(r.throughput.value)) inferences/s  [\(provenance(r.throughput))]")
+        for p in r.published {
+            out.append("published:  \(p.published) (\(p.metric.rawValue), row \(p.id)) — \(p.source)")
+        }
         var parts = r.unitTimes.map { "\($0.unit) \(Units.time($0.time)) (\($0.layers) layers)" }
         if r.transferTime > 0 { parts.append("link transfers \(Units.time(r.transferTime))") }
         if r.syncTime > 0 { parts.append("unit switches \(Units.time(r.syncTime))") }

@@ -30,6 +30,13 @@ var sink = 0.0
 let catalog = try DeviceCatalog.load()
 let sim = Simulator(catalog: catalog)
 let resnet = try Zoo.model("zoo:resnet50")
+// SIMBENCH_PROFILE=1 loops the all-devices case for a profiler and exits.
+if ProcessInfo.processInfo.environment["SIMBENCH_PROFILE"] != nil {
+    let w = try Workload(graph: resnet.graph)
+    for _ in 0..<300 { for (_, r) in sim.simulateAll(w) { if case .success(let s) = r { sink += s.latency.value } } }
+    print(sink)
+    exit(0)
+}
 var rows: [Row] = []
 
 let peer = try measure("peer: resnet50 cost analysis (Graph.costReport)") {

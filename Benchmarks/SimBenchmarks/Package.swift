@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 //
 // Simulator speed benchmarks: a small release-mode executable that prints a table.
-// Run: `cd Benchmarks/sim && swift run -c release SimBenchmarks`.
+// Run: `cd Benchmarks/SimBenchmarks && swift run -c release SimBenchmarks`.
 import PackageDescription
 
 let package = Package(
