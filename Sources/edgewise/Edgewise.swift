@@ -12,7 +12,8 @@ struct Edgewise: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [OpenCommand.self, InspectCommand.self, CatalogCommand.self, DevicesCommand.self, SimulateCommand.self,
-                      CalibrateCommand.self, CompareCommand.self, KeysCommand.self],
+                      CalibrateCommand.self, WorkspaceCommand.self, TuneCommand.self, CompareCommand.self, DashboardCommand.self,
+                      KeysCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }

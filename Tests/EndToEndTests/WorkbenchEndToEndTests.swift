@@ -119,4 +119,61 @@ import Testing
         #expect(r.ok, "\(r.screen)")
         #expect(t.display("#{alternate_on}") == "0")
     }
+
+    /// The pid of `edgewise` in the pane (the pane's process is the shell that started it).
+    func edgewisePid(_ t: Tmux) throws -> Int32 {
+        let shell = t.display("#{pane_pid}")
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+    }
+
+    @Test func crashSignalRestoresTheTerminal() throws {
+        let (dir, ws) = try workspaceCopy()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try Tmux(command(ws))
+        #expect(t.wait(for: "Workspace models (3)").ok)
+        #expect(t.display("#{alternate_on}") == "1")
+        kill(try edgewisePid(t), SIGSEGV)
+        // The handler restores the terminal, resets the default action and re-raises: 128 + SIGSEGV (11).
+        let r = t.wait(for: "EXITED 139")
+        #expect(r.ok, "\(r.screen)")
+        #expect(t.display("#{alternate_on}") == "0")
+    }
+
+    @Test func asciiWithoutAUTF8LocaleAndThemesByName() throws {
+        let (dir, ws) = try workspaceCopy()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // LANG/LC_ALL unset: the C locale, so the tab bar's separator and the boxes fall back to ASCII.
+        let t = try Tmux("cd '\(TestPaths.repoRoot.path)' && env -u LANG -u LC_ALL -u LC_CTYPE '\(CLI.executable.path)' open '\(ws)' --theme light; echo EXITED $?; sleep 120")
+        var r = t.wait(for: "Workspace models (3)")
+        #expect(r.ok, "\(r.screen)")
+        #expect(r.screen.contains("1 Models | 2 Devices"), "\(r.screen)")
+        #expect(r.screen.contains("+- Models"), "\(r.screen)")
+        #expect(!r.screen.contains("│") && !r.screen.contains("┌"), "\(r.screen)")
+        #expect(r.screen.contains("theme light"), "\(r.screen)")
+        // `t` cycles to the next theme in Themes/ (alphabetical: default, high-contrast, light, monochrome).
+        try t.send("t")
+        r = t.wait(for: "theme monochrome")
+        #expect(r.ok, "\(r.screen)")
+        try t.send("q")
+        #expect(t.wait(for: "EXITED 0").ok)
+    }
+
+    @Test func badThemeAndBadWorkspaceFailBeforeTheScreenIsTaken() throws {
+        let dir = try TestPaths.temporaryDirectory("edgewise-e2e-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let theme = dir.appendingPathComponent("bad.yaml").path
+        try "name: bad\nbackground:\n  bg: \"#000000\"\naccent: notacolour\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        let t = try Tmux("cd '\(TestPaths.repoRoot.path)' && env LANG=C.UTF-8 '\(CLI.executable.path)' --theme '\(theme)'; echo EXITED $?; sleep 120")
+        var r = t.wait(for: "EXITED 1")
+        #expect(r.ok, "\(r.screen)")
+        #expect(r.screen.contains("bad.yaml:4"), "the error names the line:\n\(r.screen)")
+        let ws = dir.appendingPathComponent("ws.yaml").path
+        try "edgewise-workspace: 99\nname: future\n".write(toFile: ws, atomically: true, encoding: .utf8)
+        let w = try Tmux("cd '\(TestPaths.repoRoot.path)' && env LANG=C.UTF-8 '\(CLI.executable.path)' open '\(ws)'; echo EXITED $?; sleep 120")
+        r = w.wait(for: "EXITED 1")
+        #expect(r.ok, "\(r.screen)")
+        #expect(r.screen.contains("ws.yaml:1"), "the error names the line:\n\(r.screen)")
+        #expect(try String(contentsOfFile: ws, encoding: .utf8) == "edgewise-workspace: 99\nname: future\n")
+    }
 }

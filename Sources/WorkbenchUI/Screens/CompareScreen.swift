@@ -7,6 +7,11 @@ import Workbench
 public struct CellRef: Sendable, Hashable {
     public var strategy: String
     public var device: String
+
+    public init(strategy: String, device: String) {
+        self.strategy = strategy
+        self.device = device
+    }
 }
 
 /// What the Compare screen remembers: cursor, metric, sort, the picked cells and the matrix.

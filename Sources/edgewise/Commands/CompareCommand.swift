@@ -19,6 +19,35 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Emit JSON (schema edgewise.compare, version 1).")
     var json = false
 
+    @Option(help: "Open two cells side by side, as Enter on two cells does: STRATEGY@DEVICE,STRATEGY@DEVICE (per-layer differences).")
+    var diff: String?
+
+    struct DiffRow: Encodable {
+        var layer: String
+        var op: String
+        var precisionA: String
+        var precisionB: String
+        var unitA: String
+        var unitB: String
+        var secondsA: Double
+        var secondsB: Double
+    }
+
+    struct Diff: Encodable {
+        var schema = "edgewise.compare-diff"
+        var schemaVersion = 1
+        var a: String
+        var b: String
+        var latencyA: Double
+        var latencyB: Double
+        var energyA: Double
+        var energyB: Double
+        var weightBytesA: Int
+        var weightBytesB: Int
+        /// Layers where precision, unit or time differ, largest time difference first.
+        var differing: [DiffRow]
+    }
+
     struct Cell: Encodable {
         var strategy: String
         var device: String
@@ -46,6 +75,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let diff { return try runDiff(diff) }
         guard let path = workspace ?? Startup.locate("Workspaces/default.yaml") else {
             throw CLIError("cannot find Workspaces/default.yaml; give a workspace file")
         }
@@ -100,5 +130,43 @@ struct CompareCommand: ParsableCommand {
             })
         }
         print(t.render())
+    }
+
+    /// The side-by-side view through the Compare screen's own update (the same cells, the same rows).
+    func runDiff(_ spec: String) throws {
+        var refs: [CellRef] = []
+        for part in spec.split(separator: ",") {
+            let p = part.split(separator: "@", maxSplits: 1).map(String.init)
+            guard p.count == 2 else { throw CLIError("--diff: expected STRATEGY@DEVICE,STRATEGY@DEVICE, got '\(spec)'") }
+            refs.append(CellRef(strategy: p[0], device: p[1]))
+        }
+        guard refs.count == 2 else { throw CLIError("--diff: expected two cells, STRATEGY@DEVICE,STRATEGY@DEVICE") }
+        var session = try HeadlessSession(workspace: workspace, model: model)
+        let names = session.state.strategies.map(\.name), devices = session.state.targetDevices.map(\.id)
+        for r in refs {
+            guard names.contains(r.strategy) else { throw CLIError("--diff: no strategy '\(r.strategy)' (\(names.joined(separator: ", ")))") }
+            guard devices.contains(r.device) else { throw CLIError("--diff: '\(r.device)' is not a target device (\(devices.joined(separator: ", ")))") }
+        }
+        session.state.compare.sideBySide = (refs[0], refs[1])
+        session.show(.compare)
+        guard let c = session.state.compare.comparison else {
+            throw CLIError("--diff: one of the cells cannot run on its device; nothing to compare")
+        }
+        let rows = c.differing.map {
+            DiffRow(layer: $0.layer, op: $0.op, precisionA: $0.precisionA.rawValue, precisionB: $0.precisionB.rawValue,
+                    unitA: $0.unitA, unitB: $0.unitB, secondsA: $0.timeA, secondsB: $0.timeB)
+        }
+        let doc = Diff(a: c.titleA, b: c.titleB, latencyA: c.latencyA, latencyB: c.latencyB, energyA: c.energyA, energyB: c.energyB,
+                       weightBytesA: c.weightBytesA, weightBytesB: c.weightBytesB, differing: rows)
+        if json { return try JSONOutput.write(doc) }
+        print("A: \(c.titleA) — \(Units.time(c.latencyA)), \(Format.bytes(c.weightBytesA)) weights (estimated)")
+        print("B: \(c.titleB) — \(Units.time(c.latencyB)), \(Format.bytes(c.weightBytesB)) weights (estimated)")
+        var t = TextTable([("layer", .left), ("op", .left), ("A", .left), ("B", .left), ("A ms", .right), ("B ms", .right), ("Δ ms", .right)])
+        for r in c.differing.prefix(40) {
+            t.add([r.layer, r.op, "\(r.precisionA.rawValue) \(r.unitA)", "\(r.precisionB.rawValue) \(r.unitB)",
+                   String(format: "%.3f", r.timeA * 1000), String(format: "%.3f", r.timeB * 1000), String(format: "%+.3f", r.delta * 1000)])
+        }
+        print(t.render())
+        if c.differing.count > 40 { print("… \(c.differing.count - 40) more differing layers (--json lists all)") }
     }
 }
