@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["EdgeTestSupport", "edgewise"]),
         .testTarget(name: "TermCoreTests", dependencies: ["TermCore"]),
         .testTarget(name: "TermCursesTests", dependencies: ["TermCurses", "CNcurses", "TermCore"]),
-        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Workbench", "TermCore", "EdgeSim", "EdgeOptimize",
+        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Workbench", "TermCore", "EdgeSim", "EdgeOptimize", "EdgeImport",
                                                              "EdgeTestSupport"]),
         // Starts the real `edgewise` binary in tmux; depends on it so `swift test` builds it first.
         .testTarget(name: "EndToEndTests", dependencies: ["EdgeTestSupport", "edgewise"]),

@@ -79,6 +79,16 @@ enum Fixture {
     static func runEffects(_ effects: [Effect], _ s: inout AppState) {
         for e in effects {
             switch e {
+            case .loadModel(let job, let slot):
+                let r: Result<WorkbenchModel, WorkbenchError>
+                do {
+                    r = .success(try WorkbenchModel(slot: slot))
+                } catch let e as WorkbenchError {
+                    r = .failure(e)
+                } catch {
+                    r = .failure(.model(reference: slot.reference, reason: "\(error)"))
+                }
+                runEffects(WorkbenchApp.update(&s, .modelLoaded(job: job, result: r), now: s.now), &s)
             case .sustain(let job, let request):
                 runEffects(WorkbenchApp.update(&s, .sustainedFinished(job: job, result: request.run()), now: s.now), &s)
             case .evaluate(let job, let evaluation):

@@ -87,6 +87,10 @@ public struct AppState: Sendable {
     public var modal: ModalState?
     /// The filter being typed (nil when not editing).
     public var filterInput: TextInputState?
+    /// The Models screen's "add a model" prompt (a file path or a `zoo:` reference), while open.
+    public var addModelInput: TextInputState?
+    /// Model files being loaded in the background, by job.
+    public var loadingModels: [Int: ModelSlot] = [:]
     public var status: StatusMessage?
     public var now: Double
     public var quitting: Bool
@@ -123,6 +127,7 @@ public struct AppState: Sendable {
         focus = [:]
         modal = nil
         filterInput = nil
+        addModelInput = nil
         status = nil
         self.now = now
         quitting = false

@@ -7,6 +7,8 @@ public enum Message: Sendable {
     case evaluationProgress(job: Int, fraction: Double)
     case evaluationFinished(job: Int, result: Result<EvaluationResult, EvaluationError>)
     case sustainedFinished(job: Int, result: Result<SustainedRun, WorkbenchError>)
+    /// A model file finished loading (or failed, with the importer's reason).
+    case modelLoaded(job: Int, result: Result<WorkbenchModel, WorkbenchError>)
     /// A save finished (nil error: written); `thenQuit` when it was "Save and quit".
     case saveFinished(error: String?, thenQuit: Bool)
 }
@@ -20,6 +22,8 @@ public enum Effect: Sendable {
     case evaluate(job: Int, QualityEvaluation)
     /// Run a sustained (thermal) simulation off the UI thread, reporting `sustainedFinished`.
     case sustain(job: Int, SustainedRequest)
+    /// Load and prepare a model file off the UI thread, reporting `modelLoaded`.
+    case loadModel(job: Int, ModelSlot)
     /// Stop a background job (its result, if any, is ignored).
     case cancel(job: Int)
 }

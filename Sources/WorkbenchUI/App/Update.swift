@@ -24,6 +24,8 @@ public enum WorkbenchApp {
             TuneScreen.finished(job: job, result: result, &state)
         case .sustainedFinished(let job, let result):
             DashboardScreen.finished(job: job, result: result, &state)
+        case .modelLoaded(let job, let result):
+            ModelsScreen.loaded(job: job, result: result, &state)
         case .saveFinished(let error, let thenQuit):
             if let error {
                 state.setStatus("not saved: \(error)", .error, seconds: 8)
@@ -52,6 +54,7 @@ public enum WorkbenchApp {
             if key != .ctrl("c") { state.interruptPending = false }
             if state.modal != nil { return modalKey(key, &state) }
             if state.filterInput != nil { return filterKey(key, &state) }
+            if state.addModelInput != nil { return addModelKey(key, &state) }
             guard let action = KeyBindings.action(for: key, on: state.screen) else { return [] }
             return perform(action, &state)
         }
@@ -176,6 +179,20 @@ public enum WorkbenchApp {
                 state.filterInput = input
                 ScreenRouter.setFilter(input.text, &state)
             }
+        }
+        return []
+    }
+
+    static func addModelKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+        guard var input = state.addModelInput else { return [] }
+        switch key {
+        case .enter:
+            state.addModelInput = nil
+            return ModelsScreen.add(input.text.trimmingCharacters(in: .whitespaces), &state)
+        case .escape:
+            state.addModelInput = nil
+        default:
+            if input.handle(key) { state.addModelInput = input }
         }
         return []
     }

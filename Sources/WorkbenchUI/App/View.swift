@@ -52,6 +52,13 @@ extension WorkbenchApp {
                       placeholderStyle: t[.dim]).render(into: &buffer, area: Rect(x: x, y: row.y, width: row.maxX - x, height: 1))
             return
         }
+        if let input = state.addModelInput {
+            buffer.fill(row, with: .blank(t[.statusBar]))
+            let x = buffer.write(" add model: ", x: row.x, y: row.y, style: t[.statusBar], clip: row)
+            TextInput(input, placeholder: "a model file or zoo:<id>, Enter adds, Esc cancels", style: t[.input],
+                      placeholderStyle: t[.dim]).render(into: &buffer, area: Rect(x: x, y: row.y, width: row.maxX - x, height: 1))
+            return
+        }
         var left = "\(state.workspace.name) — \(state.workspacePath)"
         if state.isDirty { left += state.glyphs == .ascii ? "  * modified" : "  ● modified" }
         var style = t[.statusBar]

@@ -29,7 +29,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case filter, save, nextTheme
     case nextModel, nextStrategy, nextDevice
     case sortNext, sortReverse
-    case toggleDevice
+    case toggleDevice, addModel
     case clearOverride, evaluate, cancel
     case nextMetric, sortByMetric
     case rerun
@@ -80,6 +80,8 @@ public enum KeyBindings {
         KeyBinding([.char("o")], .sortNext, .screen(.models), hint: "Sort", help: "Sort the layer table by the next column (order, params, MACs, bytes, intensity, latency)"),
         KeyBinding([.char("O")], .sortReverse, .screen(.models), hint: "Reverse", help: "Reverse the sort direction"),
         KeyBinding([.enter], .select, .screen(.models), hint: "Open", help: "Open the highlighted model (a catalog entry is added to the workspace)"),
+        KeyBinding([.char("a")], .addModel, .screen(.models), hint: "Add file",
+                   help: "Add a model file (ONNX, TFLite, GGUF, safetensors; loaded in the background) or a zoo: reference to the workspace"),
         KeyBinding([.char(" ")], .toggleDevice, .screen(.devices), hint: "Target", help: "Add or remove the highlighted device from the workspace's target devices"),
         KeyBinding([.left, .char("h")], .left, .screen(.tune), hint: "Precision", help: "Layers: previous precision for the highlighted layer; settings: previous value"),
         KeyBinding([.right, .char("l")], .right, .screen(.tune), hint: "Precision", help: "Layers: next precision (fp32, fp16, int8, int4, skip); settings: next value", footer: false),

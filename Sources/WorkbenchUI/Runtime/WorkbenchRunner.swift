@@ -102,6 +102,19 @@ public final class WorkbenchRunner {
                     }
                     inbox.post(.evaluationFinished(job: job, result: result))
                 }
+            case .loadModel(let job, let slot):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    let r: Result<WorkbenchModel, WorkbenchError>
+                    do {
+                        r = .success(try WorkbenchModel(slot: slot))
+                    } catch let e as WorkbenchError {
+                        r = .failure(e)
+                    } catch {
+                        r = .failure(.model(reference: slot.reference, reason: "\(error)"))
+                    }
+                    inbox.post(.modelLoaded(job: job, result: r))
+                }
             case .sustain(let job, let request):
                 let flag = CancellationFlag()
                 jobs[job] = flag

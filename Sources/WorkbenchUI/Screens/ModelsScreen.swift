@@ -1,5 +1,6 @@
 import EdgeIR
 import EdgeZoo
+import Foundation
 import TermCore
 import Workbench
 
@@ -81,6 +82,10 @@ enum ModelsScreen {
     // MARK: Update
 
     static func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
+        if action == .addModel {
+            state.addModelInput = TextInputState()
+            return []
+        }
         let layout = Layout(Chrome(cols: state.cols, rows: state.rows).content)
         if state.focusedPane == 0 {
             let roots = treeRoots(state)
@@ -129,6 +134,46 @@ enum ModelsScreen {
     }
 
     /// Enter on the tree: select a workspace model, add a catalog entry to the workspace, or fold a group.
+    /// `a`: a `zoo:` reference is built at once (no I/O); a file is loaded by the runner in the background.
+    static func add(_ reference: String, _ state: inout AppState) -> [Effect] {
+        guard !reference.isEmpty else { return [] }
+        if let i = state.workspace.models.firstIndex(where: { $0.reference == reference }) {
+            state.workspace.selection.model = i
+            return []
+        }
+        if reference.hasPrefix("zoo:") {
+            let slot = ModelSlot(reference: reference, label: String(reference.dropFirst(4)))
+            do {
+                append(try WorkbenchModel(slot: slot), &state)
+            } catch {
+                state.setStatus("\(error)", .error, seconds: 8)
+            }
+            return []
+        }
+        let slot = ModelSlot(reference: reference, label: (reference as NSString).lastPathComponent)
+        let job = state.newJob()
+        state.loadingModels[job] = slot
+        state.setStatus("loading \(reference)…", seconds: 600)
+        return [.loadModel(job: job, slot)]
+    }
+
+    static func append(_ model: WorkbenchModel, _ state: inout AppState) {
+        state.workspace.models.append(model.slot)
+        state.models.append(.ready(EstimationCache(model: model)))
+        state.workspace.selection.model = state.models.count - 1
+        state.modelsScreen.table = TableState(sortColumn: state.modelsScreen.table.sortColumn, ascending: state.modelsScreen.table.ascending)
+        state.setStatus("added \(model.slot.reference) to the workspace", .success)
+    }
+
+    /// A background load finished; results of unknown jobs are dropped.
+    static func loaded(job: Int, result: Result<WorkbenchModel, WorkbenchError>, _ state: inout AppState) {
+        guard state.loadingModels.removeValue(forKey: job) != nil else { return }
+        switch result {
+        case .success(let m): append(m, &state)
+        case .failure(let e): state.setStatus("not added: \(e)", .error, seconds: 10)
+        }
+    }
+
     static func open(_ roots: [TreeNode], _ state: inout AppState) -> [Effect] {
         let rows = state.modelsScreen.tree.visibleRows(roots)
         guard rows.indices.contains(state.modelsScreen.tree.selection) else { return [] }

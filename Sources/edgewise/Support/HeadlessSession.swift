@@ -62,6 +62,16 @@ struct HeadlessSession {
     mutating func run(_ effects: [Effect], progress: (Double) -> Void = { _ in }) {
         for e in effects {
             switch e {
+            case .loadModel(let job, let slot):
+                let r: Result<WorkbenchModel, WorkbenchError>
+                do {
+                    r = .success(try WorkbenchModel(slot: slot))
+                } catch let e as WorkbenchError {
+                    r = .failure(e)
+                } catch {
+                    r = .failure(.model(reference: slot.reference, reason: "\(error)"))
+                }
+                run(WorkbenchApp.update(&state, .modelLoaded(job: job, result: r), now: 0))
             case .sustain(let job, let request):
                 run(WorkbenchApp.update(&state, .sustainedFinished(job: job, result: request.run()), now: 0))
             case .evaluate(let job, let evaluation):
