@@ -89,6 +89,9 @@ public struct CostReport: Sendable {
     /// ``Cost/parameters`` as PyTorch counts; Keras' "Total params" includes them, so a Keras-published
     /// figure compares with `total.parameters + bufferElements`.
     public var bufferElements: Int
+    /// Nodes whose output shapes stayed symbolic under ``UnresolvedShapePolicy/skipArithmetic``: their
+    /// weights are counted, their arithmetic and activation traffic are not (the totals are a lower bound).
+    public var unresolvedNodes: [String] = []
 
     /// Share of total FLOPs of node `i`, in [0, 1].
     public func flopShare(_ i: Int) -> Double {

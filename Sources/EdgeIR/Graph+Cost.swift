@@ -3,13 +3,17 @@ extension Graph {
     ///
     /// Shapes must be fully known: bind the input symbols first (`graph.binding(["N": 1])`), or pass
     /// `bindings` here, which re-infers shapes with them.
+    /// - Parameter unresolvedShapes: `.fail` (the default) throws on the first value whose shape is still
+    ///   symbolic; `.skipArithmetic` is for imported files, whose data-dependent shapes (an `If` branch, a
+    ///   `NonZero`) no binding can fix: such a node keeps its parameters and weight bytes but gets no MACs,
+    ///   FLOPs or output bytes, and is listed in ``CostReport/unresolvedNodes`` so the totals read as a lower bound.
     /// - Throws: ``IRError/unresolvedDimension(value:shape:)`` when a value still has a symbolic shape.
     /// - Complexity: O(nodes + edges).
-    public func costReport(bindings: [String: Int] = [:]) throws -> CostReport {
+    public func costReport(bindings: [String: Int] = [:], unresolvedShapes: UnresolvedShapePolicy = .fail) throws -> CostReport {
         if !bindings.isEmpty || valueTypes.isEmpty {
             var g = self
             try g.inferShapes(bindings: bindings)
-            return try g.costReport()
+            return try g.costReport(unresolvedShapes: unresolvedShapes)
         }
         var rows: [NodeCost] = []
         rows.reserveCapacity(nodes.count)
@@ -20,16 +24,26 @@ extension Graph {
         var uncosted: [OpType: Int] = [:]
         var counted = Set<String>()
         var bufferElements = 0
+        var unresolvedNodes: [String] = []
 
         for node in nodes {
             histogram[node.op, default: 0] += 1
             let schema = OpRegistry.schema(for: node.op)
             let inputs = node.inputs.map { $0.isEmpty ? nil : valueTypes[$0] }
             var outputs: [TensorType] = []
+            var unresolved = false
             for o in node.outputs where !o.isEmpty {
                 guard let t = valueTypes[o] else { continue }
-                guard t.shape.isFullyKnown else { throw IRError.unresolvedDimension(value: o, shape: t.shape) }
+                guard t.shape.isFullyKnown else {
+                    guard unresolvedShapes == .skipArithmetic else { throw IRError.unresolvedDimension(value: o, shape: t.shape) }
+                    unresolved = true
+                    continue
+                }
                 outputs.append(t)
+            }
+            if unresolved {
+                unresolvedNodes.append(node.name)
+                outputs = []
             }
             var cost = Cost.zero
             var nodeBytesByType: [DType: Int] = [:]
@@ -65,13 +79,16 @@ extension Graph {
                     activationRead += bytes
                 }
             }
-            cost.bytesRead += activationRead
+            // An unresolved node's activation traffic is unknown (its inputs may be symbolic too).
+            if !unresolved { cost.bytesRead += activationRead }
             let written = outputs.reduce(0) { sum, t in
                 if let a = activationType, t.dtype.isFloatingPoint { return sum + a.approximateBytes(elements: t.shape.elementCount ?? 0) }
                 return sum + (t.byteCount ?? 0)
             }
             cost.bytesWritten = written
-            if let schema {
+            if unresolved {
+                // Weights only: see `unresolvedShapes`.
+            } else if let schema {
                 let work = schema.work(WorkContext(node: node, inputs: inputs, outputs: outputs))
                 cost.macs = work.macs
                 cost.otherFlops = work.otherFlops
@@ -92,6 +109,14 @@ extension Graph {
             opHistogram: histogram, peakActivationBytes: memory.peakBytes, peakNodeIndex: memory.peakIndex,
             liveBytesTimeline: memory.timeline,
             stateBytes: inputs.filter(\.isState).reduce(0) { $0 + ($1.type.byteCount ?? 0) },
-            uncostedOps: uncosted, bufferElements: bufferElements)
+            uncostedOps: uncosted, bufferElements: bufferElements, unresolvedNodes: unresolvedNodes)
     }
+}
+
+/// What ``Graph/costReport(bindings:unresolvedShapes:)`` does with a value whose shape is still symbolic.
+public enum UnresolvedShapePolicy: Sendable, Hashable {
+    /// Throw ``IRError/unresolvedDimension(value:shape:)``: figures must be exact (catalog models, simulation).
+    case fail
+    /// Cost the node's weights only and list it in ``CostReport/unresolvedNodes`` (inspecting a file).
+    case skipArithmetic
 }

@@ -79,7 +79,8 @@ public struct InferenceContext {
         guard i < node.inputs.count, !node.inputs[i].isEmpty else {
             throw IRError.arity(node: node.name, op: node.op, detail: "input \(i) is required but missing")
         }
-        guard let t = inputs[i] else {
+        // `inputs` may be shorter than the node's input list (wrapper ops pass a subset to a shared rule).
+        guard i < inputs.count, let t = inputs[i] else {
             throw IRError.shapeMismatch(node: node.name, op: node.op, detail: "type of input '\(node.inputs[i])' is unknown")
         }
         return t
@@ -87,7 +88,7 @@ public struct InferenceContext {
 
     /// The type of an optional input, nil when omitted.
     public func optionalInput(_ i: Int) -> TensorType? {
-        guard i < node.inputs.count, !node.inputs[i].isEmpty else { return nil }
+        guard i < node.inputs.count, i < inputs.count, !node.inputs[i].isEmpty else { return nil }
         return inputs[i]
     }
 
@@ -96,6 +97,18 @@ public struct InferenceContext {
 
     /// Contents of a small constant float input `i`.
     public func floatValue(_ i: Int) -> [Double]? { i < inputFloats.count ? inputFloats[i] : nil }
+
+    /// Longest shape a rule builds from a length read out of a file (numpy's own limit is 64).
+    public static let maxRank = 64
+
+    /// A rank taken from data (the length of a shape vector), checked before it sizes an array: a
+    /// hostile file can declare a shape vector of 2⁴⁰ elements, or a negative one.
+    public func rank(_ r: Int) throws -> Int {
+        guard r >= 0, r <= InferenceContext.maxRank else {
+            throw shapeError("rank \(r) is out of range (0…\(InferenceContext.maxRank))")
+        }
+        return r
+    }
 
     public func shapeError(_ detail: String) -> IRError {
         IRError.shapeMismatch(node: node.name, op: node.op, detail: detail)

@@ -31,26 +31,37 @@ public enum ShapeMath {
     public static func windowOutput(_ input: Dim, kernel: Int, stride: Int, dilation: Int,
                                     padBegin: Int, padEnd: Int, ceilMode: Bool = false) -> Dim? {
         guard let n = input.value else { return .unknown }
-        let effective = dilation * (kernel - 1) + 1
-        let span = n + padBegin + padEnd - effective
-        guard span >= 0, stride > 0 else { return nil }
+        // Sizes come from files: every step is checked for overflow, which reads as "does not fit".
+        guard stride > 0, kernel >= 1, dilation >= 1,
+              let effective = checked(dilation.multipliedReportingOverflow(by: kernel - 1)).flatMap({ checked($0.addingReportingOverflow(1)) }),
+              let padded = checked(n.addingReportingOverflow(padBegin)), let both = checked(padded.addingReportingOverflow(padEnd)),
+              let span = checked(both.subtractingReportingOverflow(effective)), span >= 0
+        else { return nil }
         var out = span / stride + 1
         if ceilMode, span % stride != 0 {
             out += 1
             // The last window must start inside the input or left padding (ONNX/PyTorch rule).
-            if (out - 1) * stride >= n + padBegin { out -= 1 }
+            if let start = checked((out - 1).multipliedReportingOverflow(by: stride)), start >= padded { out -= 1 }
         }
         return .value(out)
     }
 
     /// Padding of `auto_pad = SAME_UPPER / SAME_LOWER` for one axis: (begin, end).
+    /// Sizes that overflow give no padding (the window rule then rejects them).
     public static func samePadding(input: Int, kernel: Int, stride: Int, dilation: Int, upper: Bool) -> (Int, Int) {
-        let out = (input + stride - 1) / stride
-        let effective = dilation * (kernel - 1) + 1
-        let total = max(0, (out - 1) * stride + effective - input)
+        guard stride > 0, input >= 0, kernel >= 1 else { return (0, 0) }
+        let out = input / stride + (input % stride == 0 ? 0 : 1)
+        guard let effective = checked(dilation.multipliedReportingOverflow(by: kernel - 1)).flatMap({ checked($0.addingReportingOverflow(1)) }),
+              let reach = checked((out - 1).multipliedReportingOverflow(by: stride)).flatMap({ checked($0.addingReportingOverflow(effective)) })
+        else { return (0, 0) }
+        let total = max(0, reach - input)
         let small = total / 2
         return upper ? (small, total - small) : (total - small, small)
     }
+
+    /// The value of an overflow-reporting operation, nil if it overflowed.
+    @inline(__always)
+    static func checked(_ r: (partialValue: Int, overflow: Bool)) -> Int? { r.overflow ? nil : r.partialValue }
 
     /// Product of known dimensions; nil if any is symbolic or it overflows.
     public static func product(_ dims: ArraySlice<Dim>) -> Int? {

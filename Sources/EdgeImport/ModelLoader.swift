@@ -26,8 +26,7 @@ public enum ModelLoader {
         case .safetensors:
             return try SafetensorsImporter.load(file: file)
         case .onnx:
-            throw ImportError(format: format.rawValue, file: file.path, field: "file", offset: nil,
-                              reason: "the \(format.rawValue) importer is not built yet")
+            return try ONNXImporter.load(file: file)
         }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A case must end in a clean error or a valid model; anything else (a wrong error type, a case that
 /// takes longer than `slowCase`) is a failure reported with its seed and mutation so it can be
-/// replayed. Each case is written to one file in shared memory (`/dev/shm/edgewise-fuzz-<format>.current`)
+/// replayed. Each case is written to one file in shared memory (`/dev/shm/edgewise-fuzz-<format>-<pid>.current`)
 /// and imported from there: if the process dies, that file is the crashing input to keep under
 /// `Tests/<Target>/Regressions/<format>/`.
 public struct FuzzHarness {
@@ -40,7 +40,9 @@ public struct FuzzHarness {
     public func run(originals: [(name: String, bytes: [UInt8])], casesEach: Int, seed: UInt64,
                     _ body: (MappedFile) -> Outcome) -> Report {
         var report = Report()
-        let current = "\(InMemoryFile.directory)/edgewise-fuzz-\(format).current"
+        // The process id keeps concurrent test runs (several worktrees on one machine) from truncating
+        // each other's mapped case, which would end the reader with SIGBUS.
+        let current = "\(InMemoryFile.directory)/edgewise-fuzz-\(format)-\(getpid()).current"
         let start = Date()
         for (k, original) in originals.enumerated() {
             var mutator = Mutator(original: original.bytes, seed: seed &+ UInt64(k) &* 0x1000_0001)

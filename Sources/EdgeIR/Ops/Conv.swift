@@ -141,7 +141,7 @@ enum WindowPadding {
                                                        dilation: dilations[i], upper: autoPad == "SAME_UPPER")
                     pads[i] = b
                     pads[i + spatial] = e
-                    out.append(.value((n + strides[i] - 1) / strides[i]))
+                    out.append(.value(n / strides[i] + (n % strides[i] == 0 ? 0 : 1)))  // ⌈n / stride⌉, no overflow
                 } else {
                     out.append(.unknown)
                 }
@@ -179,7 +179,7 @@ enum ConvTransposeGeometry {
         if let c = x.shape[1].value, let wc = w.shape[0].value, c != wc {
             throw ctx.shapeError("input channels \(c) ≠ weight's first dimension \(wc)")
         }
-        let cout: Dim = w.shape[1].value.map { .value($0 * group) } ?? .unknown
+        let cout: Dim = w.shape[1].value.flatMap { ShapeMath.checked($0.multipliedReportingOverflow(by: group)) }.map { .value($0) } ?? .unknown
         let kernel = w.shape.dims[2...].map { $0.value ?? 1 }
         let strides = node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = node.ints("dilations") ?? Array(repeating: 1, count: spatial)
@@ -198,9 +198,15 @@ enum ConvTransposeGeometry {
         let autoPad = node.string("auto_pad") ?? "NOTSET"
         for i in 0..<spatial {
             guard let n = x.shape[2 + i].value else { dims.append(.unknown); continue }
-            let full = strides[i] * (n - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1
+            // strides·(n−1) + output_padding + (k−1)·dilation + 1, every step checked (sizes come from files).
+            func c(_ r: (partialValue: Int, overflow: Bool)) throws -> Int {
+                guard let v = ShapeMath.checked(r) else { throw ctx.shapeError("output size overflows on spatial axis \(i)") }
+                return v
+            }
+            let reach = try c(try c(strides[i].multipliedReportingOverflow(by: n - 1)).addingReportingOverflow(outPad[i]))
+            let full = try c(try c(reach.addingReportingOverflow(try c((kernel[i] - 1).multipliedReportingOverflow(by: dilations[i])))).addingReportingOverflow(1))
             if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
-                let target = n * strides[i]
+                let target = try c(n.multipliedReportingOverflow(by: strides[i]))
                 let total = max(0, full - target)
                 let small = total / 2
                 (pads[i], pads[i + spatial]) = autoPad == "SAME_UPPER" ? (small, total - small) : (total - small, small)
@@ -208,7 +214,7 @@ enum ConvTransposeGeometry {
                 pads[i] = 0
                 pads[i + spatial] = 0
             }
-            let v = full - pads[i] - pads[i + spatial]
+            let v = try c(try c(full.subtractingReportingOverflow(pads[i])).subtractingReportingOverflow(pads[i + spatial]))
             guard v > 0 else { throw ctx.shapeError("output size \(v) ≤ 0 on spatial axis \(i)") }
             dims.append(.value(v))
         }

@@ -19,7 +19,11 @@ extension OpRegistry {
                     }
                     if dims[k].isSymbolic, !t.shape[k].isSymbolic { dims[k] = t.shape[k] }
                 }
-                if let s = total, let v = t.shape[axis].value { total = s + v } else { total = nil }
+                if let s = total, let v = t.shape[axis].value, case (let sum, false) = s.addingReportingOverflow(v) {
+                    total = sum
+                } else {
+                    total = nil
+                }
                 if let v = values, let w = ctx.value(i) { values = v + w } else { values = nil }
             }
             dims[axis] = total.map { .value($0) } ?? .unknown
@@ -37,14 +41,21 @@ extension OpRegistry {
                 guard s.count == n, s.allSatisfy({ $0 >= 0 }) else {
                     throw ctx.shapeError("split sizes \(s) do not match \(n) outputs")
                 }
-                if let len = x.shape[axis].value, s.reduce(0, +) != Int64(len) {
+                let sum = s.reduce((0 as Int64, false)) { acc, v in
+                    let r = acc.0.addingReportingOverflow(v)
+                    return (r.partialValue, acc.1 || r.overflow)
+                }
+                if let len = x.shape[axis].value, sum.1 || sum.0 != Int64(len) {
                     throw ctx.shapeError("split sizes \(s) do not sum to axis length \(len)")
                 }
                 sizes = s.map { .value(Int($0)) }
             } else if let len = x.shape[axis].value {
-                let parts = ctx.node.int("num_outputs", default: n)
-                let chunk = (len + parts - 1) / max(1, parts)
-                sizes = (0..<n).map { i in .value(max(0, min(chunk, len - i * chunk))) }
+                let parts = max(1, ctx.node.int("num_outputs", default: n))
+                let chunk = len / parts + (len % parts == 0 ? 0 : 1)  // ⌈len / parts⌉ without overflow
+                sizes = (0..<n).map { i in
+                    let (used, o) = i.multipliedReportingOverflow(by: chunk)
+                    return .value(o || used >= len ? 0 : min(chunk, len - used))
+                }
             } else {
                 sizes = Array(repeating: .unknown, count: n)
             }
@@ -74,7 +85,9 @@ extension OpRegistry {
                 guard steps[k] != 0 else { throw ctx.shapeError("step 0 on axis \(axis)") }
                 guard let len = x.shape[axis].value else { dims[axis] = .unknown; continue }
                 let (s, e, st) = SliceRule.clamp(start: starts[k], end: ends[k], step: steps[k], length: len)
-                let count = st > 0 ? max(0, (e - s + st - 1) / st) : max(0, (s - e - st - 1) / (-st))
+                // ⌈|e − s| / |step|⌉ without forming e − s + step (a file's step can be ±2⁶³).
+                let count = st > 0 ? (e > s ? Int(UInt(e - s - 1) / st.magnitude) + 1 : 0)
+                                   : (s > e ? Int(UInt(s - e - 1) / st.magnitude) + 1 : 0)
                 dims[axis] = .value(count)
                 if x.shape.rank == 1 { valueRange = (s, st, count) }
             }

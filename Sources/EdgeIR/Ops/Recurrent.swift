@@ -15,8 +15,8 @@ extension OpRegistry {
             }
             let hidden: Dim = ctx.node.int("hidden_size").map { .value($0) }
                 ?? (w.shape[1].value.map { .value($0 / gates) } ?? .unknown)
-            if let h = hidden.value, let rows = w.shape[1].value, rows != gates * h {
-                throw ctx.shapeError("W \(w.shape) must have \(gates)·hidden_size = \(gates * h) rows")
+            if let h = hidden.value, let rows = w.shape[1].value, ShapeMath.checked(h.multipliedReportingOverflow(by: gates)) != rows {
+                throw ctx.shapeError("W \(w.shape) must have \(gates)·hidden_size (\(h)) rows")
             }
             let dirs: Dim = (ctx.node.string("direction") == "bidirectional") ? 2 : 1
             if let d = w.shape[0].value, d != dirs.value { throw ctx.shapeError("W \(w.shape) has \(d) directions, attribute says \(dirs)") }

@@ -15,7 +15,7 @@ extension OpRegistry {
             } else if let d = ctx.declaredOutputs.first ?? nil {
                 return [TensorType(x.dtype, d.shape)]
             } else if let st = ctx.optionalInput(1), let r = st.shape.values?.first {
-                return [TensorType(x.dtype, Shape(Array(repeating: Dim.unknown, count: r)))]
+                return [TensorType(x.dtype, Shape(Array(repeating: Dim.unknown, count: try ctx.rank(r))))]
             } else {
                 throw ctx.shapeError("target shape is not known statically")
             }
@@ -87,7 +87,7 @@ extension OpRegistry {
             guard let target = ctx.value(1) else {
                 if let d = ctx.declaredOutputs.first ?? nil { return [TensorType(x.dtype, d.shape)] }
                 let r = try ctx.input(1).shape.values?.first ?? x.shape.rank
-                return [TensorType(x.dtype, Shape(Array(repeating: Dim.unknown, count: max(r, x.shape.rank))))]
+                return [TensorType(x.dtype, Shape(Array(repeating: Dim.unknown, count: max(try ctx.rank(r), x.shape.rank))))]
             }
             guard let s = ShapeMath.broadcast(x.shape, Shape(target.map { Dim.value(Int($0)) })) else {
                 throw ctx.shapeError("\(x.shape) cannot expand to \(target)")
@@ -132,7 +132,7 @@ extension OpRegistry {
             guard let s = ctx.value(0) else {
                 if let d = ctx.declaredOutputs.first ?? nil { return [TensorType(dtype, d.shape)] }
                 let r = try ctx.input(0).shape.values?.first ?? 0
-                return [TensorType(dtype, Shape(Array(repeating: Dim.unknown, count: r)))]
+                return [TensorType(dtype, Shape(Array(repeating: Dim.unknown, count: try ctx.rank(r))))]
             }
             guard s.allSatisfy({ $0 >= 0 }) else { throw ctx.shapeError("negative dimension in \(s)") }
             return [TensorType(dtype, Shape(s.map { Dim.value(Int($0)) }))]
@@ -140,8 +140,12 @@ extension OpRegistry {
         OpSchema("Range", nonParameterInputs: [0, 1, 2], infer: { ctx in
             let start = try ctx.input(0)
             if let a = ctx.value(0)?.first, let b = ctx.value(1)?.first, let d = ctx.value(2)?.first, d != 0 {
-                let n = max(0, Int((Double(b - a) / Double(d)).rounded(.up)))
-                if n <= 64 { ctx.outputValues[0] = (0..<n).map { a + Int64($0) * d } }
+                // In Double: `b − a` can overflow Int64, and a count ≥ 2⁶³ has no Int (hostile files do both).
+                let steps = ((Double(b) - Double(a)) / Double(d)).rounded(.up)
+                guard steps.isFinite, steps < Double(Int.max) else { return [TensorType(start.dtype, Shape([Dim.unknown]))] }
+                let n = max(0, Int(steps))
+                // Every element lies between a and b, so wrapping arithmetic gives the exact value.
+                if n <= 64 { ctx.outputValues[0] = (0..<n).map { a &+ Int64($0) &* d } }
                 return [TensorType(start.dtype, Shape([n]))]
             }
             return [TensorType(start.dtype, Shape([Dim.unknown]))]

@@ -65,7 +65,7 @@ enum AttentionRule {
             if ctx.node.outputs.count > 1 {
                 var total = k.shape[2]
                 if let past = ctx.optionalInput(4), let p = past.shape.dims.count == 4 ? past.shape[2].value : nil, let n = total.value {
-                    total = .value(p + n)
+                    total = ShapeMath.checked(p.addingReportingOverflow(n)).map { .value($0) } ?? .unknown
                 }
                 out.append(TensorType(k.dtype, Shape([k.shape[0], k.shape[1], total, k.shape[3]])))
                 out.append(TensorType(v.dtype, Shape([v.shape[0], v.shape[1], total, v.shape[3]])))
@@ -79,7 +79,7 @@ enum AttentionRule {
             throw ctx.attributeError("q_num_heads", "3-D attention needs q_num_heads and kv_num_heads")
         }
         if let vw = v.shape[2].value, vw % hk != 0 { throw ctx.shapeError("V width \(vw) not divisible by \(hk) heads") }
-        let dv: Dim = v.shape[2].value.map { .value($0 / hk * hq) } ?? .unknown
+        let dv: Dim = v.shape[2].value.flatMap { ShapeMath.checked(($0 / hk).multipliedReportingOverflow(by: hq)) }.map { .value($0) } ?? .unknown
         return [TensorType(q.dtype, Shape([q.shape[0], q.shape[1], dv]))]
     }
 

@@ -14,6 +14,9 @@ public struct ModelInspection: Codable, Sendable {
     public var provenance = "computed"
     public var model: ModelInfo
     public var bindings: [String: Int]
+    /// Symbols of a file's inputs that nobody bound, taken as 1 so a file always inspects (a subset of
+    /// ``bindings``); anonymous dimensions are named `input[axis]` first. Absent for catalog models.
+    public var assumedBindings: [String: Int]?
     public var summary: Summary
     public var layers: [Layer]
     public var tensors: [TensorRow]?
@@ -118,6 +121,8 @@ public struct ModelInspection: Codable, Sendable {
         public var untypedValues: [String]
         public var issues: [String]
         public var uncostedOps: [String: Int]
+        /// Nodes whose shapes stay unknown after binding (data-dependent): weights counted, arithmetic not.
+        public var unresolvedNodes: [String]?
     }
 }
 
@@ -127,24 +132,38 @@ extension ModelInspection {
     /// - Parameters:
     ///   - bindings: values for symbolic input dimensions (`["N": 1]`); symbols no input uses are ignored.
     ///   - includeTensors: list every constant tensor with its storage (for files; catalog weights are absent).
-    /// - Throws: ``IRError`` if a shape is still symbolic after binding, or inference fails.
+    ///
+    /// A catalog model must be fully bound. A file is inspected whatever its inputs say: an anonymous input
+    /// dimension (`?`) is named `input[axis]`, a symbol left unbound is taken as 1 (``assumedBindings``),
+    /// and nodes whose shapes depend on data are costed for their weights only (``InferenceNotes/unresolvedNodes``).
+    /// - Throws: ``IRError`` if a catalog model's shape is still symbolic after binding, or inference fails.
     public init(model: Model, bindings: [String: Int], includeTensors: Bool) throws {
         var graph = model.graph
-        let used = Set(graph.inputSymbols)
-        let effective = bindings.filter { used.contains($0.key) }
         let lenient = model.metadata.format != "zoo"
+        if lenient { ModelInspection.nameAnonymousInputDimensions(&graph) }
+        let used = Set(graph.inputSymbols)
+        var effective = bindings.filter { used.contains($0.key) }
+        var assumed: [String: Int] = [:]
+        if lenient {
+            for s in used where effective[s] == nil { assumed[s] = 1 }
+            effective.merge(assumed) { a, _ in a }
+        }
         let report = try graph.inferShapes(bindings: effective, strict: !lenient)
         let unresolved = graph.inputSymbols
         if let first = graph.inputs.first(where: { !$0.type.shape.isFullyKnown }), !unresolved.isEmpty {
             throw IRError.unresolvedDimension(value: first.name, shape: first.type.shape)
         }
-        let cost = try graph.costReport()
+        let cost = try graph.costReport(unresolvedShapes: lenient ? .skipArithmetic : .fail)
         var total = cost.total
         // Weights no node reads (a weights-only import: safetensors without a known config, GGUF of an
         // unsupported architecture) still count towards the model's size.
         var parametersByType = cost.parametersByType, bytesByType = cost.weightBytesByType
         let consumed = Set(graph.nodes.flatMap(\.inputs))
-        for t in graph.orderedConstants where !consumed.contains(t.name) {
+        // So do the weights of subgraph bodies (If/Loop/Scan: Silero VAD keeps all of its weights in `If`
+        // branches); their arithmetic depends on which branch runs and is not counted.
+        let unconsumed = graph.orderedConstants.filter { !consumed.contains($0.name) }
+        let subgraphWeights = ModelInspection.subgraphParameters(of: graph)
+        for t in unconsumed + subgraphWeights {
             let n = t.shape.elementCount ?? 0
             let b = (t.type.byteCount ?? 0) + (t.quantization?.overheadBytes(elements: n) ?? 0)
             total.parameters += n
@@ -160,6 +179,7 @@ extension ModelInspection {
                                task: model.metadata.task, properties: model.metadata.properties,
                                notes: model.metadata.notes)
         self.bindings = effective
+        self.assumedBindings = lenient ? assumed : nil
         self.summary = Summary(
             parameters: total.parameters,
             parametersByType: Dictionary(uniqueKeysWithValues: parametersByType.map { ($0.key.rawValue, $0.value) }),
@@ -182,11 +202,53 @@ extension ModelInspection {
                   bytesWritten: n.cost.bytesWritten,
                   liveBytes: i < cost.liveBytesTimeline.count ? cost.liveBytesTimeline[i] : 0)
         }
-        self.tensors = includeTensors ? graph.orderedConstants.map(ModelInspection.row) : nil
+        self.tensors = includeTensors ? (graph.orderedConstants + subgraphWeights).map(ModelInspection.row) : nil
         self.inference = InferenceNotes(
             unknownOps: Dictionary(uniqueKeysWithValues: report.unknownOps.map { ($0.key.rawValue, $0.value) }),
             untypedValues: report.untypedValues, issues: report.issues,
-            uncostedOps: Dictionary(uniqueKeysWithValues: cost.uncostedOps.map { ($0.key.rawValue, $0.value) }))
+            uncostedOps: Dictionary(uniqueKeysWithValues: cost.uncostedOps.map { ($0.key.rawValue, $0.value) }),
+            unresolvedNodes: lenient ? cost.unresolvedNodes : nil)
+    }
+
+    /// Constants of all nested subgraphs that some subgraph node reads as a parameter (shape and index
+    /// constants excluded, as in the main graph's cost), each counted once.
+    static func subgraphParameters(of graph: Graph) -> [Tensor] {
+        // A nested body may read a constant of an enclosing body (outer-scope names), so constants are
+        // looked up across all bodies; names are unique model-wide in ONNX (SSA).
+        var bodies: [Graph] = []
+        var stack = graph.nodes.flatMap { $0.subgraphs.map(\.graph) }
+        // The importers bound nesting depth; the budget also bounds a pathological breadth.
+        while let g = stack.popLast(), bodies.count < 100_000 {
+            bodies.append(g)
+            for node in g.nodes { stack.append(contentsOf: node.subgraphs.map(\.graph)) }
+        }
+        var constants: [String: Tensor] = [:]
+        for g in bodies { for (name, t) in g.constants where graph.constants[name] == nil { constants[name] = t } }
+        var out: [Tensor] = []
+        var seen = Set<String>()
+        for g in bodies {
+            for node in g.nodes {
+                let schema = OpRegistry.schema(for: node.op)
+                for (i, name) in node.inputs.enumerated() where !name.isEmpty {
+                    guard let c = constants[name], !(schema?.nonParameterInputs.contains(i) ?? false),
+                          !(schema?.bufferInputs.contains(i) ?? false), seen.insert(name).inserted else { continue }
+                    out.append(c)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Names every anonymous (`?`) dimension of the graph's inputs `input[axis]`, so it can be bound.
+    static func nameAnonymousInputDimensions(_ graph: inout Graph) {
+        for i in graph.inputs.indices where !graph.isConstant(graph.inputs[i].name) {
+            let name = graph.inputs[i].name
+            let dims = graph.inputs[i].type.shape.dims.enumerated().map { axis, d -> Dim in
+                if case .symbol("?") = d { return .symbol("\(name)[\(axis)]") }
+                return d
+            }
+            graph.inputs[i].type.shape = Shape(dims)
+        }
     }
 
     static func row(_ t: Tensor) -> TensorRow {

@@ -67,7 +67,9 @@ enum InspectText {
         out.append("\(r.model.source)  [\(r.model.format)\(r.model.formatVersion.map { " " + $0 } ?? "")\(r.model.producer.map { ", " + $0 } ?? "")]")
         if let task = r.model.task { out.append("task: \(task)") }
         if !r.bindings.isEmpty {
-            out.append("bound: " + r.bindings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            let assumed = r.assumedBindings ?? [:]
+            out.append("bound: " + r.bindings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                + (assumed.isEmpty ? "" : "  (assumed: " + assumed.keys.sorted().joined(separator: " ") + "; --bind SYMBOL=N to change)"))
         }
         out.append("figures: computed exactly from the graph (not measured)")
         out.append("")
@@ -89,6 +91,9 @@ enum InspectText {
             out.append("no shape rule: " + r.inference.unknownOps.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
         }
         for i in r.inference.issues.prefix(5) { out.append("issue: \(i)") }
+        if let u = r.inference.unresolvedNodes, !u.isEmpty {
+            out.append("shape unknown: \(u.count) node\(u.count == 1 ? "" : "s") (data-dependent; weights counted, arithmetic not: totals are a lower bound), e.g. \(u.prefix(3).joined(separator: ", "))")
+        }
         if !r.inference.uncostedOps.isEmpty {
             out.append("not costed: " + r.inference.uncostedOps.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
         }
