@@ -131,5 +131,12 @@ import Testing
         var c = [Float](repeating: -1, count: 81)
         HostProbe.gemm([Float](repeating: 0.5, count: 81), [Float](repeating: 0.25, count: 81), &c, 9)
         #expect(c.allSatisfy { $0 == 1.125 })
+        // Identity × B = B for a B whose every element differs (catches swapped or shifted indices in
+        // both the 8-wide blocks and the scalar tail of a 9×9 product).
+        var identity = [Float](repeating: 0, count: 81)
+        for i in 0..<9 { identity[i * 9 + i] = 1 }
+        let b = (0..<81).map { Float($0) }
+        HostProbe.gemm(identity, b, &c, 9)
+        #expect(c == b)
     }
 }

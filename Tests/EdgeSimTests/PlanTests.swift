@@ -34,6 +34,20 @@ import Testing
         #expect(abs(r.throughput.value - 4 / 7.6507472e-3) < 1e-6)
     }
 
+    @Test func streamsOverlapTheFixedOverheadButNotTheUnit() throws {
+        let d = try SimToy.device(partition: .perLayer)
+        let sim = Simulator(catalog: DeviceCatalog(devices: [d]), parameters: SimToy.parameters)
+        let w = try Workload(graph: SimToy.singleConv())
+        // One stream: 1 / 1.9884368 ms (computeBoundConvByHand) = 502.9075… inferences/s.
+        let one = try sim.simulate(w, device: d, options: .init(runtime: "cpu-only"))
+        #expect(abs(one.throughput.value - 1 / 1.9884368e-3) < 1e-6)
+        // Four streams: the CPU is busy 1.8874368 ms + 1 µs per inference (the 100 µs fixed overhead
+        // overlaps other streams), which exceeds latency / 4 = 0.4971092 ms, so 1 / 1.8884368 ms = 529.5393… /s.
+        let four = try sim.simulate(w, device: d, options: .init(streams: 4, runtime: "cpu-only"))
+        #expect(abs(four.throughput.value - 1 / 1.8884368e-3) < 1e-6)
+        #expect(four.latency.value == one.latency.value)
+    }
+
     @Test func weightsBeyondOnChipMemoryAreStreamed() throws {
         // Two 16→16 3×3 convs: 2,304 int8 weights each. On-chip memory 3,000 B: conv1 cached, conv2 has
         // 3,000 − 2,304 = 696 B cached and 1,608 B streamed over a 1 MB/s link = 1.608 ms, of which the

@@ -13,6 +13,12 @@ public struct HostProbe: Sendable, Codable, Hashable {
     public var cpuModel: String
     /// `debug` or `release`: an unoptimised build measures a much slower GEMM, so caches are per build.
     public var build: String
+    /// Version of the probe's kernels; a cache written by another version is measured again.
+    public var probe: Int? = HostProbe.probeVersion
+
+    /// 2: the GEMM multiplies and adds instead of `addingProduct`, which without FMA in the target
+    /// is a `fmaf` call per lane and measured ~70× too slow (0.2 instead of ~13 GFLOP/s here).
+    static let probeVersion = 2
 
     /// A nanosecond monotonic clock; injectable so tests can check the arithmetic.
     public typealias Clock = @Sendable () -> UInt64
@@ -64,12 +70,14 @@ public struct HostProbe: Sendable, Codable, Hashable {
                         var j = 0
                         while j + lanes <= n {
                             var acc = SIMD8<Float>(repeating: 0)
+                            // Multiply and add, not `addingProduct`: the baseline x86-64 target has no FMA,
+                            // where `addingProduct` becomes an `fmaf` call per lane (~70× slower).
                             for k in 0..<n {
                                 let av = SIMD8<Float>(repeating: pa[i * n + k])
-                                let bv = SIMD8<Float>(UnsafeBufferPointer(rebasing: pb[(k * n + j)..<(k * n + j + lanes)]))
-                                acc = acc.addingProduct(av, bv)
+                                let bv = UnsafeRawPointer(pb.baseAddress! + (k * n + j)).loadUnaligned(as: SIMD8<Float>.self)
+                                acc = acc + av * bv
                             }
-                            for l in 0..<lanes { pc[i * n + j + l] = acc[l] }
+                            UnsafeMutableRawPointer(pc.baseAddress! + (i * n + j)).storeBytes(of: acc, as: SIMD8<Float>.self)
                             j += lanes
                         }
                         while j < n {
@@ -128,7 +136,7 @@ public struct HostProbe: Sendable, Codable, Hashable {
         let url = cacheURL
         let model = cpuModelName(), cores = ProcessInfo.processInfo.activeProcessorCount
         if let data = try? Data(contentsOf: url), let p = try? JSONDecoder().decode(HostProbe.self, from: data),
-           p.cpuModel == model, p.cores == cores, p.build == buildKind {
+           p.cpuModel == model, p.cores == cores, p.build == buildKind, p.probe == probeVersion {
             return p
         }
         let p = measure()

@@ -79,7 +79,9 @@ public struct Precision: Sendable, Hashable, CustomStringConvertible {
     /// Parses a precision name, case-insensitively for the plain names; GGUF names keep their case rules
     /// loosely (`q4_k_m` is accepted).
     public static func parse(_ text: String) -> Precision? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        // Trimming through Foundation is slow and the simulator parses a runtime's precision per
+        // device, so trim only when there is whitespace to trim.
+        let t = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? text.trimmingCharacters(in: .whitespaces) : text
         switch t.lowercased() {
         case "fp32", "float32", "f32": return .fp32
         case "fp16", "float16", "half": return .fp16

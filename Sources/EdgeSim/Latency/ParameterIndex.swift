@@ -66,11 +66,10 @@ public struct ParameterIndex: Sendable {
     /// Values for every registered key from fitted parameters (falling back to kind defaults and priors).
     public func values(from p: FittedParameters) -> [Double] {
         keys.indices.map { k in
-            if p.entries[keys[k]] == nil {
-                if let o = priorOverrides[k] { return o.center }
-                // An unseen class in a known group takes the group's fitted value.
-                if let g = groupOf[k], let e = p.entries[keys[g]] { return e.value }
-            }
+            if let e = p.entries[keys[k]] { return e.value }
+            if let o = priorOverrides[k] { return o.center }
+            // An unseen class in a known group takes the group's fitted value.
+            if let g = groupOf[k], let e = p.entries[keys[g]] { return e.value }
             return p.value(keys[k], unitKind: unitKinds[k], unitClass: unitClasses[k])
         }
     }

@@ -26,51 +26,76 @@ public struct Placement: Sendable {
         let fallback = runtime.fallback.flatMap { f in device.units.firstIndex { $0.id == f } }
         let unit = device.units[main]
         let unitLabel = unit.name.isEmpty ? unit.id : unit.name
-        // Each distinct op is checked once; per layer only views and size limits differ.
+        // Each distinct op is checked once (``Workload/supportOps``); per layer only views and size
+        // limits differ. The order of the checks — op, size limit, precision — decides the reason shown.
+        // Problems are numbered (texts kept once) so that the reasons, which repeat across layers, are
+        // built once per distinct problem rather than once per layer: this runs for every device on
+        // every keypress.
+        var texts: [String] = []
         // CPUs and microcontrollers run any precision (emulated on their widest datapath).
-        var precisionProblem: String?
+        var precisionProblem = -1
         if unit.datapath(for: precision.compute) == nil, unit.kind != .cpu, unit.kind != .mcu {
             let have = unit.peak.keys.sorted().map(\.rawValue).joined(separator: "/")
-            precisionProblem = "\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))"
+            precisionProblem = texts.count
+            texts.append("\(unitLabel) has no \(precision.compute.rawValue) datapath (runs \(have))")
         }
-        let opProblems: [String?] = workload.supportOps.map { op in
-            unit.ops.supports(op) ? precisionProblem : "\(unitLabel) does not support \(op)"
+        let opProblems: [Int] = workload.supportOps.map { op in
+            if unit.ops.supports(op) { return -1 }
+            texts.append("\(unitLabel) does not support \(op)")
+            return texts.count - 1
         }
-        var decisions = [Decision](repeating: Decision(unit: main, reason: ""), count: workload.layers.count)
-        var problems = [String?](repeating: nil, count: workload.layers.count)
+        var problems = [Int](repeating: -1, count: workload.layers.count)
         workload.layers.withUnsafeBufferPointer { layers in
             for i in layers.indices where layers[i].kind != .view {
-                problems[i] = opProblems[layers[i].supportOpID]
-                if problems[i] == nil, !unit.opLimits.isEmpty, let limit = unit.opLimits[layers[i].op], layers[i].outputElements > limit {
-                    problems[i] = "\(unitLabel) leaves \(layers[i].op) with \(Int(layers[i].outputElements)) outputs to the CPU (limit \(Int(limit)))"
+                let id = layers[i].supportOpID
+                if id >= 0, id < opProblems.count {
+                    problems[i] = opProblems[id]
+                } else if case let op = layers[i].supportOp, !unit.ops.supports(op) {
+                    // A layer appended without registering its op: ask the unit directly.
+                    problems[i] = texts.count
+                    texts.append("\(unitLabel) does not support \(op)")
                 }
+                if problems[i] < 0, !unit.opLimits.isEmpty, let limit = unit.opLimits[layers[i].op], layers[i].outputElements > limit {
+                    problems[i] = texts.count
+                    texts.append("\(unitLabel) leaves \(layers[i].op) with \(Int(layers[i].outputElements)) outputs to the CPU (limit \(Int(limit)))")
+                }
+                if problems[i] < 0 { problems[i] = precisionProblem }
             }
         }
-        guard let firstBad = problems.firstIndex(where: { $0 != nil }) else {
+        var decisions = [Decision](repeating: Decision(unit: main, reason: ""), count: workload.layers.count)
+        guard let firstBad = problems.firstIndex(where: { $0 >= 0 }) else {
             return Placement(decisions: decisions, mainUnit: main, fallbackUnit: fallback)
         }
         guard let fb = fallback else {
             let l = workload.layers[firstBad]
-            throw SimError.unsupportedModel("\(device.id): layer '\(l.name)' cannot run: \(problems[firstBad]!), and runtime '\(runtime.id)' has no fallback unit")
+            throw SimError.unsupportedModel("\(device.id): layer '\(l.name)' cannot run: \(texts[problems[firstBad]]), and runtime '\(runtime.id)' has no fallback unit")
         }
         let fbLabel = device.units[fb].name.isEmpty ? device.units[fb].id : device.units[fb].name
+        // One reason per distinct problem, built on first use.
+        var cache = [String?](repeating: nil, count: texts.count)
+        func reason(_ k: Int, _ suffix: String) -> String {
+            if let r = cache[k] { return r }
+            let r = texts[k] + suffix
+            cache[k] = r
+            return r
+        }
         switch runtime.partition {
         case .perLayer:
-            for (i, p) in problems.enumerated() where p != nil {
-                decisions[i] = Decision(unit: fb, reason: "\(p!); falls back to \(fbLabel)")
+            let suffix = "; falls back to \(fbLabel)"
+            for i in problems.indices where problems[i] >= 0 {
+                decisions[i] = Decision(unit: fb, reason: reason(problems[i], suffix))
             }
         case .firstUnsupported:
-            let cutName = workload.layers[firstBad].name
-            for i in firstBad..<decisions.count {
-                if let p = problems[i] {
-                    decisions[i] = Decision(unit: fb, reason: i == firstBad ? "\(p); graph cut here, rest on \(fbLabel)" : "\(p); on \(fbLabel)")
-                } else {
-                    decisions[i] = Decision(unit: fb, reason: "after the first unsupported op ('\(cutName)'); \(runtime.partition.rawValue) rule")
-                }
+            let after = "after the first unsupported op ('\(workload.layers[firstBad].name)'); \(runtime.partition.rawValue) rule"
+            let suffix = "; on \(fbLabel)"
+            decisions[firstBad] = Decision(unit: fb, reason: texts[problems[firstBad]] + "; graph cut here, rest on \(fbLabel)")
+            for i in (firstBad + 1)..<decisions.count {
+                decisions[i] = Decision(unit: fb, reason: problems[i] >= 0 ? reason(problems[i], suffix) : after)
             }
         case .wholeGraph:
+            let whole = "whole graph on \(fbLabel): '\(workload.layers[firstBad].name)' is unsupported"
             for i in decisions.indices {
-                decisions[i] = Decision(unit: fb, reason: problems[i] ?? "whole graph on \(fbLabel): '\(workload.layers[firstBad].name)' is unsupported")
+                decisions[i] = Decision(unit: fb, reason: problems[i] >= 0 ? texts[problems[i]] : whole)
             }
         }
         return Placement(decisions: decisions, mainUnit: main, fallbackUnit: fallback)

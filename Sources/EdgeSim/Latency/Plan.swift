@@ -89,10 +89,12 @@ public struct Plan: Sendable {
         struct UnitInfo {
             var peak = 0.0, memoryBandwidth = 0.0, linkBandwidth = 0.0, capacity = 0.0, local = 0.0
             var effIdx = -1, rtIdx = -1, bwIdx = -1, linkIdx = -1, cacheIdx = -1, overheadIdx = -1
-            var kindIdx = [Int](repeating: -2, count: OpKind.count)
             var onChip = false, prefetch = false
         }
         var infos = [UnitInfo?](repeating: nil, count: device.units.count)
+        // Kind-factor index per (unit, op kind); −2 = not yet resolved. Kept apart so UnitInfo stays
+        // a plain value that copies without reference counting.
+        var kindIdx = [Int](repeating: -2, count: device.units.count * OpKind.count)
         func info(_ u: Int) -> UnitInfo {
             if let i = infos[u] { return i }
             let unit = device.units[u]
@@ -117,13 +119,11 @@ public struct Plan: Sendable {
         }
         func kindIndex(_ u: Int, _ k: OpKind) -> Int {
             if k == .conv { return -1 }
-            var i = info(u)
-            let slot = k.ordinal
-            if i.kindIdx[slot] == -2 {
-                i.kindIdx[slot] = index.unitParameter({ ParameterKey.kind($0, k) }, unit: device.units[u])
-                infos[u] = i
+            let slot = u * OpKind.count + k.ordinal
+            if kindIdx[slot] == -2 {
+                kindIdx[slot] = index.unitParameter({ ParameterKey.kind($0, k) }, unit: device.units[u])
             }
-            return i.kindIdx[slot]
+            return kindIdx[slot]
         }
         let layers = workload.layers
         let decisions = placement.decisions
@@ -132,7 +132,7 @@ public struct Plan: Sendable {
             let ui = info(u)
             let first = layers[i].producers.first?.layer ?? -1
             let fused = runtime.fusesActivations && layers[i].fusible && first >= 0 && decisions[first].unit == u
-            let w = precision.isNative ? layers[i].storedWeightTraffic : layers[i].paramsRead * precision.weightBits / 8
+            let w = layers[i].weightTraffic(precision)
             let activations = (layers[i].inputElements + layers[i].outputElements) * actBytes
             let step = Step(
                 layer: i, unit: u, flops: layers[i].flops, peak: ui.peak,
@@ -264,7 +264,7 @@ extension Plan {
         var total = 0.0
         var mainBusy = 0.0
         var otherBusy = 0.0
-        var rows: [(Double, Double, Double)] = []
+        var rows: [(compute: Double, memory: Double, overhead: Double)] = []
         if detail { rows.reserveCapacity(steps.count) }
         var slack = 0.0
         var slackUnit = -1

@@ -29,8 +29,9 @@ public struct Workload: Sendable {
         public var producers: [(layer: Int, elements: Double)]
         /// A BatchNorm, activation or residual add that a fusing runtime folds into `producers[0]`.
         public var fusible: Bool
-        /// Index into ``Workload/supportOps``: the op a unit must support to run this layer.
-        public var supportOpID: Int = 0
+        /// Index into ``Workload/supportOps``: the op a unit must support to run this layer
+        /// (−1: not registered; placement then asks the unit about ``supportOp`` directly).
+        public var supportOpID: Int = -1
 
         public var flops: Double { 2 * macs + otherFlops }
     }
@@ -117,7 +118,7 @@ public struct Workload: Sendable {
         var opIDs: [OpType: Int] = [:]
         var supportOps: [OpType] = []
         for i in layers.indices {
-            let op: OpType = layers[i].kind == .attention && layers[i].op == .matMul ? "BatchMatMul" : layers[i].op
+            let op = layers[i].supportOp
             if let id = opIDs[op] {
                 layers[i].supportOpID = id
             } else {
@@ -180,20 +181,29 @@ public struct Workload: Sendable {
         return w
     }
 
-    /// Weight bytes a layer reads per run at a precision.
-    @inline(__always)
-    func weightTraffic(_ l: Layer, _ p: Precision) -> Double {
-        p.isNative ? l.storedWeightTraffic : l.paramsRead * p.weightBits / 8
-    }
-
-    /// Unique weight bytes of a layer at a precision (what it adds to the model's size).
-    @inline(__always)
-    func weightBytes(_ l: Layer, _ p: Precision) -> Double {
-        p.isNative ? l.storedWeightBytes : l.parameters * p.weightBits / 8
-    }
-
     /// Total weight bytes at a precision.
     public func weightBytes(at p: Precision) -> Double {
         p.isNative ? storedWeightBytes : totalParameters * p.weightBits / 8
+    }
+}
+
+extension Workload.Layer {
+    /// The op a unit must support to run this layer: a matrix product of two activations is
+    /// TFLite's `BatchMatMul`, which many NPUs lack.
+    var supportOp: OpType {
+        kind == .attention && op == .matMul ? "BatchMatMul" : op
+    }
+
+    /// Weight bytes the layer reads per run at a precision. A method on the layer (not on the
+    /// workload taking a layer) so hot loops read it in place instead of copying the layer.
+    @inline(__always)
+    func weightTraffic(_ p: Precision) -> Double {
+        p.isNative ? storedWeightTraffic : paramsRead * p.weightBits / 8
+    }
+
+    /// Unique weight bytes of the layer at a precision (what it adds to the model's size).
+    @inline(__always)
+    func weightBytes(_ p: Precision) -> Double {
+        p.isNative ? storedWeightBytes : parameters * p.weightBits / 8
     }
 }

@@ -54,10 +54,12 @@ extension Simulator {
         guard promptTokens >= 1 else { throw SimError.invalidScenario("prompt must have at least one token") }
         let p = try simulate(prefill, device: device, options: options)
         let d = try simulate(decode, device: device, options: options)
-        let precision = Precision.parse(p.precision) ?? decode.impliedPrecision
+        // The precision the decode pass ran at, resolved as `simulate` resolves it: re-parsing the
+        // result's name would turn a file's own ("native") types into fp32 activations.
+        let precision = try resolve(decode, device, options).1
         var bytes = 0.0
         for l in decode.layers where l.kind != .view {
-            bytes += decode.weightTraffic(l, precision)
+            bytes += l.weightTraffic(precision)
             if l.kind == .attention { bytes += l.inputElements * precision.activationBytes }
         }
         let band = parameters.band(family: device.family)

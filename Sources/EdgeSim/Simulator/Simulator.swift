@@ -112,7 +112,7 @@ public struct Simulator: Sendable {
             unitTime[d.unit] += t
             dynamicEnergy += t * unitPower[d.unit]
             totalFlops += w.layers[i].flops
-            let weights = precision.isNative ? w.layers[i].storedWeightBytes : w.layers[i].parameters * precision.weightBits / 8
+            let weights = w.layers[i].weightBytes(precision)
             layers.append(LayerReport(name: w.layers[i].name, op: w.layers[i].op.rawValue, kind: w.layers[i].kind, unit: unitIDs[d.unit],
                                       reason: d.reason, time: t, compute: c, memory: m, overhead: o, bound: bound,
                                       macs: w.layers[i].macs, weightBytes: weights))

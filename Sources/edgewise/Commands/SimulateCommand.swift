@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeIR
+import EdgeImport
 import EdgeSim
 import Foundation
 
@@ -114,10 +115,19 @@ struct SimulateCommand: ParsableCommand {
         let options = SimulationOptions(precision: precision.flatMap(Precision.parse), batch: batch, streams: streams,
                                         runtime: runtime, powerState: powerState)
         if model.hasPrefix("zoo:"), LLMModels.isDecoder(model) {
-            try runDecoder(sim, options)
+            try runDecoder(sim, options, try LLMModels.workloads(reference: model, prompt: prompt, context: context))
             return
         }
         let m = try ModelReference.load(model)
+        if m.metadata.format == "gguf", m.metadata.task == "llm-decode" {
+            let source: GGUFDecoder.Source?
+            do { source = try GGUFDecoder.load(path: model) } catch let e as ImportError { throw CLIError(e.description) }
+            if let d = source {
+                try runDecoder(sim, options, try LLMModels.workloads(config: d.config, weightTypes: d.weightTypes, name: d.name,
+                                                                     prompt: prompt, context: context))
+                return
+            }
+        }
         let workload = try Workload(graph: m.graph, name: m.metadata.source)
         if allDevices {
             try runAll(sim, workload, options)
@@ -183,8 +193,9 @@ struct SimulateCommand: ParsableCommand {
         print(t.render())
     }
 
-    func runDecoder(_ sim: Simulator, _ options: SimulationOptions) throws {
-        let w = try LLMModels.workloads(reference: model, prompt: prompt, context: context)
+    /// Prefill and decode token rates of a decoder (catalog or GGUF file) on one or every device.
+    func runDecoder(_ sim: Simulator, _ options: SimulationOptions,
+                    _ w: (prefill: Workload, decode: Workload, prompt: Int, context: Int)) throws {
         let devices = allDevices ? sim.catalog.devices : [try SimCLI.device(device ?? "", in: sim)]
         var results: [LLMResult] = []
         var failures: [(String, String)] = []
@@ -205,6 +216,12 @@ struct SimulateCommand: ParsableCommand {
         var t = TextTable([("device", .left), ("prec", .left), ("prefill tok/s", .right), ("decode tok/s", .right),
                            ("band", .left), ("TTFT", .right), ("MB/token", .right), ("memory", .left)])
         for r in results {
+            // Across devices, token rates are shown only where the model fits (weights, KV cache at the
+            // context, runtime); the row still says by how much it misses.
+            if allDevices, !r.memory.fits {
+                t.add([r.deviceID, r.precision, "—", "—", "", "—", Units.short(r.bytesPerToken / 1e6), r.memory.summary])
+                continue
+            }
             t.add([r.deviceID, r.precision, Units.short(r.prefillTokensPerSecond.value), Units.short(r.decodeTokensPerSecond.value),
                    SimulateText.band(r.decodeTokensPerSecond), Units.time(r.timeToFirstToken), Units.short(r.bytesPerToken / 1e6),
                    r.memory.fits ? "fits" : r.memory.summary])
