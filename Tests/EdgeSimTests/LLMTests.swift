@@ -24,4 +24,27 @@ import Testing
             try LLMModels.workloads(reference: "zoo:smollm2-135m", prompt: 0, context: 8)
         }
     }
+
+    @Test func decoderFromAConfigurationUsesItsOwnWeightTypes() throws {
+        // SmolLM2-135M's configuration as a GGUF file states it; no per-tensor types, so fp16 weights.
+        let config = LlamaConfig(name: "smol", hiddenSize: 576, layers: 30, heads: 9, kvHeads: 3, ffnSize: 1536, vocabulary: 49_152,
+                                 tiedEmbeddings: true, ropeTheta: 100_000, maxContext: 8192)
+        let w = try LLMModels.workloads(config: config, weightTypes: [:], name: "smol", prompt: 32, context: 1024)
+        #expect(w.prompt == 32 && w.context == 1024)
+        let catalog = try DeviceCatalog.load()
+        let r = try Simulator(catalog: catalog).simulateLLM(prefill: w.prefill, decode: w.decode, promptTokens: 32, context: 1024,
+                                                            device: catalog.require("rpi5"))
+        // The configuration's own (native) types: of the 134,515,584 weights read per token
+        // (decodeReadsWeightsPlusKVCache), the 61 norm vectors (2 per layer + final, 35,136 values) stay
+        // float32 as GGUF stores them and the other 134,480,448 are fp16:
+        // 134,480,448 × 2 + 35,136 × 4 = 269,101,440 B, plus the fp16 KV cache 23,650,560 B = 292,752,000 B.
+        #expect(r.precision == "native")
+        #expect(abs(r.bytesPerToken - 292_752_000) < 1)
+        // Defaults: a 128-token prompt and 1,024 cached positions; beyond the model's context is an error.
+        let d = try LLMModels.workloads(config: config, weightTypes: [:], name: "smol", prompt: nil, context: nil)
+        #expect(d.prompt == 128 && d.context == 1024)
+        #expect(throws: SimError.self) {
+            try LLMModels.workloads(config: config, weightTypes: [:], name: "smol", prompt: 8, context: 8192)
+        }
+    }
 }
