@@ -184,6 +184,15 @@ import Testing
             #expect(lines.count == 1 && r.stderr.contains(mentions), "\(r.stderr)")
         }
         let good = try Self.write(dir, "g.yaml", "name: g\nsteps: []\n")
+        // Calibration and evaluation files that do not fit Magika's int32 [N, 2048] input.
+        let wrong = dir.appendingPathComponent("w.npy").path
+        _ = try Python.run("import numpy as np, sys\nnp.save(sys.argv[1], np.zeros((2, 1024), np.int32))\nprint('{}')", arguments: [wrong])
+        let s8 = try Self.write(dir, "s8.yaml", "name: s8\nsteps:\n  - quantize: {precision: int8}\n")
+        for flag in ["--calib", "--eval"] {
+            let r = try CLI.run(["optimize", Self.magika, "--pipeline", s8, "--out", out, flag, "bytes=" + wrong], timeout: 300)
+            let lines = r.stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(r.status != 0 && lines.count == 1 && r.stderr.contains("int32[2, 1024]"), "\(flag): \(r.stderr)")
+        }
         for (args, mentions) in [(["--eval", "bytes=/no/such.npy"], "no such file"),
                                  (["--out", dir.path + "/o.tflite"], "--out must name an .onnx file"),
                                  (["--out", "/no/such/dir/o.onnx"], "no such directory"),
