@@ -150,11 +150,14 @@ public struct PipelineRunner: Sendable {
         guard !evaluation.isEmpty else {
             throw PipelineRunError(step: 0, summary: "", message: "the evaluation set is empty")
         }
-        do {
-            try StaticQuantizer.checkCalibration(model.graph, evaluation)
-            if let calibration { try StaticQuantizer.checkCalibration(model.graph, calibration) }
-        } catch {
-            throw PipelineRunError(step: 0, summary: "", message: "\(error)")
+        for (what, feeds) in [("evaluation", evaluation), ("calibration", calibration)] {
+            guard let feeds else { continue }
+            do {
+                try StaticQuantizer.checkCalibration(model.graph, feeds)
+            } catch {
+                let reason = "\(error)".replacingOccurrences(of: "calibration feed", with: "feed")
+                throw PipelineRunError(step: 0, summary: "", message: "the \(what) set does not fit the model: \(reason)")
+            }
         }
         let reference: [[String: HostTensor]]
         do {
