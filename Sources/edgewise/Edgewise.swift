@@ -11,6 +11,6 @@ struct Edgewise: ParsableCommand {
             (ONNX, TFLite, GGUF, safetensors; detected by content).
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, CatalogCommand.self]
+        subcommands: [InspectCommand.self, CatalogCommand.self, ExportCommand.self]
     )
 }

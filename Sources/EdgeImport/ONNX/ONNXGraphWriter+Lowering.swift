@@ -30,7 +30,12 @@ extension ONNXGraphWriter {
         if legalize {
             activation = try detachFusedActivation(&n)
             if n.string("layout") == "NHWC" {
-                throw ONNXExportError(field: "node '\(n.name)'", reason: "\(n.op) in NHWC layout has no ONNX form yet")
+                guard try emitNHWC(n, depth: depth) else {
+                    throw ONNXExportError(field: "node '\(n.name)'", reason: "\(n.op) in NHWC layout has no ONNX form yet")
+                }
+                report.lowered[n.op, default: 0] += 1
+                if let activation { try fusedActivation(activation.name, activation.raw, activation.output, node: n.name, depth: depth) }
+                return
             }
             try moveAttributesToInputs(&n)
         }
@@ -108,7 +113,7 @@ extension ONNXGraphWriter {
     // MARK: attribute → input moves
 
     /// Moves attributes that became inputs in later opsets (for graphs built in the IR, which accepts
-    /// either form): Clip min/max (11), Pad pads/value (11), Slice starts/ends/axes/steps (10),
+    /// either form): Reshape shape (5), Clip min/max (11), Pad pads/value (11), Slice starts/ends/axes/steps (10),
     /// Split split and Squeeze/Unsqueeze/ReduceSum axes (13), other reductions' axes (18).
     private mutating func moveAttributesToInputs(_ n: inout Node) throws {
         let p = n.name
@@ -135,6 +140,14 @@ extension ONNXGraphWriter {
                     setInput(i + 1, try ints(p + "/" + key, v.map(Int64.init)))
                 }
             }
+        case "Reshape":
+            // TFLite's RESHAPE may carry its target in options (`new_shape`); ONNX takes it as input 1
+            // (opset 5 on), and `allowzero` exists from opset 14.
+            if let v = n.ints("shape") {
+                _ = take("shape")
+                setInput(1, try ints(p + "/shape", v.map(Int64.init)))
+            }
+            if opset < 14 { _ = take("allowzero") }
         case "Split" where opset >= 13:
             if let v = n.ints("split") {
                 _ = take("split")
