@@ -38,6 +38,22 @@ extension ONNXGraphWriter {
                 return
             }
             try moveAttributesToInputs(&n)
+            // TFLite gives reduction axes as an input; before opset 18 ONNX's reductions other than
+            // ReduceSum (13) take them as an attribute, so constant axes move back.
+            let reductions: Set<String> = ["ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+                                           "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"]
+            if opset < 18, reductions.contains(n.op.rawValue), n.inputs.count > 1, !n.inputs[1].isEmpty,
+               let axes = g.constants[n.inputs[1]]?.integerValues(limit: 64) {
+                n.attributes["axes"] = .ints(axes.map { Int($0) })
+                n.inputs.removeLast(n.inputs.count - 1)
+            }
+            // TFLite gives RESHAPE's target shape as int32; ONNX's Reshape takes int64.
+            if n.op.rawValue == "Reshape", n.inputs.count > 1, !n.inputs[1].isEmpty,
+               (g.valueTypes[n.inputs[1]] ?? g.constants[n.inputs[1]]?.type)?.dtype == .int32 {
+                let c = fresh(n.name + "/shape_int64")
+                try node("Cast", [n.inputs[1]], [c], name: fresh(n.name + "/Cast_shape"), ["to": .int(7)], depth: depth)
+                n.inputs[1] = c
+            }
         }
         if try lower(n, in: g, depth: depth) {
             report.lowered[n.op, default: 0] += 1
