@@ -8,7 +8,7 @@
 //   1  EdgeIR        tensors, dtypes, graph, shape inference, cost
 //   2  EdgeZoo       built-in architecture catalog          (EdgeIR)
 //      EdgeImport    ONNX / TFLite / GGUF / safetensors     (EdgeIR, EdgeZoo: decoder builder, SwiftProtobuf)
-//   3  EdgeEngine    host-CPU inference                     (EdgeIR, CEdgeKernels)
+//   3  EdgeEngine    host-CPU inference                     (EdgeIR, EdgeZoo, EdgeImport: GGUF decoders, CEdgeKernels)
 //   4  EdgeOptimize  quantize / prune / low-rank / train    (layers 1–3)
 //   5  EdgeSim       device catalog, latency, energy, heat  (EdgeIR, EdgeZoo)
 //   6  Workbench     workspaces, comparison, reports        (layers 1–5, Yams)
@@ -43,7 +43,10 @@ let package = Package(
         ]),
         // Layer 3
         .target(name: "CEdgeKernels"),
-        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "CEdgeKernels"]),
+        // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
+        // -Onone loops are 10–100× slower (see docs/DECISIONS.md, "EdgeEngine builds with -O even in debug").
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
                                                       .product(name: "Yams", package: "Yams")]),
@@ -70,8 +73,9 @@ let package = Package(
         .target(name: "EdgeTestSupport", dependencies: ["EdgeIR"], path: "Tests/EdgeTestSupport"),
         .testTarget(name: "EdgeIRTests", dependencies: ["EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeZooTests", dependencies: ["EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "EdgeZoo", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "EdgeImportTests", dependencies: ["EdgeImport", "EdgeIR", "EdgeZoo", "EdgeTestSupport"]),
-        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeTestSupport"]),
+        .testTarget(name: "EdgeEngineTests", dependencies: ["EdgeEngine", "EdgeIR", "EdgeImport", "EdgeTestSupport"]),
         .testTarget(name: "EdgeOptimizeTests", dependencies: ["EdgeOptimize", "EdgeIR", "EdgeTestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "EdgeOptimize", "EdgeTestSupport"]),
         // Runs the real `edgewise` binary; depends on it so `swift test` builds it first.

@@ -11,6 +11,7 @@ struct Edgewise: ParsableCommand {
             (ONNX, TFLite, GGUF, safetensors; detected by content).
             """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, CatalogCommand.self, ExportCommand.self]
+        subcommands: [InspectCommand.self, CatalogCommand.self, ExportCommand.self, RunCommand.self, BenchCommand.self,
+                      GenerateCommand.self, DevicesCommand.self, SimulateCommand.self, CalibrateCommand.self]
     )
 }

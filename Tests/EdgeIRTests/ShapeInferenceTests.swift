@@ -205,6 +205,12 @@ import Testing
         #expect(throws: IRError.self) {
             try infer(.attention, inputs: [("q", f32([1, 30, 1, 64])), ("k", f32([1, 8, 10, 64])), ("v", f32([1, 8, 10, 64]))])
         }
+        // 3-D with past (ONNX opset 23): Q [2,4,3·8], K/V [2,6,3·8] with 3 KV heads of width 8, past
+        // [2,3,5,8] → Y [2,4,24]; present_key/value [2,3,5+6,8] = [2,3,11,8].
+        let p = try infer(.attention, inputs: [("q", f32([2, 4, 24])), ("k", f32([2, 6, 24])), ("v", f32([2, 6, 24])),
+                                               ("", f32([])), ("pk", f32([2, 3, 5, 8])), ("pv", f32([2, 3, 5, 8]))],
+                          attributes: ["q_num_heads": .int(3), "kv_num_heads": .int(3)], outputs: 3)
+        #expect(p == [f32([2, 4, 24]), f32([2, 3, 11, 8]), f32([2, 3, 11, 8])])
         let c = try infer("KVCacheUpdate", inputs: [("c", f32([1, 8, 1024, 64])), ("n", f32([1, 8, 1, 64]))])
         #expect(c == [f32([1, 8, 1025, 64])])
         let r = try infer(.rope, inputs: [("x", f32([1, 32, 7, 64]))])

@@ -43,7 +43,8 @@ import Testing
         } catch let e as ImportError {
             #expect(!e.description.contains("\n"))
         }
-        #expect(DispatchTime.now().uptimeNanoseconds - start < 5_000_000_000)
+        // A hang guard (allocating 2^80 elements would never return), generous for a loaded CI machine.
+        #expect(DispatchTime.now().uptimeNanoseconds - start < 60_000_000_000)
     }
 
     @Test func cyclesAndDoubleDefinitionsFailWithOneLine() throws {

@@ -25,7 +25,8 @@ public struct FuzzHarness {
     }
 
     public let format: String
-    public var slowCase: Double = 2.0
+    /// Seconds one case may take: a hang guard, generous because CI machines are shared and loaded.
+    public var slowCase: Double = 15.0
 
     public init(format: String) { self.format = format }
 

@@ -42,6 +42,24 @@ public struct HostTensor: @unchecked Sendable {
         values.withUnsafeBytes { storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
     }
 
+    /// A tensor holding `values` of any element type.
+    public init<T: Element>(values: [T], shape: [Int]) {
+        precondition(values.count == shape.reduce(1, *), "values do not fill shape \(shape)")
+        self.init(dtype: T.dtype, shape: shape)
+        values.withUnsafeBytes { if $0.count > 0 { storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+    }
+
+    /// An owned copy of a kernel view.
+    public init(copying r: TensorRef) {
+        self.init(dtype: r.dtype, shape: r.shape)
+        if byteCount > 0 { storage.pointer.copyMemory(from: r.data, byteCount: byteCount) }
+    }
+
+    /// The values as `T` (the caller has checked ``dtype``).
+    public func values<T: Element>(as _: T.Type) -> [T] {
+        Array(UnsafeBufferPointer(start: storage.pointer.assumingMemoryBound(to: T.self), count: elementCount))
+    }
+
     public var elementCount: Int { shape.reduce(1, *) }
     public var byteCount: Int { dtype.approximateBytes(elements: elementCount) }
 

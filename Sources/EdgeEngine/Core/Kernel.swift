@@ -11,6 +11,27 @@ public protocol Kernel: AnyObject {
     func run(inputs: [TensorRef], outputs: [TensorRef]) throws
 }
 
+/// A kernel whose output shapes depend on input *values* (NonZero, TopK with a runtime k, If with
+/// branches of different shapes, ops the IR has no shape rule for): it allocates its own outputs.
+///
+/// The executor calls ``run(inputs:)`` on the dynamic path; when the plan did know the output shapes
+/// the default ``Kernel/run(inputs:outputs:)`` copies the results into the planned buffers.
+public protocol DataDependentKernel: Kernel {
+    func run(inputs: [TensorRef]) throws -> [HostTensor]
+}
+
+extension DataDependentKernel {
+    public func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
+        let results = try run(inputs: inputs)
+        for (r, o) in zip(results, outputs) {
+            guard r.shape == o.shape, r.dtype == o.dtype else {
+                throw EngineError.runtime(node: "?", detail: "output \(r.dtype.rawValue)\(r.shape) differs from the planned \(o.dtype.rawValue)\(o.shape)")
+            }
+            if r.byteCount > 0 { o.data.copyMemory(from: r.storage.pointer, byteCount: r.byteCount) }
+        }
+    }
+}
+
 /// Everything a kernel factory may look at when preparing a node.
 public struct KernelContext {
     public let node: Node
@@ -20,18 +41,34 @@ public struct KernelContext {
     /// Contents of constant inputs, by input index (weights, shape arguments).
     public let constants: [Int: HostTensor]
     public let options: EngineOptions
+    /// The ai.onnx opset the node was written for (semantics changed across opsets: Softmax's axis
+    /// before 13, Resize's defaults before 11 …); the newest semantics when unknown.
+    public var opset: Int = 99
 
-    public func inputShape(_ i: Int) -> [Int] { inputTypes[i]?.shape.values ?? [] }
-    public func outputShape(_ i: Int) -> [Int] { outputTypes[i].shape.values ?? [] }
+    public init(node: Node, inputTypes: [TensorType?], outputTypes: [TensorType], constants: [Int: HostTensor],
+                options: EngineOptions, opset: Int = 99) {
+        self.node = node
+        self.inputTypes = inputTypes
+        self.outputTypes = outputTypes
+        self.constants = constants
+        self.options = options
+        self.opset = opset
+    }
+
+    public var inputCount: Int { node.inputs.count }
+    public func hasInput(_ i: Int) -> Bool { node.input(i) != nil }
+    public func inputType(_ i: Int) -> DType? { i < inputTypes.count ? inputTypes[i]?.dtype : nil }
+
+    public func inputShape(_ i: Int) -> [Int] { i < inputTypes.count ? inputTypes[i]?.shape.values ?? [] : [] }
+    public func outputShape(_ i: Int) -> [Int] { i < outputTypes.count ? outputTypes[i].shape.values ?? [] : [] }
 
     /// The integers of a constant input (shape arguments); nil if not constant.
-    public func ints(_ i: Int) -> [Int]? {
+    public func ints(_ i: Int) -> [Int]? { constants[i]?.ref.integers() }
+
+    /// The values of a constant input converted to Double; nil if not constant.
+    public func doubles(_ i: Int) -> [Double]? {
         guard let t = constants[i] else { return nil }
-        switch t.dtype {
-        case .int64: return (0..<t.elementCount).map { Int(t.ref.i64()[$0]) }
-        case .int32: return (0..<t.elementCount).map { Int(t.ref.i32()[$0]) }
-        default: return nil
-        }
+        return (0..<t.elementCount).map { t.ref.double(at: $0) }
     }
 
     public func unsupported(_ why: String) -> EngineError {
@@ -44,10 +81,13 @@ public struct EngineOptions: Sendable {
     /// Use only the reference kernels (the specification), never optimized ones.
     public var forceReference: Bool
     public var threads: Int
+    /// Run the fusion passes (BatchNorm folding, bias and activation fusion). Off to compare.
+    public var fuse: Bool
 
-    public init(forceReference: Bool = false, threads: Int = 1) {
+    public init(forceReference: Bool = false, threads: Int = 1, fuse: Bool = true) {
         self.forceReference = forceReference
         self.threads = threads
+        self.fuse = fuse
     }
 }
 
@@ -72,23 +112,75 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A reference kernel's registration: its factory and the element types it claims.
+///
+/// The claim is a promise the conformance suite holds the engine to: every ONNX backend node test
+/// whose ops and tensor types are all claimed must pass (Tests/EdgeEngineTests/ConformanceTests).
+public struct KernelSpec: Sendable {
+    public let types: Set<DType>
+    /// The kernel sizes its own outputs (a ``DataDependentKernel``); others need the output types
+    /// from shape inference before they can be made.
+    public let sizesOutputs: Bool
+    /// Attribute conditions of the claim (BatchNormalization only in inference mode …); nil = any node.
+    public let accepts: (@Sendable (Node) -> Bool)?
+    public let factory: KernelRegistry.Factory
+
+    public init(_ types: Set<DType>, sizesOutputs: Bool = false, accepts: (@Sendable (Node) -> Bool)? = nil,
+                _ factory: @escaping KernelRegistry.Factory) {
+        self.types = types
+        self.sizesOutputs = sizesOutputs
+        self.accepts = accepts
+        self.factory = factory
+    }
+}
+
+extension Set where Element == DType {
+    static let floats: Set<DType> = [.float32, .float64, .float16]
+    static let integers: Set<DType> = [.int64, .int32, .int16, .int8, .uint64, .uint32, .uint16, .uint8]
+    static let numeric: Set<DType> = floats.union(integers)
+    static let plain: Set<DType> = numeric.union([.bool])
+    static let signedNumeric: Set<DType> = floats.union([.int64, .int32, .int16, .int8])
+}
+
 /// Op → kernel factory tables. Reference kernels are the specification; optimized kernels register
 /// separately and are chosen unless ``EngineOptions/forceReference`` is set or their factory declines
 /// (returns nil) for a configuration they do not handle.
+///
+/// Ops outside the default ONNX domain are keyed `domain:Op` (`tflite.custom:Convolution2DTransposeBias`).
 public enum KernelRegistry {
     public typealias Factory = @Sendable (KernelContext) throws -> Kernel
     public typealias OptionalFactory = @Sendable (KernelContext) throws -> Kernel?
 
     /// Reference kernels by op.
-    public static let reference: [OpType: Factory] = ReferenceKernels.all
+    public static let reference: [OpType: KernelSpec] = ReferenceKernels.all
     /// Optimized kernels by op, tried first.
     public static let optimized: [OpType: OptionalFactory] = OptimizedKernels.all
 
+    /// The registry key of a node's op (its domain prefixed unless it is ai.onnx or edgewise).
+    public static func key(_ node: Node) -> OpType {
+        node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise" ? node.op : OpType(node.domain + ":" + node.op.rawValue)
+    }
+
     /// The kernel for a node, or an ``EngineError/unsupported(node:op:detail:)`` naming it.
     public static func make(_ ctx: KernelContext) throws -> Kernel {
-        if !ctx.options.forceReference, let f = optimized[ctx.node.op], let k = try f(ctx) { return k }
-        guard let f = reference[ctx.node.op] else { throw ctx.unsupported("no kernel for this op") }
-        return try f(ctx)
+        let k = key(ctx.node)
+        if !ctx.options.forceReference, let f = optimized[k], let kernel = try f(ctx) { return kernel }
+        guard let spec = reference[k] else { throw ctx.unsupported("no kernel for this op") }
+        let known = ctx.outputTypes.count >= ctx.node.outputs.count && ctx.outputTypes.allSatisfy { $0.shape.isFullyKnown }
+        guard known || spec.sizesOutputs else { throw ctx.unsupported("output shapes could not be inferred") }
+        return try spec.factory(ctx)
+    }
+
+    /// Whether the engine claims `op` for tensors of these element types.
+    public static func claims(_ op: OpType, types: [DType]) -> Bool {
+        guard let spec = reference[op] else { return false }
+        return types.allSatisfy { spec.types.contains($0) }
+    }
+
+    /// Whether the engine claims this node (its op, attributes) for tensors of these element types.
+    public static func claims(_ node: Node, types: [DType]) -> Bool {
+        guard let spec = reference[key(node)] else { return false }
+        return types.allSatisfy { spec.types.contains($0) } && (spec.accepts?(node) ?? true)
     }
 
     /// Ops with a reference kernel, sorted.

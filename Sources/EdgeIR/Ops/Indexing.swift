@@ -49,6 +49,9 @@ extension OpRegistry {
                     throw ctx.shapeError("split sizes \(s) do not sum to axis length \(len)")
                 }
                 sizes = s.map { .value(Int($0)) }
+            } else if ctx.optionalInput(1) != nil {
+                // Sizes given by a value not known statically: unknown, not an equal split.
+                sizes = Array(repeating: .unknown, count: n)
             } else if let len = x.shape[axis].value {
                 let parts = max(1, ctx.node.int("num_outputs", default: n))
                 let chunk = len / parts + (len % parts == 0 ? 0 : 1)  // ⌈len / parts⌉ without overflow

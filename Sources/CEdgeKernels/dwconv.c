@@ -1,0 +1,165 @@
+#include "ck_conv.h"
+#include "internal/ck_internal.h"
+#include <string.h>
+
+// Depthwise convolution, direct.
+//
+// NCHW: each channel plane is copied once into `sw` zero-padded *phase planes* (column q of phase f
+// holds padded column q·sw + f), so every tap reads a contiguous run for any stride:
+//   out[oy][ox] += w[ky][kx] · phase[(kx·dw) % sw][oy·sh + ky·dh][ox + (kx·dw) / sw].
+// The copy costs one pass over the input; the taps then vectorize over ox.
+// NHWC: vectorized over channels, one output pixel at a time.
+
+typedef struct {
+    int32_t rows, cols; ///< padded rows; columns per phase plane
+} dw_geometry;
+
+static dw_geometry nchw_geometry(const ck_conv2d_params *p) {
+    int32_t rows = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
+    int32_t wp = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
+    dw_geometry g = {rows, (wp + p->sw - 1) / p->sw};
+    return g;
+}
+
+size_t ck_dwconv2d_workspace_size(int isa, const ck_conv2d_params *p) {
+    (void)isa;
+    if (p->nhwc) return (size_t)p->c + 16;
+    dw_geometry g = nchw_geometry(p);
+    return (size_t)g.rows * g.cols * p->sw + (size_t)p->ow + 32;
+}
+
+/// Fills the phase planes of one channel from its input plane.
+static void build_phases(const ck_conv2d_params *p, dw_geometry g, const float *plane, float *ph) {
+    size_t per_phase = (size_t)g.rows * g.cols;
+    for (int32_t r = 0; r < g.rows; r++) {
+        int32_t iy = r - p->pad_top;
+        for (int32_t f = 0; f < p->sw; f++) {
+            float *dst = ph + f * per_phase + (size_t)r * g.cols;
+            if (iy < 0 || iy >= p->h) {
+                memset(dst, 0, (size_t)g.cols * sizeof(float));
+                continue;
+            }
+            const float *src = plane + (size_t)iy * p->w;
+            if (p->sw == 1) {
+                int32_t lo = CK_MIN(p->pad_left, g.cols);
+                int32_t hi = CK_MAX(lo, CK_MIN(g.cols, p->pad_left + p->w));
+                memset(dst, 0, (size_t)lo * sizeof(float));
+                memcpy(dst + lo, src + (lo - p->pad_left), (size_t)(hi - lo) * sizeof(float));
+                memset(dst + hi, 0, (size_t)(g.cols - hi) * sizeof(float));
+            } else {
+                for (int32_t q = 0; q < g.cols; q++) {
+                    int32_t ix = q * p->sw + f - p->pad_left;
+                    dst[q] = ix >= 0 && ix < p->w ? src[ix] : 0.0f;
+                }
+            }
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_params *p, dw_geometry g, const float *ph,
+                                                                const float *w, float bias, float *out, float *acc) {
+    size_t per_phase = (size_t)g.rows * g.cols;
+    int32_t ow = p->ow;
+    for (int32_t oy = 0; oy < p->oh; oy++) {
+        for (int32_t ox = 0; ox < ow; ox++) acc[ox] = bias;
+        for (int32_t ky = 0; ky < p->kh; ky++) {
+            int32_t r = oy * p->sh + ky * p->dh;
+            for (int32_t kx = 0; kx < p->kw; kx++) {
+                int32_t off = kx * p->dw;
+                const float *restrict src = ph + (off % p->sw) * per_phase + (size_t)r * g.cols + off / p->sw;
+                float wv = w[ky * p->kw + kx];
+                float *restrict a = acc;
+                for (int32_t ox = 0; ox < ow; ox++) a[ox] += wv * src[ox];
+            }
+        }
+        memcpy(out + (size_t)oy * ow, acc, (size_t)ow * sizeof(float));
+    }
+}
+
+static inline __attribute__((always_inline)) void dw_nhwc_body(const ck_conv2d_params *p, const float *x, const float *w,
+                                                               const float *bias, float *y) {
+    int32_t c = p->c;
+    for (int32_t oy = 0; oy < p->oh; oy++) {
+        for (int32_t ox = 0; ox < p->ow; ox++) {
+            float *restrict o = y + ((size_t)oy * p->ow + ox) * c;
+            for (int32_t ch = 0; ch < c; ch++) o[ch] = bias ? bias[ch] : 0.0f;
+            for (int32_t ky = 0; ky < p->kh; ky++) {
+                int32_t iy = oy * p->sh - p->pad_top + ky * p->dh;
+                if (iy < 0 || iy >= p->h) continue;
+                for (int32_t kx = 0; kx < p->kw; kx++) {
+                    int32_t ix = ox * p->sw - p->pad_left + kx * p->dw;
+                    if (ix < 0 || ix >= p->w) continue;
+                    const float *restrict src = x + ((size_t)iy * p->w + ix) * c;
+                    const float *restrict wt = w + ((size_t)ky * p->kw + kx) * c;
+                    for (int32_t ch = 0; ch < c; ch++) o[ch] += wt[ch] * src[ch];
+                }
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
+static void dw_plane_512(const ck_conv2d_params *p, dw_geometry g, const float *ph, const float *w, float b, float *out, float *acc) {
+    dw_plane_body(p, g, ph, w, b, out, acc);
+}
+__attribute__((target("avx2,fma")))
+static void dw_plane_256(const ck_conv2d_params *p, dw_geometry g, const float *ph, const float *w, float b, float *out, float *acc) {
+    dw_plane_body(p, g, ph, w, b, out, acc);
+}
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
+static void dw_nhwc_512(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
+    dw_nhwc_body(p, x, w, bias, y);
+}
+__attribute__((target("avx2,fma")))
+static void dw_nhwc_256(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
+    dw_nhwc_body(p, x, w, bias, y);
+}
+#endif
+static void dw_plane_128(const ck_conv2d_params *p, dw_geometry g, const float *ph, const float *w, float b, float *out, float *acc) {
+    dw_plane_body(p, g, ph, w, b, out, acc);
+}
+static void dw_nhwc_128(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
+    dw_nhwc_body(p, x, w, bias, y);
+}
+
+void ck_dwconv2d(int isa, const ck_conv2d_params *p, const float *w, const float *bias, ck_activation act, const float *x,
+                 float *y, float *ws) {
+    int level = ck_float_level(isa);
+    if (p->nhwc) {
+        size_t in_img = (size_t)p->h * p->w * p->c, out_img = (size_t)p->oh * p->ow * p->c;
+        for (int32_t b = 0; b < p->n; b++) {
+            float *yb = y + b * out_img;
+            switch (level) {
+#if defined(__x86_64__)
+            case 2: dw_nhwc_512(p, x + b * in_img, w, bias, yb); break;
+            case 1: dw_nhwc_256(p, x + b * in_img, w, bias, yb); break;
+#endif
+            default: dw_nhwc_128(p, x + b * in_img, w, bias, yb); break;
+            }
+            if (act.kind != CK_ACT_NONE) ck_activation_apply(isa, yb, yb, out_img, 0, 0, act);
+        }
+        return;
+    }
+    dw_geometry g = nchw_geometry(p);
+    float *ph = ws;
+    float *acc = ws + (size_t)g.rows * g.cols * p->sw + 16;
+    size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
+    size_t taps = (size_t)p->kh * p->kw;
+    for (int32_t b = 0; b < p->n; b++) {
+        for (int32_t ch = 0; ch < p->c; ch++) {
+            const float *plane = x + ((size_t)b * p->c + ch) * in_plane;
+            float *out = y + ((size_t)b * p->c + ch) * out_plane;
+            build_phases(p, g, plane, ph);
+            float bv = bias ? bias[ch] : 0.0f;
+            switch (level) {
+#if defined(__x86_64__)
+            case 2: dw_plane_512(p, g, ph, w + ch * taps, bv, out, acc); break;
+            case 1: dw_plane_256(p, g, ph, w + ch * taps, bv, out, acc); break;
+#endif
+            default: dw_plane_128(p, g, ph, w + ch * taps, bv, out, acc); break;
+            }
+            if (act.kind != CK_ACT_NONE) ck_activation_apply(isa, out, out, out_plane, 0, 0, act);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import CEdgeKernels
+import EdgeIR
+
+extension OptimizedKernels {
+    /// The optimized factories by op; each returns nil for configurations it does not handle.
+    static let table: [OpType: KernelRegistry.OptionalFactory] = [
+        .conv: { try OptimizedConv.make($0) },
+        .gemm: { try OptimizedMatrix.makeGemm($0) },
+        .matMul: { try OptimizedMatrix.makeMatMul($0) },
+        .fullyConnected: { try OptimizedMatrix.makeFullyConnected($0) },
+        .maxPool: { try OptimizedPool.make($0, isMax: true) },
+        .averagePool: { try OptimizedPool.make($0, isMax: false) },
+        .globalAveragePool: { try OptimizedGlobalAveragePool.make($0) },
+        .add: OptimizedBinary.factory(CK_BIN_ADD),
+        // Sum of two operands is Add (ResNet's residual joins).
+        "Sum": { ctx in ctx.inputTypes.count == 2 ? try OptimizedBinary.make(ctx, op: CK_BIN_ADD, isa: .selected) : nil },
+        .sub: OptimizedBinary.factory(CK_BIN_SUB),
+        .mul: OptimizedBinary.factory(CK_BIN_MUL),
+        .div: OptimizedBinary.factory(CK_BIN_DIV),
+        .relu: OptimizedActivation.factory(.relu),
+        .sigmoid: OptimizedActivation.factory(.sigmoid),
+        .tanh: OptimizedActivation.factory(.tanh),
+        .silu: OptimizedActivation.factory(.silu),
+        .hardSwish: OptimizedActivation.factory(.hardSwish),
+        .hardSigmoid: OptimizedActivation.factory(.hardSigmoid),
+        .leakyRelu: OptimizedActivation.factory(.leakyRelu),
+        .clip: OptimizedActivation.factory(.clip),
+    ]
+}

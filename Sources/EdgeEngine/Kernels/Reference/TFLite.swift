@@ -1,0 +1,7 @@
+import EdgeIR
+
+/// TFLite operators that reach the engine in their own domain (the importer maps the builtins it can
+/// onto ONNX ops; see Sources/EdgeImport/TFLite/TFLiteOperatorMapping.swift).
+extension ReferenceKernels {
+    static let tflite: [OpType: KernelSpec] = [:]
+}
