@@ -175,12 +175,12 @@ import Testing
             _ = try ONNXExporter.serialize(E.model(g))
         }
         // NHWC Conv and pooling are written between Transposes (ExportCLITests checks BlazeFace against
-        // LiteRT); an NHWC op without that form (Resize) is refused by name.
+        // LiteRT), and so is an NHWC Resize given TFLite's [H, W] size; one without a size is refused by name.
         var r = Graph(name: "r")
         r.inputs = [ValueInfo(name: "x", type: TensorType(.float32, Shape([1, 4, 4, 3])))]
-        r.nodes = [Node(name: "up", op: "Resize", inputs: ["x", "", "", "sizes"], outputs: ["y"],
+        r.nodes = [Node(name: "up", op: "Resize", inputs: ["x", "", "scales"], outputs: ["y"],
                         attributes: ["layout": .string("NHWC"), "mode": .string("nearest")])]
-        r.setConstant(Tensor(name: "sizes", type: TensorType(.int64, Shape([4]))))
+        r.setConstant(Tensor(name: "scales", type: TensorType(.float32, Shape([4]))))
         r.outputs = [ValueInfo(name: "y", type: TensorType(.float32, Shape([1, 8, 8, 3])))]
         #expect(throws: ONNXExportError(field: "node 'up'", reason: "Resize in NHWC layout has no ONNX form yet")) {
             _ = try ONNXExporter.serialize(E.model(r))
