@@ -25,5 +25,9 @@ extension OptimizedKernels {
         .hardSigmoid: OptimizedActivation.factory(.hardSigmoid),
         .leakyRelu: OptimizedActivation.factory(.leakyRelu),
         .clip: OptimizedActivation.factory(.clip),
+        "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
+        "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
+        "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
+        "MatMulInteger": { try OptimizedQuantized.makeMatMul($0, requantize: false) },
     ]
 }
