@@ -84,3 +84,27 @@ void ck_qlinear_store(int32_t m, int32_t n, const int32_t *acc, ptrdiff_t ld_acc
         }
     }
 }
+
+void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
+                     void *y) {
+    const double z = zero, l = lo, h = hi;
+    for (size_t i = 0; i < n; i++) {
+        const float q = x[i] / scale;
+        double v = nearbyint((double)q) + z;
+        if (isnan(v)) v = 0;
+        v = v < l ? l : (v > h ? h : v);
+        if (out_unsigned) ((uint8_t *)y)[i] = (uint8_t)(int32_t)v;
+        else ((int8_t *)y)[i] = (int8_t)(int32_t)v;
+    }
+}
+
+void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y) {
+    const float z = (float)zero;
+    if (in_unsigned) {
+        const uint8_t *u = x;
+        for (size_t i = 0; i < n; i++) y[i] = ((float)u[i] - z) * scale;
+    } else {
+        const int8_t *s = x;
+        for (size_t i = 0; i < n; i++) y[i] = ((float)s[i] - z) * scale;
+    }
+}

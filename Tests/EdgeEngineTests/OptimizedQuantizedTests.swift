@@ -146,6 +146,28 @@ import Testing
         }
     }
 
+    /// Per-tensor QuantizeLinear / DequantizeLinear against the reference: ties (x / scale = k + ½ rounds to
+    /// even), saturation both ways, NaN, and 1000 seeded values; bytes / floats identical.
+    @Test(arguments: [DType.uint8, .int8]) func quantizeDequantizeAgainstReference(type: DType) throws {
+        var rng = SeededRNG(seed: 88)
+        // With scale 0.5: 0.25 → 0.5 → 0 (even), 0.75 → 1.5 → 2, −0.25 → −0.5 → −0, 1.25 → 2.5 → 2; ±1000 saturate.
+        let xs: [Float] = [0.25, 0.75, -0.25, 1.25, 1000, -1000, .nan] + (0..<1000).map { _ in rng.float(-80, 80) }
+        let x = HostTensor(xs, shape: [xs.count])
+        let scale = HostTensor([Float(0.5)], shape: []), zero = Self.zero(type, [], &rng)
+        let q = Node(name: "q", op: "QuantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"])
+        let qOut = TensorType(type, Shape([xs.count]))
+        let qIn: [HostTensor?] = [x, scale, zero]
+        let fast = try #require(try OptimizedQuantizeLinear.makeQuantize(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: false)))
+        let qRef = try Self.run(try KernelRegistry.make(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: true)), qIn, qOut)
+        #expect(try Self.run(fast, qIn, qOut) == qRef)
+        let d = Node(name: "d", op: "DequantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"])
+        let dIn: [HostTensor?] = [Self.bytes(type, [257], &rng), HostTensor([Float(0.037)], shape: []), zero]
+        let dOut = TensorType(.float32, Shape([257]))
+        let dFast = try #require(try OptimizedQuantizeLinear.makeDequantize(Self.context(d, dIn, output: dOut, constant: [1, 2], reference: false)))
+        let dRef = try Self.run(try KernelRegistry.make(Self.context(d, dIn, output: dOut, constant: [1, 2], reference: true)), dIn, dOut)
+        #expect(try Self.run(dFast, dIn, dOut) == dRef)
+    }
+
     /// Run-time weights or a per-row A zero point are left to the reference kernel.
     @Test func declines() throws {
         var rng = SeededRNG(seed: 5)

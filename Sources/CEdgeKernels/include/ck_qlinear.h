@@ -39,4 +39,12 @@ typedef struct {
 void ck_qlinear_store(int32_t m, int32_t n, const int32_t *acc, ptrdiff_t ld_acc, const int32_t *row_sums,
                       const ck_qlinear_epilogue *e, void *out, ptrdiff_t out_rs, ptrdiff_t out_cs);
 
+/// Per-tensor QuantizeLinear from float32 with a float32 scale, as the reference computes it:
+/// q = x / scale in float32, y = clamp(round_half_even(q) + zero, lo, hi); NaN gives 0.
+void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
+                     void *y);
+
+/// Per-tensor DequantizeLinear of 8-bit values with a float32 scale: y = ((float)x − (float)zero) · scale.
+void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y);
+
 #endif

@@ -29,5 +29,7 @@ extension OptimizedKernels {
         "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
         "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
         "MatMulInteger": { try OptimizedQuantized.makeMatMul($0, requantize: false) },
+        "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
+        "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
     ]
 }

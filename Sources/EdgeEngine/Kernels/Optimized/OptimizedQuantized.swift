@@ -236,3 +236,33 @@ final class OptimizedQuantized: Kernel {
                        groups: 1, m: m, inZeroIndex: 2, wZeroIndex: ibz, bias: nil, isConv: false, geo: Geometry())
     }
 }
+
+/// Per-tensor QuantizeLinear (float32 → int8/uint8) and DequantizeLinear (int8/uint8 → float32) with a
+/// float32 scale: the reference's arithmetic in one C loop (`ck_quantize_f32`, `ck_dequantize_8`), without
+/// its per-element type dispatch. Per-axis, blocked and float16 forms stay with the reference kernel.
+enum OptimizedQuantizeLinear {
+    static func perTensor(_ ctx: KernelContext) -> Bool {
+        ctx.inputType(1) == .float32 && ctx.inputShape(1).reduce(1, *) == 1 && (!ctx.hasInput(2) || ctx.inputShape(2).reduce(1, *) == 1)
+    }
+
+    static func makeQuantize(_ ctx: KernelContext) throws -> Kernel? {
+        guard ctx.inputType(0) == .float32, perTensor(ctx), let out = ctx.outputTypes.first?.dtype, OptimizedQuantized.is8Bit(out),
+              ctx.node.int("saturate", default: 1) != 0 else { return nil }
+        let n = ctx.inputShape(0).reduce(1, *), hasZero = ctx.hasInput(2)
+        let unsigned: Int32 = out == .uint8 ? 1 : 0, (lo, hi): (Int32, Int32) = out == .uint8 ? (0, 255) : (-128, 127)
+        return ClosureKernel { ins, outs in
+            let zero = hasZero ? Int32(ins[2].double(at: 0)) : 0
+            ck_quantize_f32(ins[0].f32(), n, ins[1].f32()[0], zero, lo, hi, unsigned, outs[0].data)
+        }
+    }
+
+    static func makeDequantize(_ ctx: KernelContext) throws -> Kernel? {
+        guard OptimizedQuantized.is8Bit(ctx.inputType(0)), perTensor(ctx), ctx.outputTypes.first?.dtype == .float32 else { return nil }
+        let n = ctx.inputShape(0).reduce(1, *), hasZero = ctx.hasInput(2)
+        let unsigned: Int32 = ctx.inputType(0) == .uint8 ? 1 : 0
+        return ClosureKernel { ins, outs in
+            let zero = hasZero ? Int32(ins[2].double(at: 0)) : 0
+            ck_dequantize_8(ins[0].data, n, unsigned, ins[1].f32()[0], zero, outs[0].f32())
+        }
+    }
+}
