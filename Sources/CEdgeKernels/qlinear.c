@@ -108,3 +108,34 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
         for (size_t i = 0; i < n; i++) y[i] = ((float)s[i] - z) * scale;
     }
 }
+
+void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_t in[3], const int32_t ker[3],
+                  const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
+    const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
+    const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
+    for (int32_t c = 0; c < planes; c++) {
+        const uint8_t *xc = (const uint8_t *)x + c * ip;
+        uint8_t *yc = (uint8_t *)y + c * op;
+        for (int32_t od = 0; od < out[0]; od++)
+            for (int32_t oh = 0; oh < out[1]; oh++)
+                for (int32_t ow = 0; ow < out[2]; ow++) {
+                    uint8_t m = 0;  // the minimum (0 for uint8, 0x80 ^ 0x80 for int8)
+                    for (int32_t a = 0; a < ker[0]; a++) {
+                        const int32_t id = od * stride[0] - pad[0] + a * dil[0];
+                        if (id < 0 || id >= in[0]) continue;
+                        for (int32_t b = 0; b < ker[1]; b++) {
+                            const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
+                            if (ih < 0 || ih >= in[1]) continue;
+                            const uint8_t *row = xc + ((ptrdiff_t)id * in[1] + ih) * in[2];
+                            for (int32_t e = 0; e < ker[2]; e++) {
+                                const int32_t iw = ow * stride[2] - pad[2] + e * dil[2];
+                                if (iw < 0 || iw >= in[2]) continue;
+                                const uint8_t v = row[iw] ^ flip;
+                                m = v > m ? v : m;
+                            }
+                        }
+                    }
+                    yc[((ptrdiff_t)od * out[1] + oh) * out[2] + ow] = m ^ flip;
+                }
+    }
+}

@@ -168,6 +168,20 @@ import Testing
         #expect(try Self.run(dFast, dIn, dOut) == dRef)
     }
 
+    /// 8-bit MaxPool against the reference: pads, stride, dilation, ceil_mode, int8 (negative values) and uint8.
+    @Test(arguments: [DType.uint8, .int8]) func maxPoolAgainstReference(type: DType) throws {
+        var rng = SeededRNG(seed: 12)
+        let x = Self.bytes(type, [2, 3, 11, 9], &rng)
+        // H: (11 + 1 + 1 − 3) / 2 + 1 = 6 (floor); W with ceil_mode: ceil((9 + 0 + 1 − 2·(2 − 1) − 1) / 2) + 1 = 5.
+        let attrs: [String: Attribute] = ["kernel_shape": .ints([3, 2]), "strides": .ints([2, 2]), "pads": .ints([1, 0, 1, 1]),
+                                          "dilations": .ints([1, 2]), "ceil_mode": .int(1)]
+        let node = Node(name: "mp", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
+        let out = TensorType(type, Shape([2, 3, 6, 5]))
+        let fast = try #require(try OptimizedMaxPool8.make(Self.context(node, [x], output: out, constant: [], reference: false)))
+        let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
+        #expect(try Self.run(fast, [x], out) == ref)
+    }
+
     /// Run-time weights or a per-row A zero point are left to the reference kernel.
     @Test func declines() throws {
         var rng = SeededRNG(seed: 5)

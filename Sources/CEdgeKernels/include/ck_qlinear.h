@@ -47,4 +47,9 @@ void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_
 /// Per-tensor DequantizeLinear of 8-bit values with a float32 scale: y = ((float)x − (float)zero) · scale.
 void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y);
 
+/// MaxPool over 8-bit NCDHW planes (planes = N·C, each in[0]·in[1]·in[2] bytes): the maximum of the taps
+/// inside the input (padding is ignored); a window with no tap inside gets the type's minimum.
+void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_t in[3], const int32_t ker[3],
+                  const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y);
+
 #endif

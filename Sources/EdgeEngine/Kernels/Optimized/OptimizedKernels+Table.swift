@@ -8,7 +8,7 @@ extension OptimizedKernels {
         .gemm: { try OptimizedMatrix.makeGemm($0) },
         .matMul: { try OptimizedMatrix.makeMatMul($0) },
         .fullyConnected: { try OptimizedMatrix.makeFullyConnected($0) },
-        .maxPool: { try OptimizedPool.make($0, isMax: true) },
+        .maxPool: { try OptimizedMaxPool8.make($0) ?? OptimizedPool.make($0, isMax: true) },
         .averagePool: { try OptimizedPool.make($0, isMax: false) },
         .globalAveragePool: { try OptimizedGlobalAveragePool.make($0) },
         .add: OptimizedBinary.factory(CK_BIN_ADD),

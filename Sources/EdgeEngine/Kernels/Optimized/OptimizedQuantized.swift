@@ -266,3 +266,25 @@ enum OptimizedQuantizeLinear {
         }
     }
 }
+
+/// MaxPool over int8 / uint8 NCHW tensors (the quantized models' pools): `ck_maxpool_8`, the reference's
+/// window and padding rules (taps outside the input are skipped; the running maximum starts at the
+/// type's minimum). No Indices output, no NHWC.
+enum OptimizedMaxPool8 {
+    static func make(_ ctx: KernelContext) throws -> Kernel? {
+        guard OptimizedQuantized.is8Bit(ctx.inputType(0)), ctx.node.string("layout") != "NHWC",
+              ctx.node.outputs.count == 1 || ctx.node.outputs[1].isEmpty else { return nil }
+        let xs = ctx.inputShape(0), ys = ctx.outputShape(0)
+        guard xs.count >= 3, xs.count <= 5, ys.count == xs.count, ys[0] == xs[0], ys[1] == xs[1],
+              let ks = ctx.node.ints("kernel_shape"), ks.count == xs.count - 2,
+              let geo = try? WindowGeometry(ctx.node, input: Array(xs[2...]), kernel: ks) else { return nil }
+        let (k, s, d, p) = geo.as3D()
+        let inD = spatial3D(Array(xs[2...])).map { Int32($0) }, outD = spatial3D(Array(ys[2...])).map { Int32($0) }
+        let kk = k.map { Int32($0) }, ss = s.map { Int32($0) }, dd = d.map { Int32($0) }, pp = p.map { Int32($0) }
+        let planes = Int32(xs[0] * xs[1]), signed: Int32 = ctx.inputType(0) == .int8 ? 1 : 0
+        guard OptimizedMatrix.fits(xs.reduce(1, *), ys.reduce(1, *)) else { return nil }
+        return ClosureKernel { ins, outs in
+            ck_maxpool_8(ins[0].data, planes, signed, inD, kk, ss, dd, pp, outD, outs[0].data)
+        }
+    }
+}
