@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Engine benchmark: Edgewise's engine vs onnxruntime (and LiteRT) on the real models, one table.
 
-Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] [--skip-build] [--cpu C]
+Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] [--skip-build] [--cpu C] [--int8]
+
+--int8 prints only the int8 table: each model of INT8_MODELS in fp32 and in its int8 form (QOperator,
+made by Scripts/reference/quantize_int8.py with onnxruntime's quantize_static, cached in
+~/.cache/edgewise/int8/), engine and onnxruntime single-threaded on core C; speed-up = fp32 / int8.
 
 Every runtime sees the same inputs (seeded, written once as .npy) and runs pinned with `taskset` to the
 same cores: single-threaded on core C (default: the last core), two threads on cores 0,1. ONNX Runtime
@@ -110,6 +114,59 @@ print(json.dumps({"median_ms": ts[len(ts) // 2], "inputs": files}))
 """
 
 
+def int8_models():
+    """(name, fp32 path, int8 path, calibration/input shape)."""
+    ocr = os.path.join(ASSETS, "rapidocr_onnxruntime-1.4.4/rapidocr_onnxruntime/models")
+    out = os.path.join(CACHE, "int8")
+    return [
+        ("ppocr mobile v2 cls (48x192)", f"{ocr}/ch_ppocr_mobile_v2.0_cls_infer.onnx", f"{out}/ppocr_cls_int8.onnx", [1, 3, 48, 192]),
+        ("light squeezenet", os.path.join(LIGHT, "light_squeezenet.onnx"), f"{out}/light_squeezenet_int8.onnx", [1, 3, 224, 224]),
+        ("light resnet50", os.path.join(LIGHT, "light_resnet50.onnx"), f"{out}/light_resnet50_int8.onnx", [1, 3, 224, 224]),
+    ]
+
+
+def int8_section(a):
+    import numpy as np
+    script = os.path.join(HERE, "..", "..", "Scripts", "reference", "quantize_int8.py")
+    rows = []
+    for name, src, dst, shape in int8_models():
+        if a.only and a.only not in name:
+            continue
+        if not os.path.exists(src):
+            rows.append((name, None, None, None, None, "missing (Scripts/fetch-models.sh)"))
+            continue
+        req = json.dumps({"src": src, "dst": dst, "shape": shape})
+        r = subprocess.run([sys.executable, script], input=req, capture_output=True, text=True)
+        if r.returncode != 0:
+            rows.append((name, None, None, None, None, "quantize failed: " + r.stderr.strip()[-100:]))
+            continue
+        times = {}
+        with tempfile.TemporaryDirectory() as d:
+            for kind, path in [("fp32", src), ("int8", dst)]:
+                import onnx
+                m = onnx.load(path, load_external_data=False)
+                inits = {i.name for i in m.graph.initializer}
+                iname = [i.name for i in m.graph.input if i.name not in inits][0]
+                f = os.path.join(d, "in.npy")
+                np.save(f, np.random.default_rng(0).uniform(-1, 1, size=shape).astype(np.float32))
+                fj = json.dumps({iname: f})
+                o = pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj, "-"])
+                e = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup), "--input", f"{iname}={f}"])
+                times[kind] = (o.get("median_ms"), e.get("median_ms"), o.get("error", "") or e.get("error", ""))
+        (o32, e32, n1), (o8, e8, n2) = times["fp32"], times["int8"]
+        rows.append((name, o32, o8, e32, e8, n1 or n2))
+        print(f"  {name}: done", file=sys.stderr)
+    print(f"\nint8 vs fp32 — median ms over {a.runs} runs, 1 thread, measured on this host; speed-up = fp32 / int8\n")
+    hdr = f"| {'model':30} | ORT fp32 | ORT int8 | ORT speed-up | engine fp32 | engine int8 | engine speed-up | note |"
+    print(hdr)
+    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
+    for name, o32, o8, e32, e8, note in rows:
+        so = o32 / o8 if o32 and o8 else None
+        se = e32 / e8 if e32 and e8 else None
+        print(f"| {name:30} | {fmt(o32):>8} | {fmt(o8):>8} | {fmt(so, '{:.2f}'):>12} | {fmt(e32):>11} | {fmt(e8):>11} | "
+              f"{fmt(se, '{:.2f}'):>15} | {note[:60]} |")
+
+
 def pinned(cores, argv, env=None):
     r = subprocess.run(["taskset", "-c", cores] + argv, capture_output=True, text=True, env=env)
     line = (r.stdout.strip().splitlines() or [""])[-1]
@@ -151,10 +208,14 @@ def main():
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--cpu", default=str(os.cpu_count() - 1))
     ap.add_argument("--no-tflite", action="store_true")
+    ap.add_argument("--int8", action="store_true")
     a = ap.parse_args()
     if not a.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE], check=True,
                        stdout=subprocess.DEVNULL)
+    if a.int8:
+        int8_section(a)
+        return
     import numpy as np
     rng = np.random.default_rng(0)
     both = "0,1" if os.cpu_count() >= 2 else "0"

@@ -8,7 +8,7 @@ extension OptimizedKernels {
         .gemm: { try OptimizedMatrix.makeGemm($0) },
         .matMul: { try OptimizedMatrix.makeMatMul($0) },
         .fullyConnected: { try OptimizedMatrix.makeFullyConnected($0) },
-        .maxPool: { try OptimizedPool.make($0, isMax: true) },
+        .maxPool: { try OptimizedMaxPool8.make($0) ?? OptimizedPool.make($0, isMax: true) },
         .averagePool: { try OptimizedPool.make($0, isMax: false) },
         .globalAveragePool: { try OptimizedGlobalAveragePool.make($0) },
         .add: OptimizedBinary.factory(CK_BIN_ADD),
@@ -25,5 +25,11 @@ extension OptimizedKernels {
         .hardSigmoid: OptimizedActivation.factory(.hardSigmoid),
         .leakyRelu: OptimizedActivation.factory(.leakyRelu),
         .clip: OptimizedActivation.factory(.clip),
+        "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
+        "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
+        "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
+        "MatMulInteger": { try OptimizedQuantized.makeMatMul($0, requantize: false) },
+        "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
+        "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
     ]
 }

@@ -1,0 +1,141 @@
+// Patch matrix and epilogue for the ONNX integer graph ops (see ck_qlinear.h).
+#include "ck_qlinear.h"
+#include <math.h>
+#include <string.h>
+
+// The reference computes v·multiplier and then adds the zero point as two roundings; a fused
+// multiply-add would round once and could differ at a tie.
+#pragma STDC FP_CONTRACT OFF
+
+void ck_qim2col(const uint8_t *x, int32_t channels, ptrdiff_t plane, const int32_t in[3], const int32_t ker[3],
+                const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
+                uint8_t pad_value, uint8_t *dst, ptrdiff_t ldd) {
+    const ptrdiff_t rows = (ptrdiff_t)out[0] * out[1] * out[2];
+    const int pointwise = ker[0] == 1 && ker[1] == 1 && ker[2] == 1 && stride[0] == 1 && stride[1] == 1 &&
+                          stride[2] == 1 && pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && out[0] == in[0] &&
+                          out[1] == in[1] && out[2] == in[2];
+    if (pointwise) {
+        // A transpose: channel planes become columns. Blocks of 8 channels keep the writes local.
+        for (int32_t c0 = 0; c0 < channels; c0 += 8) {
+            int32_t cn = channels - c0 < 8 ? channels - c0 : 8;
+            for (ptrdiff_t r = 0; r < rows; r++) {
+                uint8_t *d = dst + r * ldd + c0;
+                const uint8_t *s = x + c0 * plane + r;
+                for (int32_t c = 0; c < cn; c++) d[c] = s[c * plane];
+            }
+        }
+        return;
+    }
+    const int32_t kd = ker[0], kh = ker[1], kw = ker[2];
+    for (int32_t od = 0; od < out[0]; od++)
+        for (int32_t oh = 0; oh < out[1]; oh++)
+            for (int32_t ow = 0; ow < out[2]; ow++) {
+                uint8_t *d = dst + (((ptrdiff_t)od * out[1] + oh) * out[2] + ow) * ldd;
+                const int32_t d0 = od * stride[0] - pad[0], h0 = oh * stride[1] - pad[1], w0 = ow * stride[2] - pad[2];
+                for (int32_t c = 0; c < channels; c++) {
+                    const uint8_t *xc = x + c * plane;
+                    for (int32_t a = 0; a < kd; a++) {
+                        const int32_t id = d0 + a * dil[0];
+                        for (int32_t b = 0; b < kh; b++) {
+                            const int32_t ih = h0 + b * dil[1];
+                            if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1]) {
+                                memset(d, pad_value, (size_t)kw);
+                                d += kw;
+                                continue;
+                            }
+                            const uint8_t *row = xc + ((ptrdiff_t)id * in[1] + ih) * in[2];
+                            for (int32_t e = 0; e < kw; e++) {
+                                const int32_t iw = w0 + e * dil[2];
+                                *d++ = (iw < 0 || iw >= in[2]) ? pad_value : row[iw];
+                            }
+                        }
+                    }
+                }
+            }
+}
+
+void ck_qlinear_store(int32_t m, int32_t n, const int32_t *acc, ptrdiff_t ld_acc, const int32_t *row_sums,
+                      const ck_qlinear_epilogue *e, void *out, ptrdiff_t out_rs, ptrdiff_t out_cs) {
+    const uint32_t az = (uint32_t)e->a_zero, kk = (uint32_t)e->k;
+    const double lo = e->out_min, hi = e->out_max, zp = e->out_zero;
+    for (int32_t i = 0; i < m; i++) {
+        const uint32_t rs = row_sums ? (uint32_t)row_sums[i] : 0;
+        const int32_t *a = acc + i * ld_acc;
+        for (int32_t j = 0; j < n; j++) {
+            const uint32_t cs = e->col_sums ? (uint32_t)e->col_sums[j] : 0;
+            const uint32_t bz = e->b_zero ? (uint32_t)e->b_zero[j] : 0;
+            const uint32_t bias = e->bias ? (uint32_t)e->bias[j] : 0;
+            const int32_t v = (int32_t)((uint32_t)a[j] + bias - az * cs - bz * rs + kk * az * bz);
+            const ptrdiff_t o = i * out_rs + j * out_cs;
+            if (!e->multiplier) {
+                ((int32_t *)out)[o] = v;
+                continue;
+            }
+            double y = (double)v * e->multiplier[j];
+            if (e->zero_before_round) {
+                y = y + zp;
+                y = nearbyint(y);
+            } else {
+                y = nearbyint(y) + zp;
+            }
+            y = y < lo ? lo : (y > hi ? hi : y);
+            if (e->out_unsigned) ((uint8_t *)out)[o] = (uint8_t)(int32_t)y;
+            else ((int8_t *)out)[o] = (int8_t)(int32_t)y;
+        }
+    }
+}
+
+void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
+                     void *y) {
+    const double z = zero, l = lo, h = hi;
+    for (size_t i = 0; i < n; i++) {
+        const float q = x[i] / scale;
+        double v = nearbyint((double)q) + z;
+        if (isnan(v)) v = 0;
+        v = v < l ? l : (v > h ? h : v);
+        if (out_unsigned) ((uint8_t *)y)[i] = (uint8_t)(int32_t)v;
+        else ((int8_t *)y)[i] = (int8_t)(int32_t)v;
+    }
+}
+
+void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y) {
+    const float z = (float)zero;
+    if (in_unsigned) {
+        const uint8_t *u = x;
+        for (size_t i = 0; i < n; i++) y[i] = ((float)u[i] - z) * scale;
+    } else {
+        const int8_t *s = x;
+        for (size_t i = 0; i < n; i++) y[i] = ((float)s[i] - z) * scale;
+    }
+}
+
+void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_t in[3], const int32_t ker[3],
+                  const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
+    const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
+    const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
+    for (int32_t c = 0; c < planes; c++) {
+        const uint8_t *xc = (const uint8_t *)x + c * ip;
+        uint8_t *yc = (uint8_t *)y + c * op;
+        for (int32_t od = 0; od < out[0]; od++)
+            for (int32_t oh = 0; oh < out[1]; oh++)
+                for (int32_t ow = 0; ow < out[2]; ow++) {
+                    uint8_t m = 0;  // the minimum (0 for uint8, 0x80 ^ 0x80 for int8)
+                    for (int32_t a = 0; a < ker[0]; a++) {
+                        const int32_t id = od * stride[0] - pad[0] + a * dil[0];
+                        if (id < 0 || id >= in[0]) continue;
+                        for (int32_t b = 0; b < ker[1]; b++) {
+                            const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
+                            if (ih < 0 || ih >= in[1]) continue;
+                            const uint8_t *row = xc + ((ptrdiff_t)id * in[1] + ih) * in[2];
+                            for (int32_t e = 0; e < ker[2]; e++) {
+                                const int32_t iw = ow * stride[2] - pad[2] + e * dil[2];
+                                if (iw < 0 || iw >= in[2]) continue;
+                                const uint8_t v = row[iw] ^ flip;
+                                m = v > m ? v : m;
+                            }
+                        }
+                    }
+                    yc[((ptrdiff_t)od * out[1] + oh) * out[2] + ow] = m ^ flip;
+                }
+    }
+}

@@ -1,0 +1,196 @@
+import EdgeIR
+import EdgeTestSupport
+import Testing
+@testable import EdgeEngine
+
+/// The optimized QLinearConv / ConvInteger / QLinearMatMul / MatMulInteger (int8 GEMM + epilogue) against
+/// the reference kernels on ragged shapes: outputs must be identical byte for byte (both compute the exact
+/// integer sum and round the same double product half to even).
+@Suite struct OptimizedQuantizedTests {
+    static let isas = KernelISA.supported
+
+    static func bytes(_ dtype: DType, _ shape: [Int], _ rng: inout SeededRNG) -> HostTensor {
+        let n = shape.reduce(1, *)
+        switch dtype {
+        case .uint8: return HostTensor(values: (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, shape: shape)
+        case .int8: return HostTensor(values: (0..<n).map { _ in Int8(truncatingIfNeeded: rng.next()) }, shape: shape)
+        default: return HostTensor(values: (0..<n).map { _ in Int32(truncatingIfNeeded: rng.next() % 20001) - 10000 }, shape: shape)
+        }
+    }
+
+    /// Zero points near the middle of the range (±10), so products are centred and outputs do not all saturate.
+    static func zero(_ dtype: DType, _ shape: [Int], _ rng: inout SeededRNG) -> HostTensor {
+        let n = shape.reduce(1, *)
+        let d = (0..<n).map { _ in Int(rng.next() % 21) - 10 }
+        return dtype == .uint8 ? HostTensor(values: d.map { UInt8(128 + $0) }, shape: shape)
+                               : HostTensor(values: d.map { Int8($0) }, shape: shape)
+    }
+
+    static func context(_ node: Node, _ inputs: [HostTensor?], output: TensorType, constant: Set<Int>, reference: Bool) -> KernelContext {
+        var consts: [Int: HostTensor] = [:]
+        for i in constant where i < inputs.count { if let t = inputs[i] { consts[i] = t } }
+        return KernelContext(node: node, inputTypes: inputs.map { $0.map { TensorType($0.dtype, Shape($0.shape)) } },
+                             outputTypes: [output], constants: consts, options: EngineOptions(forceReference: reference))
+    }
+
+    /// Output bytes of `kernel` (pre-filled with 0xA5 so unwritten elements show).
+    static func run(_ kernel: Kernel, _ inputs: [HostTensor?], _ output: TensorType) throws -> [UInt8] {
+        let out = HostTensor(dtype: output.dtype, shape: output.shape.values!)
+        out.storage.pointer.initializeMemory(as: UInt8.self, repeating: 0xA5, count: out.byteCount)
+        try kernel.run(inputs: inputs.map { $0?.ref ?? ExecutionPlan.absentRef }, outputs: [out.ref])
+        return Array(UnsafeBufferPointer(start: out.storage.pointer.assumingMemoryBound(to: UInt8.self), count: out.byteCount))
+    }
+
+    struct ConvCase {
+        var batch = 1, cin = 3, cout = 5, group = 1, h = 7, w = 6, kh = 3, kw = 3
+        var stride = (1, 1), dilation = (1, 1), pads = [1, 1, 1, 1]
+        var x: DType = .uint8, w8: DType = .int8, y: DType = .uint8
+        var perChannel = false, bias = true
+    }
+
+    static let convCases: [ConvCase] = [
+        ConvCase(),
+        ConvCase(batch: 2, cin: 4, cout: 6, group: 2, h: 9, w: 5, kh: 3, kw: 2, stride: (2, 1), dilation: (1, 2), pads: [0, 1, 2, 0],
+                 x: .int8, w8: .int8, y: .int8, perChannel: true, bias: true),
+        ConvCase(cin: 13, cout: 17, h: 5, w: 11, kh: 1, kw: 1, pads: [0, 0, 0, 0], perChannel: true, bias: false),  // pointwise
+        ConvCase(cin: 7, cout: 33, h: 12, w: 13, kh: 5, kw: 5, stride: (2, 2), pads: [2, 2, 1, 1], x: .uint8, w8: .uint8, y: .int8),
+        ConvCase(cin: 6, cout: 6, group: 6, h: 8, w: 8, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true),  // depthwise
+        ConvCase(cin: 64, cout: 19, h: 4, w: 4, kh: 3, kw: 3, stride: (1, 1), pads: [1, 0, 1, 0], x: .uint8, w8: .int8, y: .uint8,
+                 perChannel: false, bias: true),  // k = 576
+    ]
+
+    /// QLinearConv (requantize) and ConvInteger: every case, every ISA, bytes identical to the reference.
+    @Test(arguments: [true, false]) func convAgainstReference(requantize: Bool) throws {
+        var rng = SeededRNG(seed: 401)
+        for (ci, c) in Self.convCases.enumerated() {
+            let x = Self.bytes(c.x, [c.batch, c.cin, c.h, c.w], &rng)
+            let w = Self.bytes(c.w8, [c.cout, c.cin / c.group, c.kh, c.kw], &rng)
+            let xz = Self.zero(c.x, [], &rng)
+            let wz = Self.zero(c.w8, c.perChannel ? [c.cout] : [], &rng)
+            let oh = (c.h + c.pads[0] + c.pads[2] - c.dilation.0 * (c.kh - 1) - 1) / c.stride.0 + 1
+            let ow = (c.w + c.pads[1] + c.pads[3] - c.dilation.1 * (c.kw - 1) - 1) / c.stride.1 + 1
+            let attrs: [String: Attribute] = ["group": .int(c.group), "strides": .ints([c.stride.0, c.stride.1]),
+                                              "dilations": .ints([c.dilation.0, c.dilation.1]), "pads": .ints(c.pads),
+                                              "kernel_shape": .ints([c.kh, c.kw])]
+            let inputs: [HostTensor?], names: [String], out: TensorType, constant: Set<Int>
+            if requantize {
+                // Scales so acc · multiplier spans the output range: acc's spread is about √k · 74² (uniform bytes,
+                // σ ≈ 74); with w_scale ≈ 0.03 and y_scale = 0.08·√k: 5476·√k · 0.02 · 0.03 / (0.08·√k) ≈ 41.
+                let ws = HostTensor((0..<(c.perChannel ? c.cout : 1)).map { _ in rng.float(0.01, 0.05) }, shape: c.perChannel ? [c.cout] : [])
+                let ys = HostTensor([Float(c.cin / c.group * c.kh * c.kw).squareRoot() * 0.08 + rng.float(0, 0.01)], shape: [])
+                let yz = Self.zero(c.y, [], &rng)
+                let b = c.bias ? Self.bytes(.int32, [c.cout], &rng) : nil
+                inputs = [x, HostTensor([0.02], shape: []), xz, w, ws, wz, ys, yz] + (b.map { [$0] } ?? [])
+                names = ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"] + (c.bias ? ["b"] : [])
+                out = TensorType(c.y, Shape([c.batch, c.cout, oh, ow]))
+                constant = [1, 2, 3, 4, 5, 6, 7, 8]
+            } else {
+                inputs = [x, w, xz, wz]
+                names = ["x", "w", "xz", "wz"]
+                out = TensorType(.int32, Shape([c.batch, c.cout, oh, ow]))
+                constant = [1, 2, 3]
+            }
+            let node = Node(name: "qconv", op: requantize ? "QLinearConv" : "ConvInteger", inputs: names, outputs: ["y"], attributes: attrs)
+            let ref = try Self.run(try KernelRegistry.make(Self.context(node, inputs, output: out, constant: constant, reference: true)), inputs, out)
+            for isa in Self.isas {
+                let ctx = Self.context(node, inputs, output: out, constant: constant, reference: false)
+                let k = try OptimizedQuantized.makeConv(ctx, requantize: requantize, isa: isa)
+                #expect(k != nil, "case \(ci) declined")
+                guard let k else { continue }
+                let got = try Self.run(k, inputs, out)
+                let first = zip(got, ref).enumerated().first { $0.element.0 != $0.element.1 }
+                #expect(first == nil, "case \(ci) isa \(isa): byte \(first?.offset ?? -1) differs")
+            }
+            if requantize {
+                // Not every output saturated: the comparison exercised rounding, not just clamping.
+                let distinct = Set(try Self.run(try KernelRegistry.make(Self.context(node, inputs, output: out, constant: constant, reference: true)), inputs, out))
+                #expect(distinct.count > 8, "case \(ci): only \(distinct.count) distinct output bytes")
+            }
+        }
+    }
+
+    /// QLinearMatMul and MatMulInteger: batched A [2, m, k] times a constant 2-D B, per-column B zero points
+    /// for MatMulInteger, every ISA, bytes identical to the reference.
+    @Test(arguments: [true, false]) func matMulAgainstReference(requantize: Bool) throws {
+        var rng = SeededRNG(seed: 977)
+        for (m, k, n, a8, b8) in [(3, 5, 7, DType.uint8, DType.int8), (17, 130, 9, .int8, .int8), (1, 1, 1, .uint8, .uint8),
+                                  (33, 64, 40, .uint8, .int8)] {
+            let a = Self.bytes(a8, [2, m, k], &rng), b = Self.bytes(b8, [k, n], &rng)
+            let az = Self.zero(a8, [], &rng)
+            let inputs: [HostTensor?], names: [String], out: TensorType, constant: Set<Int>
+            if requantize {
+                let bz = Self.zero(b8, [], &rng), yz = Self.zero(a8, [], &rng)
+                inputs = [a, HostTensor([0.03], shape: []), az, b, HostTensor([0.02], shape: []), bz,
+                          HostTensor([Float(k) * 0.005 + 0.01], shape: []), yz]
+                names = ["a", "as", "az", "b", "bs", "bz", "ys", "yz"]
+                out = TensorType(a8, Shape([2, m, n]))
+                constant = [1, 2, 3, 4, 5, 6, 7]
+            } else {
+                let bz = Self.zero(b8, [n], &rng)
+                inputs = [a, b, az, bz]
+                names = ["a", "b", "az", "bz"]
+                out = TensorType(.int32, Shape([2, m, n]))
+                constant = [1, 2, 3]
+            }
+            let node = Node(name: "qmm", op: requantize ? "QLinearMatMul" : "MatMulInteger", inputs: names, outputs: ["y"])
+            let ref = try Self.run(try KernelRegistry.make(Self.context(node, inputs, output: out, constant: constant, reference: true)), inputs, out)
+            for isa in Self.isas {
+                let ctx = Self.context(node, inputs, output: out, constant: constant, reference: false)
+                let kern = try OptimizedQuantized.makeMatMul(ctx, requantize: requantize, isa: isa)
+                #expect(kern != nil, "m \(m) k \(k) n \(n) declined")
+                guard let kern else { continue }
+                let got = try Self.run(kern, inputs, out)
+                let first = zip(got, ref).enumerated().first { $0.element.0 != $0.element.1 }
+                #expect(first == nil, "m \(m) k \(k) n \(n) isa \(isa): byte \(first?.offset ?? -1) differs")
+            }
+        }
+    }
+
+    /// Per-tensor QuantizeLinear / DequantizeLinear against the reference: ties (x / scale = k + ½ rounds to
+    /// even), saturation both ways, NaN, and 1000 seeded values; bytes / floats identical.
+    @Test(arguments: [DType.uint8, .int8]) func quantizeDequantizeAgainstReference(type: DType) throws {
+        var rng = SeededRNG(seed: 88)
+        // With scale 0.5: 0.25 → 0.5 → 0 (even), 0.75 → 1.5 → 2, −0.25 → −0.5 → −0, 1.25 → 2.5 → 2; ±1000 saturate.
+        let xs: [Float] = [0.25, 0.75, -0.25, 1.25, 1000, -1000, .nan] + (0..<1000).map { _ in rng.float(-80, 80) }
+        let x = HostTensor(xs, shape: [xs.count])
+        let scale = HostTensor([Float(0.5)], shape: []), zero = Self.zero(type, [], &rng)
+        let q = Node(name: "q", op: "QuantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"])
+        let qOut = TensorType(type, Shape([xs.count]))
+        let qIn: [HostTensor?] = [x, scale, zero]
+        let fast = try #require(try OptimizedQuantizeLinear.makeQuantize(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: false)))
+        let qRef = try Self.run(try KernelRegistry.make(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: true)), qIn, qOut)
+        #expect(try Self.run(fast, qIn, qOut) == qRef)
+        let d = Node(name: "d", op: "DequantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"])
+        let dIn: [HostTensor?] = [Self.bytes(type, [257], &rng), HostTensor([Float(0.037)], shape: []), zero]
+        let dOut = TensorType(.float32, Shape([257]))
+        let dFast = try #require(try OptimizedQuantizeLinear.makeDequantize(Self.context(d, dIn, output: dOut, constant: [1, 2], reference: false)))
+        let dRef = try Self.run(try KernelRegistry.make(Self.context(d, dIn, output: dOut, constant: [1, 2], reference: true)), dIn, dOut)
+        #expect(try Self.run(dFast, dIn, dOut) == dRef)
+    }
+
+    /// 8-bit MaxPool against the reference: pads, stride, dilation, ceil_mode, int8 (negative values) and uint8.
+    @Test(arguments: [DType.uint8, .int8]) func maxPoolAgainstReference(type: DType) throws {
+        var rng = SeededRNG(seed: 12)
+        let x = Self.bytes(type, [2, 3, 11, 9], &rng)
+        // H: (11 + 1 + 1 − 3) / 2 + 1 = 6 (floor); W with ceil_mode: ceil((9 + 0 + 1 − 2·(2 − 1) − 1) / 2) + 1 = 5.
+        let attrs: [String: Attribute] = ["kernel_shape": .ints([3, 2]), "strides": .ints([2, 2]), "pads": .ints([1, 0, 1, 1]),
+                                          "dilations": .ints([1, 2]), "ceil_mode": .int(1)]
+        let node = Node(name: "mp", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
+        let out = TensorType(type, Shape([2, 3, 6, 5]))
+        let fast = try #require(try OptimizedMaxPool8.make(Self.context(node, [x], output: out, constant: [], reference: false)))
+        let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
+        #expect(try Self.run(fast, [x], out) == ref)
+    }
+
+    /// Run-time weights or a per-row A zero point are left to the reference kernel.
+    @Test func declines() throws {
+        var rng = SeededRNG(seed: 5)
+        let a = Self.bytes(.uint8, [4, 6], &rng), b = Self.bytes(.int8, [6, 3], &rng)
+        let node = Node(name: "qmm", op: "MatMulInteger", inputs: ["a", "b", "az"], outputs: ["y"])
+        let out = TensorType(.int32, Shape([4, 3]))
+        let runtimeB = Self.context(node, [a, b, Self.zero(.uint8, [], &rng)], output: out, constant: [2], reference: false)
+        #expect(try OptimizedQuantized.makeMatMul(runtimeB, requantize: false, isa: .selected) == nil)
+        let perRow = Self.context(node, [a, b, Self.zero(.uint8, [4], &rng)], output: out, constant: [1, 2], reference: false)
+        #expect(try OptimizedQuantized.makeMatMul(perRow, requantize: false, isa: .selected) == nil)
+    }
+}
