@@ -1,0 +1,164 @@
+import EdgeEngine
+import EdgeIR
+
+/// Static post-training int8 quantization in QDQ form: activation ranges calibrated by running the
+/// float model on a calibration set with the engine, weights int8 per channel.
+///
+/// For every Conv, Gemm and MatMul (minus exclusions) the rewritten graph holds:
+/// - its float activation inputs and its output as `QuantizeLinear → DequantizeLinear` pairs with the
+///   calibrated scale and zero point (asymmetric int8 −128…127: onnxruntime's S8S8 default for
+///   activations);
+/// - its weight as an int8 initializer (symmetric −127…127, per output channel or per tensor) feeding
+///   a `DequantizeLinear` node.
+/// Biases stay float. This is the layout onnxruntime's `quantize_static` writes in QDQ format with
+/// `op_types_to_quantize = [Conv, Gemm, MatMul]`, so both can be run and compared on equal terms; the
+/// engine runs it with its QuantizeLinear/DequantizeLinear kernels, and the ONNX exporter writes it
+/// as is.
+public enum StaticQuantizer {
+    public struct Report: Sendable {
+        /// Calibrated range of each quantized activation.
+        public var ranges: [String: (low: Float, high: Float)] = [:]
+        public var weights = GraphWeightQuantizer.Report()
+        public var calibrationInputs = 0
+    }
+
+    /// - Parameters:
+    ///   - calibration: input feeds (name → tensor); each feed is one calibration batch.
+    ///   - symmetricRange: calibrate a symmetric range (then clamp it to the values seen); nil takes
+    ///     onnxruntime's default per calibrator — symmetric for Percentile, not for MinMax and Entropy
+    ///     (`create_calibrator`) — so "same calibrator" means the same thresholds.
+    /// - Throws: ``OptimizeError`` for an empty calibration set or a feed whose names, shapes or types do
+    ///   not match the model's inputs — checked before any work; engine errors while calibrating.
+    public static func quantize(_ graph: Graph, calibration: [[String: HostTensor]], method: RangeCalibrator.Method = .minMax,
+                                symmetricRange: Bool? = nil, perChannel: Bool = true, exclude: [String] = [],
+                                opset: Int = 99) throws -> (Graph, Report) {
+        try checkCalibration(graph, calibration)
+        let targets = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) && !exclude.contains($0.name) && !exclude.contains($0.op.rawValue) }
+        // Activations to calibrate: float non-constant inputs 0 (and 1 for MatMul of two activations)
+        // and every output of the targets.
+        var activations: [String] = []
+        for n in targets {
+            let ins = n.op == .matMul ? Array(n.inputs.prefix(2)) : Array(n.inputs.prefix(1))
+            for v in ins + n.outputs where !graph.isConstant(v) && !activations.contains(v) && !v.isEmpty {
+                activations.append(v)
+            }
+        }
+        // Run the float graph with every activation exposed as an output.
+        var probe = graph
+        for a in activations where !probe.outputs.contains(where: { $0.name == a }) {
+            guard let t = graph.valueTypes[a] ?? graph.inputs.first(where: { $0.name == a })?.type else {
+                throw OptimizeError.unsupported("activation '\(a)' has no inferred type; run shape inference first")
+            }
+            probe.outputs.append(ValueInfo(name: a, type: t))
+        }
+        var calibrators: [String: RangeCalibrator] = [:]
+        var symmetric = symmetricRange ?? false
+        if symmetricRange == nil, case .percentile = method { symmetric = true }
+        for a in activations { calibrators[a] = try RangeCalibrator(method: method, symmetric: symmetric) }
+        for feed in calibration {
+            let shapes = feed.mapValues(\.shape)
+            let plan = try ExecutionPlan(graph: probe, inputShapes: shapes, opset: opset)
+            let out = try plan.run(feed)
+            for a in activations {
+                guard let t = out[a] ?? feed[a] else { continue }
+                try calibrators[a]!.add(t.floats(), name: a)
+            }
+        }
+        var report = Report()
+        report.calibrationInputs = calibration.count
+        var g = graph
+        var params: [String: AffineParameters] = [:]
+        // A graph output keeps its float value (its name must stay the float result).
+        for a in activations where !graph.outputs.contains(where: { $0.name == a }) {
+            let r = try calibrators[a]!.range()
+            report.ranges[a] = r
+            params[a] = AffineParameters.covering(min: r.low, max: r.high, format: .int8, symmetric: false)
+        }
+        // Weights: int8 codes + DequantizeLinear nodes.
+        let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude)
+        report.weights = wr
+        var prologue: [Node] = []
+        for layer in wr.layers {
+            guard let t = wq.constants[layer.weight], let q = t.quantization else { continue }
+            let codes = layer.weight + "_quantized"
+            var stored = t
+            stored.name = codes
+            stored.quantization = nil
+            g.setConstant(stored)
+            g.removeConstant(named: layer.weight)
+            let (scales, zps, axis): ([Float], [Int32], Int?)
+            switch q {
+            case .perAxis(let ax, let s, let z): (scales, zps, axis) = (s, z, ax)
+            case .perTensor(let s, let z): (scales, zps, axis) = ([s], [z], nil)
+            default: continue
+            }
+            let shape = axis == nil ? Shape.scalar : Shape([scales.count])
+            g.setConstant(.float32(layer.weight + "_scale", scales, shape: shape))
+            g.setConstant(Tensor(name: layer.weight + "_zero_point", type: TensorType(.int8, shape),
+                                 storage: .memory(zps.map { UInt8(bitPattern: Int8($0)) })))
+            var attrs: [String: Attribute] = [:]
+            if let axis { attrs["axis"] = .int(axis) }
+            prologue.append(Node(name: layer.weight + "/DequantizeLinear", op: "DequantizeLinear",
+                                 inputs: [codes, layer.weight + "_scale", layer.weight + "_zero_point"],
+                                 outputs: [layer.weight], attributes: attrs))
+        }
+        // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
+        // every consumer among the targets reads the dequantized copy.
+        var nodes: [Node] = prologue
+        func qdq(_ a: String) -> [Node] {
+            let p = params[a]!
+            g.setConstant(.float32(a + "_scale", [p.scale], shape: Shape.scalar))
+            g.setConstant(Tensor(name: a + "_zero_point", type: TensorType(.int8, Shape.scalar),
+                                 storage: .memory([UInt8(bitPattern: Int8(p.zeroPoint))])))
+            return [Node(name: a + "/QuantizeLinear", op: "QuantizeLinear", inputs: [a, a + "_scale", a + "_zero_point"], outputs: [a + "_q"]),
+                    Node(name: a + "/DequantizeLinear", op: "DequantizeLinear", inputs: [a + "_q", a + "_scale", a + "_zero_point"],
+                         outputs: [a + "_dq"])]
+        }
+        let targetNames = Set(targets.map(\.name))
+        for a in activations where graph.isGraphInput(a) { nodes += qdq(a) }
+        for var n in graph.nodes {
+            if targetNames.contains(n.name) {
+                for i in n.inputs.indices where params[n.inputs[i]] != nil { n.inputs[i] += "_dq" }
+            }
+            nodes.append(n)
+            for o in n.outputs where params[o] != nil {
+                nodes += qdq(o)
+            }
+        }
+        // Downstream non-target consumers of a quantized output read the dequantized value too, as in
+        // onnxruntime's QDQ graphs (the pair sits on the tensor, not on one edge).
+        let quantizedOutputs = Set(targets.flatMap(\.outputs)).intersection(params.keys)
+        for i in nodes.indices where !nodes[i].name.hasSuffix("/QuantizeLinear") {
+            for k in nodes[i].inputs.indices where quantizedOutputs.contains(nodes[i].inputs[k]) && !targetNames.contains(nodes[i].name) {
+                nodes[i].inputs[k] += "_dq"
+            }
+        }
+        g.nodes = nodes
+        _ = try g.inferShapes(strict: false)
+        return (g, report)
+    }
+
+    /// Every feed names exactly the model's inputs, with their element types and a shape that fits
+    /// the declared one (symbolic dimensions take any size).
+    static func checkCalibration(_ graph: Graph, _ calibration: [[String: HostTensor]]) throws {
+        guard !calibration.isEmpty else {
+            throw OptimizeError.invalidSetting(name: "calibration set", value: "empty", expected: "at least one input feed")
+        }
+        for (k, feed) in calibration.enumerated() {
+            for input in graph.inputs where !graph.isConstant(input.name) {
+                guard let t = feed[input.name] else {
+                    throw OptimizeError.invalidSetting(name: "calibration feed \(k)", value: "no '\(input.name)'",
+                                                       expected: "a value for every model input (\(graph.inputs.map(\.name).joined(separator: ", ")))")
+                }
+                guard t.dtype == input.type.dtype, t.shape.count == input.type.shape.rank,
+                      zip(t.shape, input.type.shape.dims).allSatisfy({ $1.value == nil || $1.value == $0 }) else {
+                    throw OptimizeError.invalidSetting(name: "calibration feed \(k) '\(input.name)'", value: "\(t.dtype.rawValue)\(t.shape)",
+                                                       expected: "\(input.type)")
+                }
+            }
+            for name in feed.keys where !graph.inputs.contains(where: { $0.name == name }) {
+                throw OptimizeError.invalidSetting(name: "calibration feed \(k)", value: "'\(name)'", expected: "only the model's inputs")
+            }
+        }
+    }
+}
