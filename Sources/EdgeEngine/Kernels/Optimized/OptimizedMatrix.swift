@@ -87,7 +87,7 @@ final class OptimizedMatrix: Kernel {
             return
         }
         for batch in batches {
-            var g = batchArgs(batch)
+            let g = batchArgs(batch)
             if let c = fullC { g.c.update(from: c, count: perY) }
             IntraOp.run(parts) { part in
                 var g = g
