@@ -9,6 +9,7 @@
 #include "cncurses.h"
 #include <langinfo.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -38,6 +39,7 @@ static struct sigaction cn_old_fatal[CN_NFATAL];
 static struct sigaction cn_old_int;
 static int cn_handlers_installed = 0;
 static char cn_alt_stack[64 * 1024];
+static sigset_t cn_old_mask;
 
 static void cn_append(const char *s) {
     if (s == NULL || s == (char *)-1) return;
@@ -94,6 +96,15 @@ static void cn_install_handlers(void) {
     sa.sa_handler = cn_int_handler;
     sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns so the event loop sees the interrupt at once
     sigaction(SIGINT, &sa, &cn_old_int);
+    // A process can start with these blocked (a parent's mask is inherited through fork and exec; some process
+    // launchers block everything). Blocked, SIGTERM would stay pending forever, Ctrl-C would never reach
+    // cn_int_handler and SIGWINCH never resize: unblock exactly the signals handled here, for this thread.
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int i = 0; i < CN_NFATAL; i++) sigaddset(&handled, cn_fatal_signals[i]);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &handled, &cn_old_mask);
     cn_handlers_installed = 1;
 }
 
@@ -101,6 +112,7 @@ static void cn_remove_handlers(void) {
     if (!cn_handlers_installed) return;
     for (int i = 0; i < CN_NFATAL; i++) sigaction(cn_fatal_signals[i], &cn_old_fatal[i], NULL);
     sigaction(SIGINT, &cn_old_int, NULL);
+    pthread_sigmask(SIG_SETMASK, &cn_old_mask, NULL);
     cn_handlers_installed = 0;
 }
 
