@@ -134,6 +134,11 @@ static void im2col_nhwc_row(const ck_conv2d_params *p, const float *x, int32_t p
 
 void ck_conv2d(int isa, const ck_conv2d_params *p, const float *packed_w, const float *bias, ck_activation act,
                const float *x, float *y, float *ws) {
+    ck_conv2d_part(isa, p, packed_w, bias, act, x, y, ws, 0, 1);
+}
+
+void ck_conv2d_part(int isa, const ck_conv2d_params *p, const float *packed_w, const float *bias, ck_activation act,
+                    const float *x, float *y, float *ws, int32_t part, int32_t parts) {
     ck_sgemm_args g = conv_gemm_shape(p);
     size_t gemm_ws = ck_sgemm_workspace_size(isa, &g);
     float *extra = ws + (gemm_ws + 15) / 16 * 16;
@@ -156,9 +161,11 @@ void ck_conv2d(int isa, const ck_conv2d_params *p, const float *packed_w, const 
                 g.a_cs = 1;
                 g.c = yb;
                 g.ldc = p->cout;
-                ck_sgemm(isa, &g, ws);
+                ck_sgemm_part(isa, &g, part, parts, ws);
                 continue;
             }
+            // Every part builds each chunk's im2col rows (K·192 copies, small beside the chunk's
+            // 192·Cout·K multiply-adds) and computes its share of the chunk's GEMM.
             for (int32_t i0 = 0; i0 < pixels; i0 += CK_NHWC_CHUNK) {
                 int32_t rows = CK_MIN(CK_NHWC_CHUNK, pixels - i0);
                 for (int32_t r = 0; r < rows; r++) im2col_nhwc_row(p, xb, i0 + r, extra + (size_t)r * g.k);
@@ -168,7 +175,7 @@ void ck_conv2d(int isa, const ck_conv2d_params *p, const float *packed_w, const 
                 g.a_cs = 1;
                 g.c = yb + (size_t)i0 * p->cout;
                 g.ldc = p->cout;
-                ck_sgemm(isa, &g, ws);
+                ck_sgemm_part(isa, &g, part, parts, ws);
             }
         }
         return;
@@ -193,7 +200,7 @@ void ck_conv2d(int isa, const ck_conv2d_params *p, const float *packed_w, const 
                 g.b_pack = im2col_nchw_pack;
                 g.b_ctx = &ctx;
             }
-            ck_sgemm(isa, &g, ws);
+            ck_sgemm_part(isa, &g, part, parts, ws);
         }
     }
 }

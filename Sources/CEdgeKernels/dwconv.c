@@ -77,9 +77,9 @@ static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_
 }
 
 static inline __attribute__((always_inline)) void dw_nhwc_body(const ck_conv2d_params *p, const float *x, const float *w,
-                                                               const float *bias, float *y) {
+                                                               const float *bias, float *y, int32_t oy0, int32_t oy1) {
     int32_t c = p->c;
-    for (int32_t oy = 0; oy < p->oh; oy++) {
+    for (int32_t oy = oy0; oy < oy1; oy++) {
         for (int32_t ox = 0; ox < p->ow; ox++) {
             float *restrict o = y + ((size_t)oy * p->ow + ox) * c;
             for (int32_t ch = 0; ch < c; ch++) o[ch] = bias ? bias[ch] : 0.0f;
@@ -108,46 +108,59 @@ static void dw_plane_256(const ck_conv2d_params *p, dw_geometry g, const float *
     dw_plane_body(p, g, ph, w, b, out, acc);
 }
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
-static void dw_nhwc_512(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
-    dw_nhwc_body(p, x, w, bias, y);
+static void dw_nhwc_512(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y, int32_t oy0, int32_t oy1) {
+    dw_nhwc_body(p, x, w, bias, y, oy0, oy1);
 }
 __attribute__((target("avx2,fma")))
-static void dw_nhwc_256(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
-    dw_nhwc_body(p, x, w, bias, y);
+static void dw_nhwc_256(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y, int32_t oy0, int32_t oy1) {
+    dw_nhwc_body(p, x, w, bias, y, oy0, oy1);
 }
 #endif
 static void dw_plane_128(const ck_conv2d_params *p, dw_geometry g, const float *ph, const float *w, float b, float *out, float *acc) {
     dw_plane_body(p, g, ph, w, b, out, acc);
 }
-static void dw_nhwc_128(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y) {
-    dw_nhwc_body(p, x, w, bias, y);
+static void dw_nhwc_128(const ck_conv2d_params *p, const float *x, const float *w, const float *bias, float *y, int32_t oy0, int32_t oy1) {
+    dw_nhwc_body(p, x, w, bias, y, oy0, oy1);
 }
 
 void ck_dwconv2d(int isa, const ck_conv2d_params *p, const float *w, const float *bias, ck_activation act, const float *x,
                  float *y, float *ws) {
+    ck_dwconv2d_part(isa, p, w, bias, act, x, y, ws, 0, 1);
+}
+
+void ck_dwconv2d_part(int isa, const ck_conv2d_params *p, const float *w, const float *bias, ck_activation act,
+                      const float *x, float *y, float *ws, int32_t part, int32_t parts) {
     int level = ck_float_level(isa);
+    if (parts < 1) parts = 1;
     if (p->nhwc) {
+        // This part's output rows.
+        int32_t oy0 = (int32_t)((int64_t)p->oh * part / parts), oy1 = (int32_t)((int64_t)p->oh * (part + 1) / parts);
+        if (oy1 <= oy0) return;
         size_t in_img = (size_t)p->h * p->w * p->c, out_img = (size_t)p->oh * p->ow * p->c;
+        size_t row = (size_t)p->ow * p->c;
         for (int32_t b = 0; b < p->n; b++) {
             float *yb = y + b * out_img;
             switch (level) {
 #if defined(__x86_64__)
-            case 2: dw_nhwc_512(p, x + b * in_img, w, bias, yb); break;
-            case 1: dw_nhwc_256(p, x + b * in_img, w, bias, yb); break;
+            case 2: dw_nhwc_512(p, x + b * in_img, w, bias, yb, oy0, oy1); break;
+            case 1: dw_nhwc_256(p, x + b * in_img, w, bias, yb, oy0, oy1); break;
 #endif
-            default: dw_nhwc_128(p, x + b * in_img, w, bias, yb); break;
+            default: dw_nhwc_128(p, x + b * in_img, w, bias, yb, oy0, oy1); break;
             }
-            if (act.kind != CK_ACT_NONE) ck_activation_apply(isa, yb, yb, out_img, 0, 0, act);
+            float *rows = yb + (size_t)oy0 * row;
+            if (act.kind != CK_ACT_NONE) ck_activation_apply(isa, rows, rows, (size_t)(oy1 - oy0) * row, 0, 0, act);
         }
         return;
     }
+    // This part's channels.
+    int32_t c0 = (int32_t)((int64_t)p->c * part / parts), c1 = (int32_t)((int64_t)p->c * (part + 1) / parts);
     dw_geometry g = nchw_geometry(p);
     float *ph = ws;
     float *acc = ws + (size_t)g.rows * g.cols * p->sw + 16;
     size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
     size_t taps = (size_t)p->kh * p->kw;
     for (int32_t b = 0; b < p->n; b++) {
-        for (int32_t ch = 0; ch < p->c; ch++) {
+        for (int32_t ch = c0; ch < c1; ch++) {
             const float *plane = x + ((size_t)b * p->c + ch) * in_plane;
             float *out = y + ((size_t)b * p->c + ch) * out_plane;
             build_phases(p, g, plane, ph);

@@ -204,3 +204,27 @@ void ck_sgemm_columns(int isa, const ck_sgemm_args *g, int32_t n_begin, int32_t 
 void ck_sgemm(int isa, const ck_sgemm_args *args, float *workspace) {
     ck_sgemm_columns(isa, args, 0, args->n, workspace);
 }
+
+void ck_sgemm_part(int isa, const ck_sgemm_args *args, int32_t part, int32_t parts, float *ws) {
+    if (parts <= 1) {
+        ck_sgemm(isa, args, ws);
+        return;
+    }
+    ck_sgemm_impl im = impl_for(isa);
+    int64_t mu = (args->m + im.mr - 1) / im.mr, nu = (args->n + im.nr - 1) / im.nr;
+    int64_t cost_n = (nu + parts - 1) / parts * mu, cost_m = (mu + parts - 1) / parts * nu;
+    if (cost_n <= cost_m) {
+        int32_t lo = (int32_t)(nu * part / parts), hi = (int32_t)(nu * (part + 1) / parts);
+        ck_sgemm_columns(isa, args, lo * im.nr, CK_MIN(hi * im.nr, args->n), ws);
+        return;
+    }
+    int32_t r0 = (int32_t)(mu * part / parts) * im.mr, r1 = CK_MIN((int32_t)(mu * (part + 1) / parts) * im.mr, args->m);
+    if (r1 <= r0) return;
+    // Rows r0..r1 as a GEMM of their own: r0 is a multiple of MR, so the tiles are the same ones.
+    ck_sgemm_args g = *args;
+    g.m = r1 - r0;
+    g.a = args->a_packed ? args->a + (ptrdiff_t)r0 * args->k : args->a + (ptrdiff_t)r0 * args->a_rs;
+    g.c = args->c + (ptrdiff_t)r0 * args->ldc;
+    if (g.epilogue.bias && g.epilogue.bias_per_row) g.epilogue.bias += r0;
+    ck_sgemm(isa, &g, ws);
+}

@@ -28,11 +28,19 @@ size_t ck_conv2d_workspace_size(int isa, const ck_conv2d_params *p);
 /// Runs the convolution: Y = act(conv(X, W) + bias). `bias` may be NULL.
 void ck_conv2d(int isa, const ck_conv2d_params *p, const float *packed_w, const float *bias, ck_activation act,
                const float *x, float *y, float *workspace);
+/// Part `part` of `parts` of ``ck_conv2d`` (each GEMM split by ``ck_sgemm_part``); bit-identical to
+/// the whole for any number of parts. Each concurrent part needs its own workspace.
+void ck_conv2d_part(int isa, const ck_conv2d_params *p, const float *packed_w, const float *bias, ck_activation act,
+                    const float *x, float *y, float *workspace, int32_t part, int32_t parts);
 
 /// Depthwise (group = C = Cout, one filter per channel), any kernel size, stride and dilation.
 /// Weights are [C][KH][KW] for NCHW (ONNX's [C,1,KH,KW]) and [KH][KW][C] for NHWC (TFLite's 1HWO).
 size_t ck_dwconv2d_workspace_size(int isa, const ck_conv2d_params *p);
 void ck_dwconv2d(int isa, const ck_conv2d_params *p, const float *w, const float *bias, ck_activation act,
                  const float *x, float *y, float *workspace);
+/// Part `part` of `parts` of ``ck_dwconv2d``: NCHW splits the channels, NHWC the output rows; each
+/// output is computed exactly as by the whole. Each concurrent part needs its own workspace.
+void ck_dwconv2d_part(int isa, const ck_conv2d_params *p, const float *w, const float *bias, ck_activation act,
+                      const float *x, float *y, float *workspace, int32_t part, int32_t parts);
 
 #endif

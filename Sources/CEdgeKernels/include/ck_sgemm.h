@@ -65,4 +65,11 @@ void ck_sgemm(int isa, const ck_sgemm_args *args, float *workspace);
 /// the columns across threads, each with its own workspace.
 void ck_sgemm_columns(int isa, const ck_sgemm_args *args, int32_t n_begin, int32_t n_end, float *workspace);
 
+/// Part `part` of `parts` of the GEMM, for intra-op threading: the output is split along M in whole
+/// MR-row tiles or along N in whole NR-column panels, whichever leaves the largest part fewer tiles
+/// (N on a tie). Parts write disjoint blocks of C and compute every element exactly as ``ck_sgemm``
+/// does (same tiles, same K order), so the result is bit-identical for any number of parts. Each
+/// concurrent part needs its own workspace.
+void ck_sgemm_part(int isa, const ck_sgemm_args *args, int32_t part, int32_t parts, float *workspace);
+
 #endif

@@ -39,7 +39,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Use only the reference kernels.")
     var reference = false
 
+    @Option(help: "Threads for the optimized Conv/Gemm/MatMul kernels (default: EDGEWISE_THREADS, else 1).")
+    var threads: Int?
+
     func validate() throws {
+        guard (threads ?? 1) >= 1 else { throw CLIError("--threads must be ≥ 1") }
         guard ImagePreprocess.Method(rawValue: resize) != nil else { throw CLIError("--resize must be bilinear or nearest") }
         guard top >= 0 else { throw CLIError("--top must be ≥ 0") }
     }
@@ -57,7 +61,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         do {
-            let plan = try ExecutionPlan(model: m, inputShapes: feeds.mapValues(\.shape), options: EngineOptions(forceReference: reference))
+            let plan = try ExecutionPlan(model: m, inputShapes: feeds.mapValues(\.shape), options: EngineOptions(forceReference: reference, threads: threads ?? IntraOp.environmentThreads()))
             for (name, t) in feeds.sorted(by: { $0.key < $1.key }) {
                 let s = TensorSummary(t)
                 print("input  \(name) \(t.dtype.rawValue)\(t.shape)  \(s.text)")

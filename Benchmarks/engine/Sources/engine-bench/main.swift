@@ -20,6 +20,7 @@ guard let modelPath = args.first else {
 args.removeFirst()
 var inputs: [String: HostTensor] = [:]
 var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0
+var threads = IntraOp.environmentThreads()
 var i = 0
 func fail(_ message: String) -> Never {
     let json = (try? JSONSerialization.data(withJSONObject: ["error": message])).flatMap { String(data: $0, encoding: .utf8) }
@@ -35,6 +36,7 @@ while i < args.count {
     case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
     case "--warmup": warmup = Int(args[i + 1]) ?? warmup; i += 2
     case "--reference": reference = true; i += 1
+    case "--threads": threads = Int(args[i + 1]) ?? threads; i += 2
     case "--profile": profileTop = Int(args[i + 1]) ?? 10; i += 2
     case "--outputs": outputsDir = args[i + 1]; i += 2
     default: fail("unknown argument \(args[i])")
@@ -51,7 +53,7 @@ do {
     let model = try ModelLoader.load(path: modelPath)
     let t0 = now()
     let plan = try ExecutionPlan(model: model, inputShapes: inputs.mapValues(\.shape),
-                                 options: EngineOptions(forceReference: reference))
+                                 options: EngineOptions(forceReference: reference, threads: threads))
     let compile = now() - t0
     var outputs: [String: HostTensor] = [:]
     for _ in 0..<warmup { outputs = try plan.run(inputs) }
@@ -84,7 +86,7 @@ do {
                                                         Double(v.ns) / 1e6 / Double(profile.runs), v.count, op).utf8))
         }
     }
-    print("{\"median_ms\": \(q(0.5)), \"p10_ms\": \(q(0.1)), \"p90_ms\": \(q(0.9)), \"compile_s\": \(compile), \"isa\": \"\(KernelISA.selected)\", \"steps\": \(plan.steps.count)}")
+    print("{\"median_ms\": \(q(0.5)), \"p10_ms\": \(q(0.1)), \"p90_ms\": \(q(0.9)), \"compile_s\": \(compile), \"isa\": \"\(KernelISA.selected)\", \"steps\": \(plan.steps.count), \"threads\": \(threads)}")
 } catch {
     fail("\(error)")
 }

@@ -1,5 +1,6 @@
 import CEdgeKernels
 import EdgeIR
+import Foundation
 
 /// Conv with constant float32 weights, 1-D or 2-D, NCHW or NHWC: the implicit-GEMM path (weights
 /// packed once for the chosen ISA) or the direct depthwise kernel, with bias and activation fused.
@@ -15,10 +16,14 @@ final class OptimizedConv: Kernel {
     let weights: AlignedBytes
     let bias: AlignedBytes?
     let activation: ck_activation
+    /// Parts each call is split into (1: single-threaded), each with its own workspace.
+    let parts: Int
     let workspace: AlignedBytes
+    /// Floats per part's workspace (a multiple of 16, so every part's stays 64-byte aligned).
+    let workspaceStride: Int
 
     init(isa: KernelISA, path: Path, params: ck_conv2d_params, weights: AlignedBytes, bias: AlignedBytes?,
-         activation: ck_activation) {
+         activation: ck_activation, threads: Int = 1) {
         self.isa = isa
         self.path = path
         self.params = params
@@ -27,7 +32,12 @@ final class OptimizedConv: Kernel {
         self.activation = activation
         var p = params
         let floats = path == .gemm ? ck_conv2d_workspace_size(isa.level, &p) : ck_dwconv2d_workspace_size(isa.level, &p)
-        workspace = AlignedBytes(count: floats * 4)
+        // Multiply-adds per call: depthwise C·OH·OW·KH·KW, otherwise Cout·OH·OW·(C/group)·KH·KW.
+        let pixels = Int(p.n) * Int(p.oh) * Int(p.ow), taps = Int(p.kh) * Int(p.kw)
+        let work = path == .depthwise ? pixels * Int(p.c) * taps : pixels * Int(p.cout) * Int(p.c / p.group) * taps
+        parts = IntraOp.parts(threads: threads, work: work, maxParts: path == .depthwise ? Int(p.nhwc != 0 ? p.oh : p.c) : .max)
+        workspaceStride = (floats + 15) / 16 * 16
+        workspace = AlignedBytes(count: workspaceStride * parts * 4)
     }
 
     func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
@@ -35,15 +45,29 @@ final class OptimizedConv: Kernel {
         let w = weights.pointer.assumingMemoryBound(to: Float.self)
         let b = bias.map { UnsafePointer($0.pointer.assumingMemoryBound(to: Float.self)) }
         let ws = workspace.pointer.assumingMemoryBound(to: Float.self)
-        switch path {
-        case .gemm: ck_conv2d(isa.level, &params, w, b, activation, x, y, ws)
-        case .depthwise: ck_dwconv2d(isa.level, &params, w, b, activation, x, y, ws)
+        let level = isa.level, act = activation, path = self.path, parts = Int32(self.parts), stride = workspaceStride
+        var p = params
+        if parts == 1 {
+            switch path {
+            case .gemm: ck_conv2d(level, &p, w, b, act, x, y, ws)
+            case .depthwise: ck_dwconv2d(level, &p, w, b, act, x, y, ws)
+            }
+            return
+        }
+        IntraOp.run(self.parts) { part in
+            var p = p
+            let wsPart = ws + part * stride
+            switch path {
+            case .gemm: ck_conv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
+            case .depthwise: ck_dwconv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
+            }
         }
     }
 
     static func make(_ ctx: KernelContext) throws -> Kernel? { try make(ctx, isa: .selected) }
 
     static func make(_ ctx: KernelContext, isa: KernelISA) throws -> Kernel? {
+        let threads = min(max(1, ctx.options.threads), ProcessInfo.processInfo.activeProcessorCount)
         let node = ctx.node
         guard ctx.inputTypes.first??.dtype == .float32, ctx.outputTypes.first?.dtype == .float32,
               let wt = ctx.constants[1], wt.dtype == .float32 else { return nil }
@@ -121,11 +145,13 @@ final class OptimizedConv: Kernel {
                 for ch in 0..<c { for t in 0..<taps { dst[t * c + ch] = src[ch * taps + t] } }
             default: return nil
             }
-            return OptimizedConv(isa: isa, path: .depthwise, params: p, weights: packed, bias: biasCopy, activation: act)
+            return OptimizedConv(isa: isa, path: .depthwise, params: p, weights: packed, bias: biasCopy, activation: act,
+                                 threads: threads)
         }
         guard layout != "1HWO", !nhwc || group == 1 else { return nil }
         let packed = AlignedBytes(count: ck_conv2d_packed_weights_size(isa.level, &p) * 4)
         ck_conv2d_pack_weights(isa.level, &p, wt.ref.f32(), packed.pointer.assumingMemoryBound(to: Float.self))
-        return OptimizedConv(isa: isa, path: .gemm, params: p, weights: packed, bias: biasCopy, activation: act)
+        return OptimizedConv(isa: isa, path: .gemm, params: p, weights: packed, bias: biasCopy, activation: act,
+                                 threads: threads)
     }
 }

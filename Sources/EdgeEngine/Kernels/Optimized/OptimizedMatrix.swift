@@ -1,5 +1,6 @@
 import CEdgeKernels
 import EdgeIR
+import Foundation
 
 /// Gemm, MatMul and FullyConnected on the packed SGEMM.
 ///
@@ -19,9 +20,14 @@ final class OptimizedMatrix: Kernel {
     /// Per batch: element offsets of A, B and Y (one entry when there is no batching).
     let batches: [(a: Int, b: Int, y: Int)]
     let bIsRuntime: Bool
+    /// Parts each call is split into (1: single-threaded), each with its own workspace: whole batches
+    /// per part when there are enough of them, otherwise every batch's GEMM split by ck_sgemm_part.
+    let parts: Int
+    let splitBatches: Bool
+    let workspaceStride: Int
 
     init(isa: KernelISA, args: ck_sgemm_args, packedB: AlignedBytes?, bias: AlignedBytes?, fullC: AlignedBytes?,
-         batches: [(a: Int, b: Int, y: Int)]) {
+         batches: [(a: Int, b: Int, y: Int)], threads: Int = 1) {
         self.isa = isa
         var a = args
         self.packedB = packedB
@@ -32,7 +38,12 @@ final class OptimizedMatrix: Kernel {
         if let p = packedB { a.b = UnsafePointer(p.pointer.assumingMemoryBound(to: Float.self)) }
         if let b = bias { a.epilogue.bias = UnsafePointer(b.pointer.assumingMemoryBound(to: Float.self)) }
         self.args = a
-        workspace = AlignedBytes(count: ck_sgemm_workspace_size(isa.level, &a) * 4 + 64)
+        let work = batches.count * Int(a.m) * Int(a.n) * Int(a.k)
+        parts = IntraOp.parts(threads: threads, work: work)
+        // Splitting whole batches keeps each GEMM intact; do it when every part gets at least two.
+        splitBatches = parts > 1 && batches.count >= 2 * parts
+        workspaceStride = (ck_sgemm_workspace_size(isa.level, &a) + 16 + 15) / 16 * 16
+        workspace = AlignedBytes(count: workspaceStride * parts * 4)
     }
 
     func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
@@ -40,12 +51,48 @@ final class OptimizedMatrix: Kernel {
         let B: UnsafeMutablePointer<Float>? = bIsRuntime ? inputs[1].f32() : nil
         let ws = workspace.pointer.assumingMemoryBound(to: Float.self)
         let perY = Int(args.m) * Int(args.n)
+        if parts > 1 {
+            runParts(A: A, B: B, Y: Y, ws: ws, perY: perY)
+            return
+        }
         for batch in batches {
             args.a = UnsafePointer(A + batch.a)
             if let B { args.b = UnsafePointer(B + batch.b) }
             args.c = Y + batch.y
             if let c = fullC { (Y + batch.y).update(from: c.pointer.assumingMemoryBound(to: Float.self), count: perY) }
             ck_sgemm(isa.level, &args, ws)
+        }
+    }
+
+    private func runParts(A: UnsafeMutablePointer<Float>, B: UnsafeMutablePointer<Float>?, Y: UnsafeMutablePointer<Float>,
+                          ws: UnsafeMutablePointer<Float>, perY: Int) {
+        let template = args, level = isa.level, parts = self.parts, stride = workspaceStride
+        let batches = self.batches, fullC = self.fullC?.pointer.assumingMemoryBound(to: Float.self)
+        func batchArgs(_ batch: (a: Int, b: Int, y: Int)) -> ck_sgemm_args {
+            var g = template
+            g.a = UnsafePointer(A + batch.a)
+            if let B { g.b = UnsafePointer(B + batch.b) }
+            g.c = Y + batch.y
+            return g
+        }
+        if splitBatches {
+            IntraOp.run(parts) { part in
+                let wsPart = ws + part * stride
+                for k in (batches.count * part / parts)..<(batches.count * (part + 1) / parts) {
+                    var g = batchArgs(batches[k])
+                    if let c = fullC { g.c.update(from: c, count: perY) }
+                    ck_sgemm(level, &g, wsPart)
+                }
+            }
+            return
+        }
+        for batch in batches {
+            let g = batchArgs(batch)
+            if let c = fullC { g.c.update(from: c, count: perY) }
+            IntraOp.run(parts) { part in
+                var g = g
+                ck_sgemm_part(level, &g, Int32(part), Int32(parts), ws + part * stride)
+            }
         }
     }
 
@@ -59,6 +106,11 @@ final class OptimizedMatrix: Kernel {
         let p = AlignedBytes(count: ck_sgemm_packed_b_size(isa.level, Int32(k), Int32(n)) * 4)
         ck_sgemm_pack_b(isa.level, Int32(k), Int32(n), b.ref.f32(), rs, cs, scale, p.pointer.assumingMemoryBound(to: Float.self))
         return p
+    }
+
+    /// Threads the plan allows, at most the cores available.
+    static func threads(_ ctx: KernelContext) -> Int {
+        min(max(1, ctx.options.threads), ProcessInfo.processInfo.activeProcessorCount)
     }
 
     static func fits(_ v: Int...) -> Bool { v.allSatisfy { $0 >= 0 && $0 < Int(Int32.max) } }
@@ -118,7 +170,7 @@ final class OptimizedMatrix: Kernel {
                 return nil
             }
         }
-        return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: bias, fullC: fullC, batches: [(0, 0, 0)])
+        return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: bias, fullC: fullC, batches: [(0, 0, 0)], threads: threads(ctx))
     }
 
     // MARK: MatMul
@@ -151,18 +203,18 @@ final class OptimizedMatrix: Kernel {
             let offA = broadcastOffsets(input: batchA, output: batchOut)
             if offA == Array(0..<batchCount) {
                 g.m = Int32(batchCount * m)
-                return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: nil, fullC: nil, batches: [(0, 0, 0)])
+                return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: nil, fullC: nil, batches: [(0, 0, 0)], threads: threads(ctx))
             }
             g.m = Int32(m)
             let batches = (0..<batchCount).map { (a: offA[$0] * m * k, b: 0, y: $0 * m * n) }
-            return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: nil, fullC: nil, batches: batches)
+            return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: nil, fullC: nil, batches: batches, threads: threads(ctx))
         }
         g.m = Int32(m)
         g.b_kind = Int32(CK_B_STRIDED.rawValue)
         g.b_rs = n; g.b_cs = 1
         let offA = broadcastOffsets(input: batchA, output: batchOut), offB = broadcastOffsets(input: batchB, output: batchOut)
         let batches = (0..<batchCount).map { (a: offA[$0] * m * k, b: offB[$0] * k * n, y: $0 * m * n) }
-        return OptimizedMatrix(isa: isa, args: g, packedB: nil, bias: nil, fullC: nil, batches: batches)
+        return OptimizedMatrix(isa: isa, args: g, packedB: nil, bias: nil, fullC: nil, batches: batches, threads: threads(ctx))
     }
 
     // MARK: FullyConnected
@@ -190,6 +242,6 @@ final class OptimizedMatrix: Kernel {
             bias = floats(b)
         }
         let packed = packB(isa, k: k, n: n, wt, rs: 1, cs: k, scale: 1)
-        return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: bias, fullC: nil, batches: [(0, 0, 0)])
+        return OptimizedMatrix(isa: isa, args: g, packedB: packed, bias: bias, fullC: nil, batches: [(0, 0, 0)], threads: threads(ctx))
     }
 }
