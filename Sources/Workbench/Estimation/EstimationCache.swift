@@ -16,7 +16,7 @@ public struct EstimationCache: Sendable {
 
     /// The assignment of `strategy`. A pipeline alone is cost-reported once; a strategy with per-layer overrides
     /// is derived from its pipeline's assignment (see ``PrecisionAssignment/init(model:strategy:over:baseEstimate:)``),
-    /// so a Tune keypress costs no cost report. The cache keeps the last 64 assignments.
+    /// so a Tune keypress costs no cost report. The cache keeps up to 64 assignments (pipelines kept first).
     public mutating func assignment(_ strategy: Strategy) -> PrecisionAssignment {
         if let a = assignments[strategy] { return a }
         let a: PrecisionAssignment
@@ -26,6 +26,8 @@ public struct EstimationCache: Sendable {
             let base = assignment(Strategy(pipeline: strategy.pipeline))
             a = PrecisionAssignment(model: model, strategy: strategy, over: base, baseEstimate: pipelineEstimate(strategy.pipeline))
         }
+        // Full: drop the tuned strategies, keep the pipelines' (the base every tuned one is derived from).
+        if assignments.count >= 64 { assignments = assignments.filter { $0.key.overrides.isEmpty } }
         if assignments.count >= 64 { assignments.removeAll(keepingCapacity: true) }
         assignments[strategy] = a
         return a
