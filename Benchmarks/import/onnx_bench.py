@@ -57,7 +57,7 @@ def main():
     head = ["file", "MB", "import ms", "onnx.load ms", "×", "process s", "python s", "×", "RSS MB", "RSS / file",
             "python RSS MB"]
     if edgewise:
-        head += ["edgewise inspect s", "inspect RSS MB"]
+        head += ["edgewise inspect s", "python s / inspect s", "inspect RSS MB", "inspect RSS / file"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for f in files:
@@ -72,9 +72,9 @@ def main():
         if edgewise:
             try:
                 iw, ir, _ = best([edgewise, "inspect", f], repeat)
-                row += [f"{iw:.3f}", f"{ir / 1e6:.1f}"]
-            except RuntimeError:  # inspect refuses some files (unbound symbolic sizes)
-                row += ["n/a", "n/a"]
+                row += [f"{iw:.3f}", f"{py_wall / iw:.1f}", f"{ir / 1e6:.1f}", f"{ir / size:.2f}"]
+            except RuntimeError:  # a file inspect refuses
+                row += ["n/a", "n/a", "n/a", "n/a"]
         print("| " + " | ".join(row) + " |")
 
 

@@ -10,6 +10,9 @@ public enum DType: String, CaseIterable, Sendable, Codable, Hashable {
     // Floating point
     case float64, float32, float16, bfloat16
     case float8e4m3fn, float8e5m2
+    /// ONNX's FNUZ float8 variants (no negative zero, no infinities), the E8M0 power-of-two scale type
+    /// (microscaling formats) and E2M1 4-bit floats packed two per byte, low nibble first.
+    case float8e4m3fnuz, float8e5m2fnuz, float8e8m0, float4e2m1
     // Integers
     case int64, int32, int16, int8
     case uint64, uint32, uint16, uint8
@@ -17,6 +20,8 @@ public enum DType: String, CaseIterable, Sendable, Codable, Hashable {
     case int4
     /// Two unsigned 4-bit values per byte, low nibble first.
     case uint4
+    /// Four signed (`int2`) or unsigned (`uint2`) 2-bit values per byte, lowest bits first (ONNX INT2/UINT2).
+    case int2, uint2
     case bool
     case string
 
@@ -42,7 +47,7 @@ public enum DType: String, CaseIterable, Sendable, Codable, Hashable {
     /// Exact storage size of `elements` values of this type, or nil when `elements` is not a whole
     /// number of blocks, is negative, or the byte count overflows.
     ///
-    /// Packed 4-bit types round up to a whole byte, as ONNX and TFLite store them.
+    /// Packed 4- and 2-bit types round up to a whole byte, as ONNX and TFLite store them.
     public func byteCount(elements: Int) -> Int? {
         guard elements >= 0 else { return nil }
         if self == .string { return nil }
@@ -87,6 +92,10 @@ extension DType {
         .bfloat16: .init(blockSize: 1, bytesPerBlock: 2, kind: .float),
         .float8e4m3fn: .init(blockSize: 1, bytesPerBlock: 1, kind: .float),
         .float8e5m2: .init(blockSize: 1, bytesPerBlock: 1, kind: .float),
+        .float8e4m3fnuz: .init(blockSize: 1, bytesPerBlock: 1, kind: .float),
+        .float8e5m2fnuz: .init(blockSize: 1, bytesPerBlock: 1, kind: .float),
+        .float8e8m0: .init(blockSize: 1, bytesPerBlock: 1, kind: .float),
+        .float4e2m1: .init(blockSize: 2, bytesPerBlock: 1, kind: .float),
         .int64: .init(blockSize: 1, bytesPerBlock: 8, kind: .integer),
         .int32: .init(blockSize: 1, bytesPerBlock: 4, kind: .integer),
         .int16: .init(blockSize: 1, bytesPerBlock: 2, kind: .integer),
@@ -97,6 +106,8 @@ extension DType {
         .uint8: .init(blockSize: 1, bytesPerBlock: 1, kind: .integer),
         .int4: .init(blockSize: 2, bytesPerBlock: 1, kind: .integer),
         .uint4: .init(blockSize: 2, bytesPerBlock: 1, kind: .integer),
+        .int2: .init(blockSize: 4, bytesPerBlock: 1, kind: .integer),
+        .uint2: .init(blockSize: 4, bytesPerBlock: 1, kind: .integer),
         .bool: .init(blockSize: 1, bytesPerBlock: 1, kind: .boolean),
         .string: .init(blockSize: 1, bytesPerBlock: 0, kind: .string),
         // ggml block formats: (weights per block, bytes per block)

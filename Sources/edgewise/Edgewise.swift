@@ -11,9 +11,10 @@ struct Edgewise: ParsableCommand {
             (ONNX, TFLite, GGUF, safetensors; detected by content).
             """,
         version: "0.1.0",
-        subcommands: [OpenCommand.self, InspectCommand.self, CatalogCommand.self, RunCommand.self, BenchCommand.self,
-                      GenerateCommand.self, DevicesCommand.self, SimulateCommand.self, CalibrateCommand.self,
-                      WorkspaceCommand.self, TuneCommand.self, CompareCommand.self, DashboardCommand.self, KeysCommand.self],
+        subcommands: [OpenCommand.self, InspectCommand.self, CatalogCommand.self, ExportCommand.self, RunCommand.self,
+                      BenchCommand.self, GenerateCommand.self, DevicesCommand.self, SimulateCommand.self,
+                      CalibrateCommand.self, WorkspaceCommand.self, TuneCommand.self, CompareCommand.self,
+                      DashboardCommand.self, KeysCommand.self, OptimizeCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }

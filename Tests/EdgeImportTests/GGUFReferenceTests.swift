@@ -190,6 +190,23 @@ import Testing
         try compare(path, gguf)
     }
 
+    /// GGUF v2 has v3's layout (v3 only added big-endian files): gguf-py writes v3, so the version field
+    /// (u32 at byte 4) of a generated file is set to 2 and both readers read the v2 file.
+    @Test func versionTwoFileMatchesGGUFReader() throws {
+        let dir = try #require(Self.fixtures)
+        var bytes = try Data(contentsOf: dir.appendingPathComponent("tiny-llama.gguf"))
+        #expect(Array(bytes[4..<8]) == [3, 0, 0, 0])
+        bytes.replaceSubrange(4..<8, with: [2, 0, 0, 0])
+        let path = dir.appendingPathComponent("tiny-llama-v2.gguf").path
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let gguf = try GGUFFile(file: try MappedFile(path: path))
+        #expect(gguf.version == 2)
+        try compare(path, gguf)
+        let model = try ModelLoader.load(path: path)
+        #expect(model.metadata.formatVersion == "v2")
+        #expect(model.metadata.task == "llm-decode")
+    }
+
     @Test func bigEndianFileIsDetectedAndNoted() throws {
         let dir = try #require(Self.fixtures)
         let model = try ModelLoader.load(path: dir.appendingPathComponent("quants-be.gguf").path)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import EdgeOptimize
 
@@ -20,6 +21,19 @@ import Testing
         #expect(s.effectiveSparsity == 0.5)
         let q4 = try PipelineSpec.parse(yaml: "name: w4\nsteps:\n  - quantize: {precision: int4, group_size: 64}\n", file: "w.yaml")
         #expect(q4.summary == "quantize(int4, weight-only, g64)")
+    }
+
+    @Test func pruneExclusionsParseEmitAndDecodeOldFiles() throws {
+        let p = try PipelineSpec.parse(yaml: "name: s\nsteps:\n  - prune: {method: \"n:m\", pattern: \"2:4\", exclude: [emb, Conv]}\n", file: "s.yaml")
+        #expect(p.summary == "prune(2:4, except emb,Conv)")
+        // Written back as YAML and read again: the same pipeline.
+        let again = try PipelineSpec.parse(yaml: p.yamlLines().joined(separator: "\n") + "\n", file: "again.yaml")
+        #expect(again == p)
+        // JSON from before `exclude` existed still decodes (as no exclusions).
+        let old = #"{"method":"magnitude","sparsity":0.5,"scope":"layer","n":2,"m":4,"norm":"l1"}"#
+        let s = try JSONDecoder().decode(PruneSettings.self, from: Data(old.utf8))
+        #expect(s == PruneSettings(method: .magnitude, sparsity: 0.5))
+        #expect(try JSONDecoder().decode(PruneSettings.self, from: JSONEncoder().encode(PruneSettings(method: .nm, exclude: ["a"]))).exclude == ["a"])
     }
 
     func expectError(_ yaml: String, line: Int, contains text: String, sourceLocation: SourceLocation = #_sourceLocation) {

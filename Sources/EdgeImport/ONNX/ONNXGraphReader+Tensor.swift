@@ -124,10 +124,13 @@ extension ONNXGraphReader {
         switch type.dtype {
         case .int32: width = 4
         case .int16, .uint16, .float16, .bfloat16: width = 2
-        case .int8, .uint8, .bool, .float8e4m3fn, .float8e5m2, .int4, .uint4: width = 1
+        case .int8, .uint8, .bool, .float8e4m3fn, .float8e5m2, .float8e4m3fnuz, .float8e5m2fnuz, .float8e8m0,
+             .int4, .uint4, .float4e2m1, .int2, .uint2: width = 1
         default: throw fail(path, offset, "int32_data cannot hold \(type.dtype.rawValue)")
         }
-        let want = type.dtype.blockSize == 2 ? (n + 1) / 2 : n
+        // Sub-byte types: one byte of packed values per int32 element (2 nibbles, or 4 crumbs for 2-bit).
+        let per = type.dtype.blockSize
+        let want = n / per + (n % per == 0 ? 0 : 1)
         guard values.count == want else { throw fail(path, offset, "\(values.count) values for \(type)") }
         var bytes = [UInt8](repeating: 0, count: want * width)
         for (i, v) in values.enumerated() {

@@ -30,9 +30,30 @@ extension ONNXGraphWriter {
         if legalize {
             activation = try detachFusedActivation(&n)
             if n.string("layout") == "NHWC" {
-                throw ONNXExportError(field: "node '\(n.name)'", reason: "\(n.op) in NHWC layout has no ONNX form yet")
+                guard try emitNHWC(n, depth: depth) else {
+                    throw ONNXExportError(field: "node '\(n.name)'", reason: "\(n.op) in NHWC layout has no ONNX form yet")
+                }
+                report.lowered[n.op, default: 0] += 1
+                if let activation { try fusedActivation(activation.name, activation.raw, activation.output, node: n.name, depth: depth) }
+                return
             }
             try moveAttributesToInputs(&n)
+            // TFLite gives reduction axes as an input; before opset 18 ONNX's reductions other than
+            // ReduceSum (13) take them as an attribute, so constant axes move back.
+            let reductions: Set<String> = ["ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+                                           "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"]
+            if opset < 18, reductions.contains(n.op.rawValue), n.inputs.count > 1, !n.inputs[1].isEmpty,
+               let axes = g.constants[n.inputs[1]]?.integerValues(limit: 64) {
+                n.attributes["axes"] = .ints(axes.map { Int($0) })
+                n.inputs.removeLast(n.inputs.count - 1)
+            }
+            // TFLite gives RESHAPE's target shape as int32; ONNX's Reshape takes int64.
+            if n.op.rawValue == "Reshape", n.inputs.count > 1, !n.inputs[1].isEmpty,
+               (g.valueTypes[n.inputs[1]] ?? g.constants[n.inputs[1]]?.type)?.dtype == .int32 {
+                let c = fresh(n.name + "/shape_int64")
+                try node("Cast", [n.inputs[1]], [c], name: fresh(n.name + "/Cast_shape"), ["to": .int(7)], depth: depth)
+                n.inputs[1] = c
+            }
         }
         if try lower(n, in: g, depth: depth) {
             report.lowered[n.op, default: 0] += 1
@@ -108,7 +129,7 @@ extension ONNXGraphWriter {
     // MARK: attribute → input moves
 
     /// Moves attributes that became inputs in later opsets (for graphs built in the IR, which accepts
-    /// either form): Clip min/max (11), Pad pads/value (11), Slice starts/ends/axes/steps (10),
+    /// either form): Reshape shape (5), Clip min/max (11), Pad pads/value (11), Slice starts/ends/axes/steps (10),
     /// Split split and Squeeze/Unsqueeze/ReduceSum axes (13), other reductions' axes (18).
     private mutating func moveAttributesToInputs(_ n: inout Node) throws {
         let p = n.name
@@ -135,6 +156,14 @@ extension ONNXGraphWriter {
                     setInput(i + 1, try ints(p + "/" + key, v.map(Int64.init)))
                 }
             }
+        case "Reshape":
+            // TFLite's RESHAPE may carry its target in options (`new_shape`); ONNX takes it as input 1
+            // (opset 5 on), and `allowzero` exists from opset 14.
+            if let v = n.ints("shape") {
+                _ = take("shape")
+                setInput(1, try ints(p + "/shape", v.map(Int64.init)))
+            }
+            if opset < 14 { _ = take("allowzero") }
         case "Split" where opset >= 13:
             if let v = n.ints("split") {
                 _ = take("split")

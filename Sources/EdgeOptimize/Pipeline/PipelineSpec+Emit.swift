@@ -35,6 +35,7 @@ extension PipelineStep {
             case .channel: kv += ["sparsity: \(p.sparsity)", "norm: \(p.norm.rawValue)"]
             case .magnitude: kv += ["sparsity: \(p.sparsity)", "scope: \(p.scope.rawValue)"]
             }
+            if !p.exclude.isEmpty { kv.append("exclude: [" + p.exclude.map(YAMLText.scalar).joined(separator: ", ") + "]") }
             return "prune: {" + kv.joined(separator: ", ") + "}"
         case .lowRank(let l):
             var kv = ["\(l.target == .energy ? "energy" : "compression"): \(l.value)"]

@@ -83,7 +83,7 @@ extension QuantizeSettings {
 
 extension PruneSettings {
     init(yaml: YAMLValue) throws {
-        let m = try yaml.mapping(allowed: ["method", "sparsity", "scope", "n", "m", "pattern", "norm"])
+        let m = try yaml.mapping(allowed: ["method", "sparsity", "scope", "n", "m", "pattern", "norm", "exclude"])
         let method = try m["method"].map { Method(rawValue: try $0.choice(Method.allCases.map(\.rawValue), what: "method"))! } ?? .magnitude
         self.init(method: method)
         if let v = m["sparsity"] {
@@ -98,6 +98,7 @@ extension PruneSettings {
             n = parts[0]
             self.m = parts[1]
         }
+        if let v = m["exclude"] { exclude = try v.sequence().map { try $0.string() } }
         if let v = m["n"] { n = try v.int(in: 1...64, what: "n") }
         if let v = m["m"] { self.m = try v.int(in: 1...64, what: "m") }
         guard n >= 1, n < self.m else { throw (m["pattern"] ?? m["n"] ?? yaml).error("N:M needs 1 ≤ N < M, got \(n):\(self.m)") }

@@ -104,24 +104,39 @@ public struct PruneSettings: Sendable, Equatable, Codable {
     public var n: Int
     public var m: Int
     public var norm: Norm
+    /// Node names or op types whose weights are left as they are.
+    public var exclude: [String]
 
-    public init(method: Method, sparsity: Double = 0.5, scope: Scope = .layer, n: Int = 2, m: Int = 4, norm: Norm = .l1) {
+    public init(method: Method, sparsity: Double = 0.5, scope: Scope = .layer, n: Int = 2, m: Int = 4, norm: Norm = .l1,
+                exclude: [String] = []) {
         self.method = method
         self.sparsity = sparsity
         self.scope = scope
         self.n = n
         self.m = m
         self.norm = norm
+        self.exclude = exclude
+    }
+
+    enum CodingKeys: String, CodingKey { case method, sparsity, scope, n, m, norm, exclude }
+
+    /// Decodes settings written before `exclude` existed too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(method: try c.decode(Method.self, forKey: .method), sparsity: try c.decode(Double.self, forKey: .sparsity),
+                  scope: try c.decode(Scope.self, forKey: .scope), n: try c.decode(Int.self, forKey: .n), m: try c.decode(Int.self, forKey: .m),
+                  norm: try c.decode(Norm.self, forKey: .norm), exclude: try c.decodeIfPresent([String].self, forKey: .exclude) ?? [])
     }
 
     /// Fraction of weights that become zero.
     public var effectiveSparsity: Double { method == .nm ? 1 - Double(n) / Double(m) : sparsity }
 
     public var summary: String {
+        let except = exclude.isEmpty ? "" : ", except \(exclude.joined(separator: ","))"
         switch method {
-        case .nm: return "prune(\(n):\(m))"
-        case .channel: return "prune(channel \(norm.rawValue), \(sparsity))"
-        case .magnitude: return "prune(magnitude\(scope == .global ? " global" : ""), \(sparsity))"
+        case .nm: return "prune(\(n):\(m)\(except))"
+        case .channel: return "prune(channel \(norm.rawValue), \(sparsity)\(except))"
+        case .magnitude: return "prune(magnitude\(scope == .global ? " global" : ""), \(sparsity)\(except))"
         }
     }
 }

@@ -77,31 +77,7 @@ public enum StaticQuantizer {
         // Weights: int8 codes + DequantizeLinear nodes.
         let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude)
         report.weights = wr
-        var prologue: [Node] = []
-        for layer in wr.layers {
-            guard let t = wq.constants[layer.weight], let q = t.quantization else { continue }
-            let codes = layer.weight + "_quantized"
-            var stored = t
-            stored.name = codes
-            stored.quantization = nil
-            g.setConstant(stored)
-            g.removeConstant(named: layer.weight)
-            let (scales, zps, axis): ([Float], [Int32], Int?)
-            switch q {
-            case .perAxis(let ax, let s, let z): (scales, zps, axis) = (s, z, ax)
-            case .perTensor(let s, let z): (scales, zps, axis) = ([s], [z], nil)
-            default: continue
-            }
-            let shape = axis == nil ? Shape.scalar : Shape([scales.count])
-            g.setConstant(.float32(layer.weight + "_scale", scales, shape: shape))
-            g.setConstant(Tensor(name: layer.weight + "_zero_point", type: TensorType(.int8, shape),
-                                 storage: .memory(zps.map { UInt8(bitPattern: Int8($0)) })))
-            var attrs: [String: Attribute] = [:]
-            if let axis { attrs["axis"] = .int(axis) }
-            prologue.append(Node(name: layer.weight + "/DequantizeLinear", op: "DequantizeLinear",
-                                 inputs: [codes, layer.weight + "_scale", layer.weight + "_zero_point"],
-                                 outputs: [layer.weight], attributes: attrs))
-        }
+        let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr)
         // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
         // every consumer among the targets reads the dequantized copy.
         var nodes: [Node] = prologue
@@ -136,6 +112,50 @@ public enum StaticQuantizer {
         g.nodes = nodes
         _ = try g.inferShapes(strict: false)
         return (g, report)
+    }
+
+    /// Moves each weight ``GraphWeightQuantizer`` quantized into int8 codes (`W_quantized`), a scale
+    /// and a zero point, and returns the `DequantizeLinear` nodes that rebuild `W` — the QDQ weight
+    /// form onnxruntime writes. Put the nodes before all others.
+    static func weightDequantizeNodes(_ g: inout Graph, quantized wq: Graph, report wr: GraphWeightQuantizer.Report) -> [Node] {
+        var prologue: [Node] = []
+        for layer in wr.layers {
+            guard let t = wq.constants[layer.weight], let q = t.quantization else { continue }
+            let codes = layer.weight + "_quantized"
+            var stored = t
+            stored.name = codes
+            stored.quantization = nil
+            g.setConstant(stored)
+            g.removeConstant(named: layer.weight)
+            let (scales, zps, axis): ([Float], [Int32], Int?)
+            switch q {
+            case .perAxis(let ax, let s, let z): (scales, zps, axis) = (s, z, ax)
+            case .perTensor(let s, let z): (scales, zps, axis) = ([s], [z], nil)
+            default: continue
+            }
+            let shape = axis == nil ? Shape.scalar : Shape([scales.count])
+            g.setConstant(.float32(layer.weight + "_scale", scales, shape: shape))
+            // The zero point has the codes' type (int8, or uint8 for asymmetric weights).
+            let signed = t.dtype == .int8
+            g.setConstant(Tensor(name: layer.weight + "_zero_point", type: TensorType(t.dtype, shape),
+                                 storage: .memory(zps.map { signed ? UInt8(bitPattern: Int8($0)) : UInt8(clamping: $0) })))
+            var attrs: [String: Attribute] = [:]
+            if let axis { attrs["axis"] = .int(axis) }
+            prologue.append(Node(name: layer.weight + "/DequantizeLinear", op: "DequantizeLinear",
+                                 inputs: [codes, layer.weight + "_scale", layer.weight + "_zero_point"],
+                                 outputs: [layer.weight], attributes: attrs))
+        }
+        return prologue
+    }
+
+    /// Weight-only int8 in QDQ form: int8 weights with `DequantizeLinear`, activations float.
+    public static func quantizeWeights(_ graph: Graph, perChannel: Bool = true, symmetric: Bool = true,
+                                       exclude: [String] = []) throws -> (Graph, GraphWeightQuantizer.Report) {
+        let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: symmetric, exclude: exclude)
+        var g = graph
+        g.nodes = weightDequantizeNodes(&g, quantized: wq, report: wr) + graph.nodes
+        _ = try g.inferShapes(strict: false)
+        return (g, wr)
     }
 
     /// Every feed names exactly the model's inputs, with their element types and a shape that fits
