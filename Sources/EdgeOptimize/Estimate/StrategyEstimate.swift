@@ -55,14 +55,28 @@ public struct StrategyEstimate: Sendable {
                 g.nodes[i].attributes["sparsity"] = .float(sparsity)
             }
         }
-        for (name, p) in overrides {
-            guard let i = g.nodes.firstIndex(where: { $0.name == name }) else { continue }
-            precision[name] = p
-            StrategyEstimate.setPrecision(&g, node: i, p, original: input)
-        }
         graph = g
         layerPrecision = precision
         self.notes = notes
+        applyOverrides(overrides, original: input)
+    }
+
+    /// This estimate with per-layer `overrides` applied on top (they win over the pipeline's precisions), where
+    /// `original` is the graph the estimate was made from: the same result as
+    /// `init(graph: original, pipeline: pipeline, overrides: overrides)` without running the pipeline again.
+    /// - Complexity: O(nodes × overrides).
+    public func overriding(_ overrides: [String: LayerPrecision], original: Graph) -> StrategyEstimate {
+        var e = self
+        e.applyOverrides(overrides, original: original)
+        return e
+    }
+
+    mutating func applyOverrides(_ overrides: [String: LayerPrecision], original: Graph) {
+        for (name, p) in overrides {
+            guard let i = graph.nodes.firstIndex(where: { $0.name == name }) else { continue }
+            layerPrecision[name] = p
+            StrategyEstimate.setPrecision(&graph, node: i, p, original: original)
+        }
     }
 
     static func layerPrecision(_ p: QuantPrecision) -> LayerPrecision {

@@ -72,7 +72,7 @@ public struct ComparisonMatrix: Sendable {
         for s in strategies {
             let a = cache.assignment(s)
             for d in devices {
-                let e = cache.estimate(s, on: d, simulator: simulator)
+                let e = cache.estimate(a, on: d, simulator: simulator)
                 cells.append(ComparisonCell(strategy: s.name, deviceID: d.id, estimate: e, weightBytes: a.weightBytes,
                                             quality: quality[s.name]?.value, qualityLabel: quality[s.name]?.label,
                                             pareto: false))

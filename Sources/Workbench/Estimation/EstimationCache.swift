@@ -9,16 +9,37 @@ public struct EstimationCache: Sendable {
     public let model: WorkbenchModel
     public private(set) var profiles: [String: DeviceProfile] = [:]
     private var assignments: [Strategy: PrecisionAssignment] = [:]
+    /// Each pipeline's estimate (without overrides), which a strategy's overrides are applied on.
+    private var pipelineEstimates: [Strategy: StrategyEstimate] = [:]  // keyed by the pipeline alone
 
     public init(model: WorkbenchModel) { self.model = model }
 
-    /// The assignment of `strategy` (cost-reported once per distinct strategy; the cache keeps the last 64).
+    /// The assignment of `strategy`. A pipeline alone is cost-reported once; a strategy with per-layer overrides
+    /// is derived from its pipeline's assignment (see ``PrecisionAssignment/init(model:strategy:over:baseEstimate:)``),
+    /// so a Tune keypress costs no cost report. The cache keeps up to 64 assignments (pipelines kept first).
     public mutating func assignment(_ strategy: Strategy) -> PrecisionAssignment {
         if let a = assignments[strategy] { return a }
-        let a = PrecisionAssignment(model: model, strategy: strategy)
+        let a: PrecisionAssignment
+        if strategy.overrides.isEmpty {
+            a = PrecisionAssignment(model: model, strategy: strategy, estimate: pipelineEstimate(strategy.pipeline))
+        } else {
+            let base = assignment(Strategy(pipeline: strategy.pipeline))
+            a = PrecisionAssignment(model: model, strategy: strategy, over: base, baseEstimate: pipelineEstimate(strategy.pipeline))
+        }
+        // Full: drop the tuned strategies, keep the pipelines' (the base every tuned one is derived from).
+        if assignments.count >= 64 { assignments = assignments.filter { $0.key.overrides.isEmpty } }
         if assignments.count >= 64 { assignments.removeAll(keepingCapacity: true) }
         assignments[strategy] = a
         return a
+    }
+
+    private mutating func pipelineEstimate(_ pipeline: PipelineSpec) -> StrategyEstimate {
+        let key = Strategy(pipeline: pipeline)
+        if let e = pipelineEstimates[key] { return e }
+        let e = StrategyEstimate(graph: model.graph, pipeline: pipeline)
+        if pipelineEstimates.count >= 16 { pipelineEstimates.removeAll(keepingCapacity: true) }
+        pipelineEstimates[key] = e
+        return e
     }
 
     /// The profile of `device` with every precision `assignment` uses simulated.
@@ -31,8 +52,12 @@ public struct EstimationCache: Sendable {
 
     /// `strategy` on `device`: the composed estimate, or why there is none.
     public mutating func estimate(_ strategy: Strategy, on device: Device, simulator: Simulator) -> Result<MixedEstimate, WorkbenchError> {
-        let a = assignment(strategy)
-        return MixedEstimate.compose(a, on: profile(device, for: a, simulator: simulator))
+        estimate(assignment(strategy), on: device, simulator: simulator)
+    }
+
+    /// An already made assignment on `device` (saves looking the strategy up once per device).
+    public mutating func estimate(_ assignment: PrecisionAssignment, on device: Device, simulator: Simulator) -> Result<MixedEstimate, WorkbenchError> {
+        MixedEstimate.compose(assignment, on: profile(device, for: assignment, simulator: simulator))
     }
 
     /// The uniform run of `precision` on `device` (for the Models and Devices screens' per-layer latency).

@@ -76,14 +76,45 @@ public enum Startup {
             throw StartupError("\(error)")
         }
         let (themes, index) = try themes(spec: themeSpec, workspaceTheme: workspace.selection.theme, themesDirectory: themesDirectory)
-        let models: [ModelEntry] = workspace.models.map { slot in
-            do {
-                return .ready(EstimationCache(model: try WorkbenchModel(slot: slot)))
-            } catch {
-                return .failed(slot: slot, reason: "\(error)")
-            }
-        }
+        let models = prepare(workspace.models)
         return AppState(workspace: workspace, path: workspacePath, simulator: sim, models: models, themes: themes,
                         themeIndex: index, capabilities: capabilities, cols: cols, rows: rows, now: now)
+    }
+
+    /// Loads and prepares every model of the workspace, in parallel (each is independent: a catalog build or a file
+    /// import, then shape inference and cost reports), in workspace order.
+    public static func prepare(_ slots: [ModelSlot]) -> [ModelEntry] {
+        let results = PreparedModels(count: slots.count)
+        DispatchQueue.concurrentPerform(iterations: slots.count) { i in
+            let slot = slots[i]
+            let entry: ModelEntry
+            do {
+                entry = .ready(EstimationCache(model: try WorkbenchModel(slot: slot)))
+            } catch {
+                entry = .failed(slot: slot, reason: "\(error)")
+            }
+            results.set(i, entry)
+        }
+        return results.entries
+    }
+}
+
+/// The models being prepared, filled from several threads (each index once).
+private final class PreparedModels: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [ModelEntry?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ entry: ModelEntry) {
+        lock.lock()
+        slots[i] = entry
+        lock.unlock()
+    }
+
+    var entries: [ModelEntry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }

@@ -231,7 +231,7 @@ enum TuneScreen {
             let computed = WorkbenchApp.withCache(&state) { cache -> (PrecisionAssignment, PrecisionAssignment, [(Device, Result<MixedEstimate, WorkbenchError>)]) in
                 let a = cache.assignment(strategy)
                 let base = cache.assignment(Strategy(pipeline: strategy.pipeline))
-                return (a, base, devices.map { ($0, cache.estimate(strategy, on: $0, simulator: sim)) })
+                return (a, base, devices.map { ($0, cache.estimate(a, on: $0, simulator: sim)) })
             }
             state.tune.key = key
             state.tune.assignment = computed?.0

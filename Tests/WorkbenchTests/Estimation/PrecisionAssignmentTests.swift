@@ -64,3 +64,48 @@ import Testing
         #expect(m.storedPrecision == .fp32)
     }
 }
+
+/// A strategy's overrides derived from its pipeline's assignment (no cost report) give the figures the cost
+/// report of the overridden graph gives: by hand on the tiny model, and against the cost report on ResNet-50.
+@Suite struct DerivedAssignmentTests {
+    let int8 = PipelineSpec(name: "int8", steps: [.quantize(QuantizeSettings(precision: .int8))])
+
+    func derived(_ m: WorkbenchModel, _ s: Strategy) -> PrecisionAssignment {
+        let baseEstimate = StrategyEstimate(graph: m.graph, pipeline: s.pipeline)
+        let base = PrecisionAssignment(model: m, strategy: Strategy(pipeline: s.pipeline))
+        return PrecisionAssignment(model: m, strategy: s, over: base, baseEstimate: baseEstimate)
+    }
+
+    @Test func fc16OnTheTinyModelByHand() throws {
+        let m = try TinyModel.model()
+        let a = derived(m, Strategy(pipeline: int8, overrides: ["fc": .fp16, "conv": .int4]))
+        #expect(a.layers == [.int4, .int4, .int4, .int4, .fp16])
+        // conv.w int4 group-wise (128, symmetric): 4,608 × ½ = 2,304 B + 4,608 / 128 = 36 fp16 scales = 72 B;
+        // conv.b stays the int8 step's int32 128 B; fc.w fp16 320 × 2 = 640 B; fc.b int32 40 B.
+        #expect(a.weightBytes == 2_304 + 72 + 128 + 640 + 40)
+        // Retyping changes no shape: 294,912 + 320 MACs and 4,970 parameters as before.
+        #expect(a.macs == 294_912 + 320)
+        #expect(a.parameters == 4_970)
+    }
+
+    /// Overrides by position among ResNet-50's 54 weighted layers (53 convolutions and the classifier): the first,
+    /// middle and last layers, a downsampling shortcut, every precision including `skip`.
+    @Test(arguments: [
+        [(0, LayerPrecision.int4)],
+        [(53, .fp16), (1, .skip), (52, .int4)],
+        [(4, .fp32), (30, .int8), (0, .fp16), (17, .int4)],
+    ])
+    func resnet50MatchesTheCostReport(positions: [(Int, LayerPrecision)]) throws {
+        let m = try WorkbenchModel(slot: ModelSlot(reference: "zoo:resnet50", label: "ResNet-50"))
+        let weighted = m.graph.nodes.indices.filter { m.isWeighted[$0] }.map { m.graph.nodes[$0].name }
+        #expect(weighted.count == 54)
+        let overrides = Dictionary(uniqueKeysWithValues: positions.map { (weighted[$0.0], $0.1) })
+        for pipeline in [int8, PipelineSpec(name: "fp16", steps: [.quantize(QuantizeSettings(precision: .fp16))]), .baseline] {
+            let s = Strategy(pipeline: pipeline, overrides: overrides)
+            // Reference: the full path, a cost report of the overridden graph.
+            let full = PrecisionAssignment(model: m, strategy: s)
+            #expect(full.costed)
+            #expect(derived(m, s) == full)
+        }
+    }
+}
