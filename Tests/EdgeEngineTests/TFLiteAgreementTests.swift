@@ -47,7 +47,7 @@ import Testing
     /// BlazeFace short-range on scikit-image's LFW subset (100 faces, then 100 non-faces), preprocessed
     /// as models.md §4.1 states: uint8 = clip(x·255), gray → RGB, half-pixel bilinear 25 → 128,
     /// x/127.5 − 1; score = sigmoid(max classificator logit). Published here: accuracy 0.990 at 0.5
-    /// (LiteRT 2.3.0, /work/shared/models.md §4.1).
+    /// (LiteRT 2.3.0, the shared models.md §4.1).
     @Test func faceDetectorOnLFW() throws {
         let modelPath = Self.modules + "face_detection/face_detection_short_range.tflite"
         let dataPath = TestPaths.assets.path + "/scikit_image-0.26.0/skimage/data/lfw_subset.npy"
