@@ -4,8 +4,8 @@ import EdgeIR
 /// compression can be measured as task accuracy on labelled data.
 ///
 /// `image [N, 1, 8, 8] → Conv 8×3×3 (pad 1) → Relu → MaxPool 2 → Conv 16×3×3 (pad 1) → Relu →
-/// MaxPool 2 → Flatten → Gemm 64→10 (transB) → Softmax`: 2,066 parameters (80 + 1,168 + 650 … see
-/// ``parameterCount``), ≈ 27 k MACs per image. Weights start He-uniform (`U(−b, b)`, `b = √(6 / fan_in)`)
+/// MaxPool 2 → Flatten → Gemm 64→10 (transB) → Softmax`: 1,898 parameters (``parameterCount``) and
+/// 23,680 MACs per image (8·64·9 + 16·16·72 + 64·10). Weights start He-uniform (`U(−b, b)`, `b = √(6 / fan_in)`)
 /// from a SplitMix64 stream, biases at zero, so a seed names one initial model.
 public enum DigitsCNN {
     /// Conv1 8·1·3·3 + 8, Conv2 16·8·3·3 + 16, Gemm 10·64 + 10 = 80 + 1,168 + 650.

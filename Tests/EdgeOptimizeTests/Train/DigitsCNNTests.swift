@@ -18,6 +18,19 @@ import Testing
         return r
     }
 
+    @Test func architectureIsTheDocumentedOne() throws {
+        let g = try DigitsCNN.untrained(seed: 1)
+        let t = try TrainableGraph(g)
+        // conv1 8·1·3·3 + 8 = 80, conv2 16·8·3·3 + 16 = 1,168, fc 10·64 + 10 = 650.
+        #expect(t.parameters.map { $0.values.count } == [72, 8, 1152, 16, 640, 10])
+        #expect(DigitsCNN.parameterCount == 1898)
+        #expect(t.sampleShape == [1, 1, 8, 8] && t.classes == 10 && t.endsWithSoftmax)
+        // He-uniform bound √(6/9) = 0.8165 for conv1; seeded, so a second build is identical.
+        #expect(t.parameters[0].values.allSatisfy { abs($0) <= 0.8165 } && t.parameters[1].values.allSatisfy { $0 == 0 })
+        #expect(try TrainableGraph(DigitsCNN.untrained(seed: 1)).parameters[2].values == t.parameters[2].values)
+        #expect(try TrainableGraph(DigitsCNN.untrained(seed: 2)).parameters[2].values != t.parameters[2].values)
+    }
+
     @Test func trainsToHighAccuracy() throws {
         let d = try DigitsData.load()
         let (g, r) = try DigitsData.train(d)
