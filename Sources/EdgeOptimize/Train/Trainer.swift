@@ -110,7 +110,16 @@ public enum Trainer {
         public var updates: Int
         /// Weights held at zero by ``TrainingSettings/keepZeros``.
         public var frozenZeros: Int
+        /// Wall-clock seconds, and CPU seconds of the training thread (meaningful on a busy machine).
         public var seconds: Double
+        public var cpuSeconds: Double
+    }
+
+    /// CPU time of the calling thread, in seconds.
+    static func threadCPUTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// Trains `graph` on `data`; returns the graph with new weights.
@@ -128,7 +137,7 @@ public enum Trainer {
                 throw OptimizeError.unsupported("the teacher's input (\(teacherModel.sampleShape)) or classes (\(teacherModel.classes)) differ from the student's")
             }
         }
-        let started = Date()
+        let started = Date(), cpuStarted = threadCPUTime()
         let soft: [[Float]]? = teacherModel.map { t in data.inputs.map { t.logits(t.forward($0)) } }
         var values = model.parameters.map(\.values)
         let masks: [[Bool]?] = values.map { v in settings.keepZeros && v.contains(0) ? v.map { $0 != 0 } : nil }
@@ -175,7 +184,8 @@ public enum Trainer {
             if let progress { progress(epoch + 1, mean, model.trainedGraph) }
         }
         let report = Report(epochLoss: epochLoss, trainAccuracy: Double(correct) / Double(data.count), samples: data.count,
-                            updates: optimizer.steps, frozenZeros: frozen, seconds: Date().timeIntervalSince(started))
+                            updates: optimizer.steps, frozenZeros: frozen, seconds: Date().timeIntervalSince(started),
+                            cpuSeconds: threadCPUTime() - cpuStarted)
         return (model.trainedGraph, report)
     }
 

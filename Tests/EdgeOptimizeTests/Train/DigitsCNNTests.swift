@@ -36,7 +36,7 @@ import Testing
         let (g, r) = try DigitsData.train(d)
         let acc = try DigitsData.engineAccuracy(g, x: d.xTest, y: d.yTest)
         let ort = try DigitsData.ortAccuracy(DigitsData.model(g), split: d, tag: "fp32")
-        print("digits CNN fp32: test accuracy engine \(acc), onnxruntime \(ort); train accuracy \(r.trainAccuracy); \(r.updates) updates in \(String(format: "%.2f", r.seconds)) s; loss \(r.epochLoss.first!) → \(r.epochLoss.last!)")
+        print("digits CNN fp32: test accuracy engine \(acc), onnxruntime \(ort); train accuracy \(r.trainAccuracy); \(r.updates) updates in \(String(format: "%.2f", r.seconds)) s wall, \(String(format: "%.2f", r.cpuSeconds)) s CPU; loss \(r.epochLoss.first!) → \(r.epochLoss.last!)")
         // The project's goal for the digits CNN (issue 5); the 64-32-10 MLP baseline on this split is 0.941 (models.md).
         #expect(acc >= 0.95)
         // onnxruntime runs the exported float model: the same predictions up to float rounding.
