@@ -31,6 +31,38 @@ import Testing
         #expect(try TrainableGraph(DigitsCNN.untrained(seed: 2)).parameters[2].values != t.parameters[2].values)
     }
 
+    /// The batch gradient backprop computes for the digits CNN equals numpy's (Scripts/reference/
+    /// digits_cnn_grad.py, float64, written independently) on 16 real training images.
+    @Test func batchGradientMatchesNumpy() throws {
+        let d = try DigitsData.load()
+        // A partly trained model (2 epochs), so Relus and pools are in a typical state.
+        let (g, _) = try Trainer.train(try DigitsCNN.untrained(seed: 3), on: d.train, settings: TrainingSettings(epochs: 2, learningRate: 0.05, optimizer: .sgd, seed: 3))
+        let t = try TrainableGraph(g)
+        let batch = Array(0..<16)
+        var grads = t.parameters.map { [Float](repeating: 0, count: $0.values.count) }
+        var loss = 0.0
+        for i in batch {
+            let acts = t.forward(d.train.inputs[i])
+            let (l, dz) = Loss.crossEntropy(t.logits(acts), label: d.yTrain[i])
+            loss += l / Double(batch.count)
+            t.backward(acts, dLogits: dz.map { $0 / Float(batch.count) }, into: &grads)
+        }
+        let params = Dictionary(uniqueKeysWithValues: t.parameters.map { ($0.name, $0.values.map(Double.init)) })
+        let ref = try #require(try Python.runFile("Scripts/reference/digits_cnn_grad.py",
+                                                  input: ["params": params, "x": batch.flatMap { d.train.inputs[$0].map(Double.init) },
+                                                          "y": batch.map { d.yTrain[$0] }]) as? [String: Any])
+        #expect(abs(loss - (ref["loss"] as! Double)) < 1e-5)
+        let rg = try #require(ref["grads"] as? [String: [Double]])
+        for (k, p) in t.parameters.enumerated() {
+            let want = try #require(rg[p.name])
+            #expect(want.count == grads[k].count)
+            let scale = max(want.map(abs).max() ?? 0, 1e-3)
+            let worst = zip(want, grads[k]).map { abs($0 - Double($1)) }.max() ?? 0
+            // Float32 accumulation vs float64: agreement to 1e-4 of the largest entry.
+            #expect(worst <= 1e-4 * scale, "\(p.name): worst difference \(worst), largest entry \(scale)")
+        }
+    }
+
     @Test func trainsToHighAccuracy() throws {
         let d = try DigitsData.load()
         let (g, r) = try DigitsData.train(d)
