@@ -89,3 +89,43 @@ import Testing
         #expect(report.steps[0].layers == 4)
     }
 }
+
+/// Fine-tuning without labels (distillation from the teacher alone) and a step budget, as low-rank
+/// factor fine-tuning on an unlabelled calibration set needs.
+@Suite struct UnlabelledFinetuneTests {
+    @Test func pureDistillationNeedsNoLabelsAndStopsAtTheStepBudget() throws {
+        let teacher = try TrainableGraphTests.convGemm()
+        // The student: the teacher with its Gemm weight halved, so it starts away from the teacher.
+        var student = teacher
+        let g = TrainableGraphTests.floats(teacher, "g")
+        student.setConstant(.float32("g", g.map { $0 / 2 }, shape: teacher.constants["g"]!.shape))
+        var rng = SplitMix64(seed: 21)
+        let x = HostTensor((0..<(8 * 168)).map { _ in rng.unit() * 2 - 1 }, shape: [8, 4, 7, 6])
+        let data = try LabelledSet(feeds: [["x": x]], labels: nil, input: "x")
+        #expect(data.count == 8 && !data.isLabelled)
+        let s = TrainingSettings(batchSize: 4, learningRate: 0.01, optimizer: .adam, distill: true, temperature: 1, alpha: 1, maxUpdates: 5)
+        #expect(!s.needsLabels && s.summary == "distill(adam, lr 0.01, 5 steps, T 1.0, α 1.0)")
+        let (_, r) = try Trainer.train(student, on: data, settings: s, teacher: teacher)
+        #expect(r.updates == 5)   // 2 batches per epoch: epochs 1, 2 and the first batch of 3
+        let (_, longer) = try Trainer.train(student, on: data, settings: { var t = s; t.maxUpdates = 40; return t }(), teacher: teacher)
+        #expect(longer.epochLoss.last! < r.epochLoss.first!)
+        // Cross-entropy still needs labels.
+        var ce = s
+        ce.alpha = 0.5
+        #expect(throws: OptimizeError.self) { try Trainer.train(student, on: data, settings: ce, teacher: teacher) }
+        // The pipeline runs it without calibration labels.
+        let spec = PipelineSpec(name: "d", steps: [.finetune(s)])
+        let (_, report) = try PipelineRunner(evaluation: [["x": x]]).run(spec, on: Model(graph: student, metadata: ModelMetadata(format: "onnx", source: "t")))
+        #expect(report.steps.count == 1)
+        let yaml = try PipelineSpec.parse(yaml: "name: d\nsteps:\n  - distill: {steps: 5, alpha: 1}\n", file: "d.yaml")
+        guard case .finetune(let f) = yaml.steps[0] else { Issue.record("not a finetune step"); return }
+        #expect(f.maxUpdates == 5 && f.alpha == 1 && !f.needsLabels)
+        #expect(try PipelineSpec.parse(yaml: yaml.yamlLines().joined(separator: "\n") + "\n", file: "again.yaml") == yaml)
+    }
+}
+
+extension TrainableGraphTests {
+    static func floats(_ g: Graph, _ name: String) -> [Float] {
+        g.constants[name]!.storage.withBytes { raw in (0..<(raw.count / 4)).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) } }
+    }
+}

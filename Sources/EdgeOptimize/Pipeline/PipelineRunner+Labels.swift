@@ -35,10 +35,11 @@ extension PipelineRunner {
     /// ones training supports (checked on the original model when no earlier step changes the ops).
     func checkTraining(_ spec: PipelineSpec, _ graph: Graph) throws {
         for (i, step) in spec.steps.enumerated() {
-            guard case .finetune = step else { continue }
+            guard case .finetune(let settings) = step else { continue }
             func fail(_ m: String) -> PipelineRunError { PipelineRunError(step: i + 1, summary: step.summary, message: m) }
-            guard let l = calibrationLabels else {
-                throw fail("fine-tuning needs labelled calibration data (calibration feeds and their class labels)")
+            let l = calibrationLabels
+            guard l != nil || !settings.needsLabels else {
+                throw fail("fine-tuning needs labelled calibration data (calibration feeds and their class labels); distill with alpha 1 needs none")
             }
             let trainable: TrainableGraph
             do {
@@ -48,7 +49,8 @@ extension PipelineRunner {
                 throw fail("\(error)")
             }
             do {
-                try Trainer.check(try LabelledSet(feeds: calibration ?? evaluation, labels: l, input: trainable.inputName), fits: trainable)
+                try Trainer.check(try LabelledSet(feeds: calibration ?? evaluation, labels: l, input: trainable.inputName), fits: trainable,
+                                  labelled: settings.needsLabels)
             } catch {
                 throw fail("the calibration set does not fit: \(error)")
             }

@@ -215,7 +215,7 @@ public struct PipelineRunner: Sendable {
                     throw OptimizeError.unsupported("low-rank factorization is not available yet")
                 case .finetune(let f):
                     let trainable = try TrainableGraph(current.graph)
-                    let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels ?? [], input: trainable.inputName)
+                    let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: trainable.inputName)
                     let (g, _) = try Trainer.train(current.graph, on: data, settings: f, teacher: model.graph)
                     next.graph = g
                     layers = trainable.parameters.count

@@ -8,13 +8,17 @@
 ///   - quantize: {precision: int8}
 /// ```
 extension TrainingSettings {
-    static let yamlKeys = ["epochs", "lr", "optimizer", "batch_size", "momentum", "weight_decay", "seed", "keep_zeros",
+    static let yamlKeys = ["epochs", "steps", "lr", "optimizer", "batch_size", "momentum", "weight_decay", "seed", "keep_zeros",
                            "temperature", "alpha"]
 
     init(yaml: YAMLValue, distill: Bool) throws {
         let m = try yaml.mapping(allowed: distill ? Self.yamlKeys : Array(Self.yamlKeys.dropLast(2)))
         self.init(distill: distill)
         if let v = m["epochs"] { epochs = try v.int(in: 1...100_000, what: "epochs") }
+        if let v = m["steps"] {
+            maxUpdates = try v.int(in: 1...10_000_000, what: "steps")
+            if m["epochs"] == nil { epochs = 100_000 }   // the step count decides
+        }
         if let v = m["lr"] {
             learningRate = try v.double(what: "lr")
             guard learningRate > 0, learningRate <= 10 else { throw v.error("lr must be in (0, 10], got \(learningRate)") }
@@ -42,6 +46,7 @@ extension TrainingSettings {
     var yamlFlow: String {
         var kv = ["epochs: \(epochs)", "lr: \(learningRate)", "optimizer: \(optimizer.rawValue)", "batch_size: \(batchSize)",
                   "momentum: \(momentum)", "weight_decay: \(weightDecay)", "seed: \(seed)", "keep_zeros: \(keepZeros)"]
+        if let s = maxUpdates { kv.append("steps: \(s)") }
         if distill { kv += ["temperature: \(temperature)", "alpha: \(alpha)"] }
         return (distill ? "distill" : "finetune") + ": {" + kv.joined(separator: ", ") + "}"
     }

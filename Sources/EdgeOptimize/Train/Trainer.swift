@@ -2,8 +2,9 @@ import EdgeEngine
 import EdgeIR
 import Foundation
 
-/// Labelled samples for training: each input is one sample's values (the model's input without its
-/// batch dimension), each label a class index.
+/// Samples for training: each input is one sample's values (the model's input without its batch
+/// dimension), each label a class index. Labels may be empty for pure distillation (α = 1), which
+/// learns from the teacher alone — e.g. fine-tuning low-rank factors on an unlabelled calibration set.
 public struct LabelledSet: Sendable {
     public var inputs: [[Float]]
     public var labels: [Int]
@@ -13,12 +14,15 @@ public struct LabelledSet: Sendable {
         self.labels = labels
     }
 
-    public var count: Int { labels.count }
+    public var count: Int { inputs.count }
+    public var isLabelled: Bool { !labels.isEmpty }
 
     /// Splits batched feeds of the model input `name` along axis 0 into samples, paired with labels
     /// (one label array per feed, one label per row).
     /// - Throws: ``OptimizeError/invalidSetting(name:value:expected:)`` when the labels do not match the rows.
-    public init(feeds: [[String: HostTensor]], labels: [[Int]], input name: String) throws {
+    public init(feeds: [[String: HostTensor]], labels: [[Int]]?, input name: String) throws {
+        let unlabelled = labels == nil
+        let labels = labels ?? feeds.map { _ in [] }
         guard feeds.count == labels.count else {
             throw OptimizeError.invalidSetting(name: "labels", value: "\(labels.count) label set(s)", expected: "one per input feed (\(feeds.count))")
         }
@@ -28,7 +32,7 @@ public struct LabelledSet: Sendable {
             guard let t = feed[name], t.dtype == .float32, let rows = t.shape.first, rows > 0 else {
                 throw OptimizeError.invalidSetting(name: "feed \(k)", value: "no float32 '\(name)'", expected: "the model's input")
             }
-            guard l.count == rows else {
+            guard unlabelled || l.count == rows else {
                 throw OptimizeError.invalidSetting(name: "labels of feed \(k)", value: "\(l.count)", expected: "one per row (\(rows))")
             }
             let v = t.floats()
@@ -60,10 +64,15 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
     public var temperature: Double
     /// Weight α of the distillation term: `α·L_KD + (1 − α)·L_CE`.
     public var alpha: Double
+    /// Stop after this many updates (nil: run every epoch) — "fine-tune for N steps".
+    public var maxUpdates: Int?
+
+    /// Distillation from the teacher alone, which needs no labels.
+    public var needsLabels: Bool { !(distill && alpha == 1) }
 
     public init(epochs: Int = 5, batchSize: Int = 32, learningRate: Double = 0.001, optimizer: OptimizerKind = .adam,
                 momentum: Double = 0.9, weightDecay: Double = 0, seed: UInt64 = 0, keepZeros: Bool = true,
-                distill: Bool = false, temperature: Double = 4, alpha: Double = 0.7) {
+                distill: Bool = false, temperature: Double = 4, alpha: Double = 0.7, maxUpdates: Int? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -75,10 +84,12 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         self.distill = distill
         self.temperature = temperature
         self.alpha = alpha
+        self.maxUpdates = maxUpdates
     }
 
     public var summary: String {
-        "\(distill ? "distill" : "finetune")(\(optimizer.rawValue), lr \(learningRate), \(epochs) epoch\(epochs == 1 ? "" : "s")"
+        "\(distill ? "distill" : "finetune")(\(optimizer.rawValue), lr \(learningRate), "
+            + (maxUpdates.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? "\(epochs) epoch\(epochs == 1 ? "" : "s")")
             + (distill ? ", T \(temperature), α \(alpha)" : "") + ")"
     }
 
@@ -92,6 +103,7 @@ public struct TrainingSettings: Sendable, Equatable, Codable {
         guard weightDecay >= 0, weightDecay.isFinite else { throw bad("weight_decay", weightDecay, "≥ 0") }
         guard temperature > 0, temperature.isFinite else { throw bad("temperature", temperature, "> 0") }
         guard alpha >= 0, alpha <= 1 else { throw bad("alpha", alpha, "[0, 1]") }
+        if let m = maxUpdates { guard m >= 1 else { throw bad("steps", m, "≥ 1") } }
     }
 }
 
@@ -131,7 +143,7 @@ public enum Trainer {
         try settings.check()
         var model = try TrainableGraph(graph)
         let teacherModel = try settings.distill ? TrainableGraph(teacher ?? graph) : nil
-        try check(data, fits: model)
+        try check(data, fits: model, labelled: settings.needsLabels)
         if let teacherModel {
             guard teacherModel.sampleSize == model.sampleSize, teacherModel.classes == model.classes else {
                 throw OptimizeError.unsupported("the teacher's input (\(teacherModel.sampleShape)) or classes (\(teacherModel.classes)) differ from the student's")
@@ -148,7 +160,7 @@ public enum Trainer {
         var order = Array(0..<data.count)
         var epochLoss: [Double] = []
         var correct = 0
-        for epoch in 0..<settings.epochs {
+        training: for epoch in 0..<settings.epochs {
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
             }
@@ -160,8 +172,10 @@ public enum Trainer {
                 for s in batch {
                     let acts = model.forward(data.inputs[s])
                     let z = model.logits(acts)
-                    if z.indices.max(by: { z[$0] < z[$1] || (z[$0] == z[$1] && $0 > $1) }) == data.labels[s] { correct += 1 }
-                    var (loss, dz) = Loss.crossEntropy(z, label: data.labels[s])
+                    // The label to score against: the given one, or the teacher's choice when unlabelled.
+                    let target = data.isLabelled ? data.labels[s] : soft.map { Self.argmax($0[s]) } ?? 0
+                    if Self.argmax(z) == target { correct += 1 }
+                    var (loss, dz) = settings.needsLabels ? Loss.crossEntropy(z, label: target) : (0, [Float](repeating: 0, count: z.count))
                     if let soft {
                         let (kd, dkd) = Loss.distillation(z, teacher: soft[s], temperature: settings.temperature)
                         let a = settings.alpha
@@ -175,6 +189,10 @@ public enum Trainer {
                 for p in grads.indices { for i in grads[p].indices { grads[p][i] *= scale } }
                 optimizer.step(&values, grads: grads, masks: masks)
                 model.setParameters(values)
+                if let m = settings.maxUpdates, optimizer.steps >= m {
+                    epochLoss.append(total / Double(min(order.count, start + batch.count)))
+                    break training
+                }
             }
             let mean = total / Double(data.count)
             guard mean.isFinite else {
@@ -190,9 +208,15 @@ public enum Trainer {
     }
 
     /// Every sample has the model's per-sample size and a label among its classes.
-    static func check(_ data: LabelledSet, fits model: TrainableGraph) throws {
-        guard data.count > 0 else { throw OptimizeError.invalidSetting(name: "training set", value: "empty", expected: "at least one labelled sample") }
-        guard data.inputs.count == data.labels.count else {
+    static func argmax(_ z: [Float]) -> Int {
+        var best = 0
+        for j in z.indices.dropFirst() where z[j] > z[best] { best = j }
+        return best
+    }
+
+    static func check(_ data: LabelledSet, fits model: TrainableGraph, labelled: Bool = true) throws {
+        guard data.count > 0 else { throw OptimizeError.invalidSetting(name: "training set", value: "empty", expected: "at least one sample") }
+        guard data.inputs.count == data.labels.count || (!labelled && data.labels.isEmpty) else {
             throw OptimizeError.invalidSetting(name: "training set", value: "\(data.inputs.count) inputs, \(data.labels.count) labels", expected: "one label per input")
         }
         if let k = data.inputs.firstIndex(where: { $0.count != model.sampleSize }) {
