@@ -57,6 +57,18 @@ import Testing
         ConvCase(cin: 6, cout: 6, group: 6, h: 8, w: 8, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true),  // depthwise
         ConvCase(cin: 64, cout: 19, h: 4, w: 4, kh: 3, kw: 3, stride: (1, 1), pads: [1, 0, 1, 0], x: .uint8, w8: .int8, y: .uint8,
                  perChannel: false, bias: true),  // k = 576
+        // Fused path (OptimizedQConv): depthwise with stride 2 and uneven padding, per-channel weight zeros.
+        ConvCase(batch: 2, cin: 10, cout: 10, group: 10, h: 15, w: 17, kh: 3, kw: 3, stride: (2, 2), pads: [1, 1, 0, 1],
+                 perChannel: true),
+        // Depthwise 5×5, dilation 2, stride (1, 2), int8 input.
+        ConvCase(cin: 7, cout: 7, group: 7, h: 13, w: 19, kh: 5, kw: 5, stride: (1, 2), dilation: (2, 2), pads: [4, 3, 2, 4],
+                 x: .int8, w8: .int8, y: .int8),
+        // Pointwise, k = 200 (patch blocks of 320 positions: two blocks, the last ragged), cout 23 (ragged tiles).
+        ConvCase(cin: 200, cout: 23, h: 9, w: 37, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8),
+        // Odd k (3·3·3 = 27) over 40×40 positions (two blocks), stride 1, int8 weights, uint8 output.
+        ConvCase(cin: 3, cout: 8, h: 40, w: 40, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
+        // Grouped, not depthwise (2 input and 3 output channels per group).
+        ConvCase(cin: 8, cout: 12, group: 4, h: 6, w: 10, kh: 3, kw: 1, stride: (1, 2), pads: [1, 0, 1, 0], perChannel: true),
     ]
 
     /// QLinearConv (requantize) and ConvInteger: every case, every ISA, bytes identical to the reference.
@@ -100,6 +112,15 @@ import Testing
                 let got = try Self.run(k, inputs, out)
                 let first = zip(got, ref).enumerated().first { $0.element.0 != $0.element.1 }
                 #expect(first == nil, "case \(ci) isa \(isa): byte \(first?.offset ?? -1) differs")
+                // The fused kernel split into 2 and 3 parts (run concurrently): the same bytes.
+                for parts in [2, 3] {
+                    let kp = OptimizedQConv.make(ctx, requantize: requantize, isa: isa, parts: parts)
+                    #expect(kp != nil, "case \(ci) declined by the fused kernel")
+                    guard let kp else { continue }
+                    let gotP = try Self.run(kp, inputs, out)
+                    let firstP = zip(gotP, ref).enumerated().first { $0.element.0 != $0.element.1 }
+                    #expect(firstP == nil, "case \(ci) isa \(isa) parts \(parts): byte \(firstP?.offset ?? -1) differs")
+                }
             }
             if requantize {
                 // Not every output saturated: the comparison exercised rounding, not just clamping.
