@@ -413,11 +413,20 @@ static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_
     for (int32_t ph = 0; ph < P->sw; ph++)
         for (int32_t iy = 0; iy < P->h; iy++) {
             int32_t *r = buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
-            const uint8_t *s = x + (ptrdiff_t)iy * P->w;
-            for (int32_t q = 0; q < g.q; q++) {
-                const int32_t col = q * P->sw + ph - P->pad_left;
-                r[q] = col >= 0 && col < P->w ? (int32_t)(int8_t)(s[col] ^ xx) - az : 0;
+            // Columns inside the input: q·sw + ph − pad_left in [0, W), i.e. q in [qa, qb).
+            const int32_t first = P->pad_left - ph;
+            int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
+            int32_t qb = (P->w - 1 + P->pad_left - ph) < 0 ? 0 : (P->w - 1 + P->pad_left - ph) / P->sw + 1;
+            qa = CK_MIN(qa, g.q);
+            qb = CK_MAX(qa, CK_MIN(qb, g.q));
+            for (int32_t q = 0; q < qa; q++) r[q] = 0;
+            const uint8_t *s = x + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
+            if (P->sw == 1) {
+                for (int32_t q = 0; q < qb - qa; q++) r[qa + q] = (int32_t)(int8_t)(s[q] ^ xx) - az;
+            } else {
+                for (int32_t q = 0; q < qb - qa; q++) r[qa + q] = (int32_t)(int8_t)(s[q * P->sw] ^ xx) - az;
             }
+            for (int32_t q = qb; q < g.q; q++) r[q] = 0;
         }
     (void)acc;
 }
