@@ -233,6 +233,15 @@ static inline __m128i rq4(__m128i v, __m256d m, __m256d zp, __m256d lo, __m256d 
     return _mm256_cvtpd_epi32(d);
 }
 
+/// rq4 without the clamp, for ck_qconv_epilogue.packs_clamp: the rounded value is an integer below 2^31 in
+/// magnitude, so the conversion is exact and the packs saturate it to the type's range.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m128i rq4_unclamped(__m128i v, __m256d m, __m256d zp) {
+    __m256d d = _mm256_mul_pd(_mm256_cvtepi32_pd(v), m);
+    d = _mm256_add_pd(d, zp);
+    return _mm256_cvtpd_epi32(_mm256_round_pd(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
 /// The epilogue of 16 sums of channel j: 16 bytes (or 16 int32) to y[idx…].
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx,
@@ -251,9 +260,19 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
         return;
     }
     const __m256d m = _mm256_set1_pd(e->multiplier[j]), zp = _mm256_set1_pd((double)e->out_zero);
-    const __m256d lo = _mm256_set1_pd((double)e->out_min), hi = _mm256_set1_pd((double)e->out_max);
-    const __m128i a = rq4(_mm256_castsi256_si128(v0), m, zp, lo, hi), b = rq4(_mm256_extracti128_si256(v0, 1), m, zp, lo, hi);
-    const __m128i c = rq4(_mm256_castsi256_si128(v1), m, zp, lo, hi), d = rq4(_mm256_extracti128_si256(v1, 1), m, zp, lo, hi);
+    __m128i a, b, c, d;
+    if (e->packs_clamp) {
+        a = rq4_unclamped(_mm256_castsi256_si128(v0), m, zp);
+        b = rq4_unclamped(_mm256_extracti128_si256(v0, 1), m, zp);
+        c = rq4_unclamped(_mm256_castsi256_si128(v1), m, zp);
+        d = rq4_unclamped(_mm256_extracti128_si256(v1, 1), m, zp);
+    } else {
+        const __m256d lo = _mm256_set1_pd((double)e->out_min), hi = _mm256_set1_pd((double)e->out_max);
+        a = rq4(_mm256_castsi256_si128(v0), m, zp, lo, hi);
+        b = rq4(_mm256_extracti128_si256(v0, 1), m, zp, lo, hi);
+        c = rq4(_mm256_castsi256_si128(v1), m, zp, lo, hi);
+        d = rq4(_mm256_extracti128_si256(v1, 1), m, zp, lo, hi);
+    }
     const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
     const __m128i bytes = e->out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd);
     uint8_t *o = (uint8_t *)y + idx;

@@ -22,6 +22,9 @@ typedef struct {
     const double *multiplier;   ///< Cout entries, or NULL: int32 output
     int32_t out_zero, out_min, out_max;
     int32_t out_unsigned;       ///< 1: uint8 output, 0: int8
+    /// 1 when [out_min, out_max] is the output type's whole range and |v·multiplier + out_zero| < 2^31 for
+    /// every int32 v: then the saturating int32 → 16 → 8-bit packs clamp exactly and the double clamp is skipped.
+    int32_t packs_clamp;
 } ck_qconv_epilogue;
 
 /// Bytes of packed weights for the GEMM path (p->nhwc must be 0).

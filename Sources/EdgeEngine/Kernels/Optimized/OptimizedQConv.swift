@@ -107,6 +107,8 @@ final class OptimizedQConv: Kernel {
             epi.out_zero = yzOpt ?? 0
             (epi.out_min, epi.out_max) = out == .uint8 ? (0, 255) : (-128, 127)
             epi.out_unsigned = out == .uint8 ? 1 : 0
+            // |v| ≤ 2^31, so |v·m + zero| ≤ 2^31·|m| + 255 < 2^31 when |m| ≤ 0.5: the packs can clamp.
+            epi.packs_clamp = mult.allSatisfy { abs($0) <= 0.5 } ? 1 : 0
         } else {
             guard out == .int32 else { return nil }
         }
