@@ -480,9 +480,33 @@ static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t x
                           int32_t *buf, uint32_t *acc) {
     dw_plane_body(P, w, xx, az, x, buf, acc);
 }
+/// One output row, eight outputs at a time with every tap accumulated in a register. Reads up to seven
+/// int32 past a phase row's end (the next row, or the slack after the buffer); those lanes are not stored.
 __attribute__((target("avx2,fma")))
 static void dw_row_avx2(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
-    dw_row_body(P, w, buf, oy, acc);
+    enum { MAXT = 64 };
+    if (P->kh * P->kw > MAXT) {
+        dw_row_body(P, w, buf, oy, acc);
+        return;
+    }
+    const dwgeo g = dw_of(P);
+    const int32_t *src[MAXT];
+    int32_t wt[MAXT], nt = 0;
+    for (int32_t ky = 0; ky < P->kh; ky++) {
+        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
+        if (iy < 0 || iy >= P->h) continue;
+        for (int32_t kx = 0; kx < P->kw; kx++) {
+            const int32_t off = kx * P->dw;
+            src[nt] = buf + ((ptrdiff_t)(off % P->sw) * P->h + iy) * g.q + off / P->sw;
+            wt[nt++] = w[ky * P->kw + kx];
+        }
+    }
+    for (int32_t i = 0; i < P->ow; i += 8) {
+        __m256i a = _mm256_setzero_si256();
+        for (int32_t t = 0; t < nt; t++)
+            a = _mm256_add_epi32(a, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(src[t] + i)), _mm256_set1_epi32(wt[t])));
+        _mm256_storeu_si256((__m256i *)(acc + i), a);
+    }
 }
 #endif
 
