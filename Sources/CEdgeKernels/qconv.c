@@ -419,7 +419,8 @@ static dwgeo dw_of(const ck_conv2d_params *p) {
 
 size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p) {
     dwgeo g = dw_of(p);
-    return ((size_t)p->sw * p->h * g.q + (size_t)p->ow + 32) * 4 + 256;
+    // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32.
+    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256;
 }
 
 /// One channel plane: phase rows (x' − a_zero as int32; phase ph holds padded columns q·sw + ph, so
@@ -475,37 +476,62 @@ static void dw_row_portable(const ck_conv2d_params *P, const int16_t *w, const i
     dw_row_body(P, w, buf, oy, acc);
 }
 #if defined(__x86_64__)
+/// Taps up to which the AVX2 depthwise path runs in float: every product (x' − a_zero)(w − b_zero) is an
+/// integer of magnitude ≤ 255·255 and a sum of T of them stays below 2^24 for T ≤ 258, so float
+/// multiply-adds are exact and equal the reference's int32 sums.
+enum { DW_FLOAT_TAPS = 64 };
+
 __attribute__((target("avx2,fma")))
 static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
                           int32_t *buf, uint32_t *acc) {
     dw_plane_body(P, w, xx, az, x, buf, acc);
+    if (P->kh * P->kw > DW_FLOAT_TAPS) return;
+    const size_t n = (size_t)P->sw * P->h * dw_of(P).q;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps((float *)(buf + i), _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(buf + i))));
+    for (; i < n; i++) {
+        const float f = (float)buf[i];
+        memcpy(buf + i, &f, 4);
+    }
 }
-/// One output row, eight outputs at a time with every tap accumulated in a register. Reads up to seven
-/// int32 past a phase row's end (the next row, or the slack after the buffer); those lanes are not stored.
+
+/// One output row, 32 outputs at a time in four independent float accumulators, every tap applied in
+/// registers (exact, see DW_FLOAT_TAPS). Reads up to 31 values past a phase row's end (the next row, or
+/// the slack after the buffer); those lanes are not stored.
 __attribute__((target("avx2,fma")))
 static void dw_row_avx2(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
-    enum { MAXT = 64 };
-    if (P->kh * P->kw > MAXT) {
+    if (P->kh * P->kw > DW_FLOAT_TAPS) {
         dw_row_body(P, w, buf, oy, acc);
         return;
     }
     const dwgeo g = dw_of(P);
-    const int32_t *src[MAXT];
-    int32_t wt[MAXT], nt = 0;
+    const float *src[DW_FLOAT_TAPS];
+    float wt[DW_FLOAT_TAPS];
+    int32_t nt = 0;
     for (int32_t ky = 0; ky < P->kh; ky++) {
         const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
         if (iy < 0 || iy >= P->h) continue;
         for (int32_t kx = 0; kx < P->kw; kx++) {
             const int32_t off = kx * P->dw;
-            src[nt] = buf + ((ptrdiff_t)(off % P->sw) * P->h + iy) * g.q + off / P->sw;
-            wt[nt++] = w[ky * P->kw + kx];
+            src[nt] = (const float *)buf + ((ptrdiff_t)(off % P->sw) * P->h + iy) * g.q + off / P->sw;
+            wt[nt++] = (float)w[ky * P->kw + kx];
         }
     }
-    for (int32_t i = 0; i < P->ow; i += 8) {
-        __m256i a = _mm256_setzero_si256();
-        for (int32_t t = 0; t < nt; t++)
-            a = _mm256_add_epi32(a, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(src[t] + i)), _mm256_set1_epi32(wt[t])));
-        _mm256_storeu_si256((__m256i *)(acc + i), a);
+    for (int32_t i = 0; i < P->ow; i += 32) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int32_t t = 0; t < nt; t++) {
+            const __m256 wv = _mm256_set1_ps(wt[t]);
+            const float *s = src[t] + i;
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), wv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), wv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), wv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 24), wv, a3);
+        }
+        _mm256_storeu_si256((__m256i *)(acc + i), _mm256_cvtps_epi32(a0));
+        _mm256_storeu_si256((__m256i *)(acc + i + 8), _mm256_cvtps_epi32(a1));
+        _mm256_storeu_si256((__m256i *)(acc + i + 16), _mm256_cvtps_epi32(a2));
+        _mm256_storeu_si256((__m256i *)(acc + i + 24), _mm256_cvtps_epi32(a3));
     }
 }
 #endif
@@ -517,7 +543,7 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     const int64_t planes = (int64_t)P->n * P->c;
     const int64_t pb = planes * part / parts, pe = planes * (part + 1) / parts;
     int32_t *buf = workspace;
-    uint32_t *acc = (uint32_t *)(buf + (size_t)P->sw * P->h * g.q + 16);
+    uint32_t *acc = (uint32_t *)(buf + (size_t)P->sw * P->h * g.q + 48);
     const ptrdiff_t inPlane = (ptrdiff_t)P->h * P->w, outPlane = (ptrdiff_t)P->oh * P->ow;
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
