@@ -104,10 +104,14 @@ static const uint8_t *patch_row(const ck_conv2d_params *P, const qgeo *g, const 
                 if (hi > lo) memcpy(out + lo, src + ix0 + lo, (size_t)(hi - lo));
                 if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
             } else {
-                for (int32_t t = 0; t < run; t++) {
-                    const int32_t ix = ix0 + t * P->sw;
-                    out[t] = ix >= 0 && ix < P->w ? src[ix] : padb;
-                }
+                // Taps inside the row: ix0 + t·sw in [0, w) for t in [lo, hi); padding either side.
+                const int32_t sw = P->sw;
+                int32_t lo = ix0 < 0 ? CK_MIN((-ix0 + sw - 1) / sw, run) : 0;
+                int32_t hi = ix0 > P->w - 1 ? lo : CK_MIN(run, (P->w - 1 - ix0) / sw + 1);
+                hi = CK_MAX(lo, hi);
+                if (lo > 0) memset(out, padb, (size_t)lo);
+                for (int32_t t = lo; t < hi; t++) out[t] = src[ix0 + t * sw];
+                if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
             }
         }
         done += run;
