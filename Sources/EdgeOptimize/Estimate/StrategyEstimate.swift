@@ -48,6 +48,9 @@ public struct StrategyEstimate: Sendable {
                 }
             case .lowRank(let l):
                 notes.append("low-rank rank for \(l.summary) depends on the weights; measured by the pipeline run")
+            case .analyze: break
+            case .mixedPrecision(let m):
+                notes.append("\(m.summary) picks each layer's precision by measurement; sizes come from the pipeline run")
             }
         }
         if sparsity > 0 {

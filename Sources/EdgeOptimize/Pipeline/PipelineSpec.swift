@@ -25,9 +25,13 @@ public enum PipelineStep: Sendable, Equatable, Codable {
     case quantize(QuantizeSettings)
     case prune(PruneSettings)
     case lowRank(LowRankSettings)
+    case analyze(AnalyzeSettings)
+    case mixedPrecision(MixedPrecisionSettings)
 
     public var summary: String {
         switch self {
+        case .analyze(let a): return a.summary
+        case .mixedPrecision(let m): return m.summary
         case .quantize(let q): return q.summary
         case .prune(let p): return p.summary
         case .lowRank(let l): return l.summary

@@ -15,7 +15,13 @@ struct OptimizeCommand: ParsableCommand {
             output SQNR (dB) and, for classifier-shaped outputs, top-1 agreement. The comparison inputs are \
             --eval NAME=FILE (.npy, PNG, WAV; repeatable, one per model input), or else --samples inputs generated \
             from --seed. Static quantization calibrates on --calib NAME=FILE (the evaluation inputs when absent). \
-            Every setting is checked before any work; OUT is written atomically, and not at all on failure.
+            Every setting is checked before any work; OUT is written atomically, and not at all on failure. \
+            `analyze: sensitivity` adds a per-layer table (each layer alone quantized: output SQNR, top-1, and \
+            accuracy with --labels); `mixed_precision` lists the precision chosen per layer. \
+            While it runs, a progress bar is drawn on standard error when that is a terminal. Ctrl-C stops after \
+            the current unit (a calibration or evaluation input, a layer): the finished steps are reported and, \
+            if at least one finished, their model is written to OUT (each finished step leaves a complete model); \
+            the exit status is then 130.
             """)
 
     @Argument(help: "A model file (ONNX, TFLite) or zoo:<id>.")
@@ -38,6 +44,9 @@ struct OptimizeCommand: ParsableCommand {
 
     @Option(help: "Seed of the generated evaluation inputs.")
     var seed: UInt64 = 0
+
+    @Option(help: "Labels of the evaluation rows (text: one class index per line or a JSON array), for task accuracy.")
+    var labels: String?
 
     @Flag(help: "Emit the report as JSON.")
     var json = false
@@ -77,22 +86,39 @@ struct OptimizeCommand: ParsableCommand {
             runner.evaluation = [try loader.tensors(evalInputs, model: m)]
         }
         if !calibInputs.isEmpty { runner.calibration = [try loader.tensors(calibInputs, model: m)] }
+        if let labels { runner.labels = try Self.readLabels(labels) }
         let report: PipelineRunner.Report
+        var bar = ProgressLine(enabled: ProgressLine().enabled && !json)
+        StopRequest.install()
         do {
-            (m, report) = try runner.run(spec, on: m)
+            (m, report) = try runner.run(spec, on: m, progress: { p in
+                bar.update("step \(p.step)/\(p.steps) \(p.phase)", done: p.done, total: p.total)
+            }, isCancelled: { StopRequest.isRaised })
         } catch {
+            bar.clear()
             throw CLIError("\(error)")
         }
-        do {
-            try ONNXExporter.write(m, to: out)
-        } catch {
-            throw CLIError("cannot write '\(out)': \(error)".replacingOccurrences(of: "\n", with: " "))
+        bar.clear()
+        // Stopped before the first step finished: nothing to keep.
+        let write = !report.cancelled || !report.steps.isEmpty
+        if write {
+            do {
+                try ONNXExporter.write(m, to: out)
+            } catch {
+                throw CLIError("cannot write '\(out)': \(error)".replacingOccurrences(of: "\n", with: " "))
+            }
         }
+        try printReport(report, written: write)
+        if report.cancelled { throw ExitCode(StopRequest.exitCode) }
+    }
+
+    func printReport(_ report: PipelineRunner.Report, written: Bool) throws {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print(String(decoding: try enc.encode(report), as: UTF8.self))
+            if report.cancelled { Self.printStopped(report, written: written, to: .standardError) }
             return
         }
         print("pipeline \(report.pipeline): \(report.summary)")
@@ -105,10 +131,40 @@ struct OptimizeCommand: ParsableCommand {
                    String(format: "%.2f s", s.seconds)])
         }
         print(t.render())
+        OptimizeLayerTables.print(report)
+        if report.cancelled {
+            Self.printStopped(report, written: written, to: .standardOutput)
+            return
+        }
         let last = report.steps.last
         print("size \(Format.bytes(report.originalBytes)) → \(Format.bytes(report.finalBytes))"
               + (last.map { "; output SQNR \(OptimizeText.db($0.sqnr)) dB" + ($0.top1Agreement.map { ", top-1 agreement \(Format.percent($0))" } ?? "") } ?? "")
               + "; written to \(out)")
+    }
+}
+
+extension OptimizeCommand {
+    /// The line saying which steps a Ctrl-C left finished and what was written.
+    static func printStopped(_ r: PipelineRunner.Report, written: Bool, to handle: FileHandle) {
+        let done = r.steps.map { "\($0.index) \($0.step)" }.joined(separator: ", ")
+        let line = r.steps.isEmpty
+            ? "stopped (Ctrl-C) before step 1 of \(r.totalSteps) finished; nothing written"
+            : "stopped (Ctrl-C) after \(r.steps.count) of \(r.totalSteps) steps (\(done)); "
+              + (written ? "their model was written" : "nothing written")
+        handle.write(Data((line + "\n").utf8))
+    }
+
+    /// Class indices, one per line or as a JSON array.
+    static func readLabels(_ path: String) throws -> [Int] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("cannot read labels file '\(path)'") }
+        let words = text.split(whereSeparator: { " \n\r\t,[]".contains($0) })
+        var out: [Int] = []
+        for (i, w) in words.enumerated() {
+            guard let v = Int(w), v >= 0 else { throw CLIError("labels file '\(path)': item \(i + 1) '\(w)' is not a class index") }
+            out.append(v)
+        }
+        guard !out.isEmpty else { throw CLIError("labels file '\(path)' holds no labels") }
+        return out
     }
 }
 
