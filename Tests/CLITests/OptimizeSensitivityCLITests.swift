@@ -70,7 +70,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let x = try Self.inputs(dir, rows: 2)
         let p = dir.appendingPathComponent("p.yaml").path
-        try "name: w8\nsteps:\n  - quantize: {precision: int8, mode: weight-only}\n".write(toFile: p, atomically: true, encoding: .utf8)
+        try "name: p50w8\nsteps:\n  - prune: {method: magnitude, sparsity: 0.5}\n  - quantize: {precision: int8, mode: weight-only}\n".write(toFile: p, atomically: true, encoding: .utf8)
         let b = dir.appendingPathComponent("b.onnx").path
         let q = try CLI.run(["optimize", Self.magika, "--pipeline", p, "-o", b, "--samples", "1"], timeout: 600)
         #expect(q.status == 0, "\(q.stderr)")
@@ -80,7 +80,9 @@ import Testing
         #expect(j["schema"] as? String == "edgewise.model-diff")
         let diff = try #require(j["diff"] as? [String: Any])
         let rows = try #require(diff["rows"] as? [[String: Any]])
-        // The three weighted layers: same op and parameter count, weight stored float32 in A and int8 in B.
+        // B is A pruned to half and int8 weight-only (an output error far above the two runtimes' fp32
+        // rounding differences). The three weighted layers: same op and parameter count, weight stored
+        // float32 in A and int8 in B.
         let weighted = rows.filter { ($0["weightTypeB"] as? String) == "int8" && $0["opA"] != nil }
         #expect(weighted.count == 3, "\(weighted)")
         #expect(weighted.allSatisfy { $0["weightTypeA"] as? String == "float32" && ($0["paramsA"] as? Int) == ($0["paramsB"] as? Int) })
@@ -89,7 +91,7 @@ import Testing
         #expect(rows.filter { $0["opA"] == nil && $0["opB"] as? String == "DequantizeLinear" }.count == 3)
         // Layers before the first quantized one compute the same numbers (+∞); the quantized ones do not.
         #expect(rows.contains { $0["outputSQNR"] as? String == "inf" })
-        #expect(weighted.allSatisfy { ($0["outputSQNR"] as? Double).map { $0 > 20 && $0 < 80 } ?? false }, "\(weighted)")
+        #expect(weighted.allSatisfy { ($0["outputSQNR"] as? Double).map { $0 > 3 && $0 < 80 } ?? false }, "\(weighted)")
         // The models' outputs: onnxruntime measures the same SQNR on the same inputs.
         let o = try #require(try Python.run(Self.ortSQNR, arguments: [Self.magika, b, x]) as? [String: Any])
         let ortSQNR = try #require(o["sqnr"] as? Double), ours = try #require(diff["outputSQNR"] as? Double)

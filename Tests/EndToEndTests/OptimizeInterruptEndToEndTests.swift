@@ -16,9 +16,9 @@ import Testing
         try "name: interrupted\nsteps:\n\(steps)".write(toFile: pipeline, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out.onnx").path, stdout = dir.appendingPathComponent("stdout.txt").path
         let t = try Tmux("cd '\(dir.path)' && env LANG=C.UTF-8 '\(CLI.executable.path)' optimize '\(Self.magika)' --pipeline p.yaml "
-                         + "-o out.onnx --samples 6 > stdout.txt; echo EXITED $?; sleep 120", cols: 160, rows: 20)
-        let seen = t.wait(for: stopAt, timeout: 600)
-        #expect(seen.ok, "never showed '\(stopAt)': \(seen.screen)")
+                         + "-o out.onnx --samples 12 > stdout.txt; echo EXITED $?; sleep 120", cols: 160, rows: 20)
+        let seen = t.wait(for: stopAt, timeout: 300)
+        try #require(seen.ok, "never showed '\(stopAt)': \(seen.screen)")
         try t.send("C-c")
         let done = t.wait(for: "EXITED", timeout: 600)
         let status = done.screen.split(separator: "\n").first { $0.hasPrefix("EXITED") }.flatMap { Int($0.split(separator: " ")[1]) }
@@ -39,12 +39,12 @@ import Testing
 
     @Test func ctrlCDuringTheSecondStepKeepsTheFirstStepsModel() throws {
         try #require(FileManager.default.fileExists(atPath: Self.magika), "run Scripts/fetch-models.sh")
-        let r = try interrupt("  - quantize: {precision: int8, mode: weight-only}\n  - analyze: sensitivity\n", stopAt: "step 2/2 sensitivity")
+        let r = try interrupt("  - prune: {method: magnitude, sparsity: 0.1}\n  - analyze: sensitivity\n", stopAt: "step 2/2 sensitivity")
         // The bar was drawn on the terminal (standard error), never into standard output.
         #expect(r.screen.contains("[") && r.screen.contains("/3"), "\(r.screen)")
         #expect(!r.stdout.contains("\r") && !r.stdout.contains("step 2/2 sensitivity"))
         #expect(r.status == 130)
-        #expect(r.stdout.contains("stopped (Ctrl-C) after 1 of 2 steps (1 quantize(int8, weight-only, per-channel)); their model was written"),
+        #expect(r.stdout.contains("stopped (Ctrl-C) after 1 of 2 steps (1 prune(magnitude, 0.1)); their model was written"),
                 "\(r.stdout)")
         #expect(r.written, "the finished step's model runs in onnxruntime")
         // Nothing half-written: only the pipeline, the captured stdout and the model.
@@ -53,7 +53,7 @@ import Testing
 
     @Test func ctrlCDuringTheFirstStepWritesNothing() throws {
         try #require(FileManager.default.fileExists(atPath: Self.magika), "run Scripts/fetch-models.sh")
-        let r = try interrupt("  - analyze: sensitivity\n  - quantize: {precision: int8, mode: weight-only}\n", stopAt: "step 1/2 sensitivity")
+        let r = try interrupt("  - analyze: sensitivity\n  - prune: {method: magnitude, sparsity: 0.1}\n", stopAt: "step 1/2 sensitivity")
         #expect(r.status == 130)
         #expect(r.stdout.contains("stopped (Ctrl-C) before step 1 of 2 finished; nothing written"), "\(r.stdout)")
         #expect(!r.written)

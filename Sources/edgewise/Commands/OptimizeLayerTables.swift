@@ -22,7 +22,7 @@ enum OptimizeLayerTables {
                    "\(Format.bytes(l.bytesBefore)) → \(Format.bytes(l.bytesAfter))", OptimizeText.db(l.weightSQNR), OptimizeText.db(l.outputSQNR),
                    l.top1Agreement.map(Format.percent) ?? "—", l.accuracyDrop.map { String(format: "%.1f pt", $0 * 100) } ?? "—"])
         }
-        out += "\n" + t.render()
+        out += r.layers.isEmpty && !r.cancelled ? "\n(no float32 Conv/Gemm/MatMul weights left to analyse)" : "\n" + t.render()
         if !r.skipped.isEmpty { out += "\nnot analysed: " + r.skipped.joined(separator: "; ") }
         return out
     }
