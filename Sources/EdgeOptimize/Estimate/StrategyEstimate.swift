@@ -50,6 +50,9 @@ public struct StrategyEstimate: Sendable {
                 notes.append("low-rank rank for \(l.summary) depends on the weights; measured by the pipeline run")
             case .finetune:
                 break   // changes weight values only: same size, params and MACs
+            case .analyze: break
+            case .mixedPrecision(let m):
+                notes.append("\(m.summary) picks each layer's precision by measurement; sizes come from the pipeline run")
             }
         }
         if sparsity > 0 {

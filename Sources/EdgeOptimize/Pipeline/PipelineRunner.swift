@@ -41,6 +41,10 @@ public struct PipelineRunner: Sendable {
         public var seconds: Double
         /// Top-1 accuracy against the evaluation labels, when labels are given.
         public var accuracy: Double? = nil
+        /// The per-layer table of an `analyze: sensitivity` step.
+        public var sensitivity: SensitivityAnalysis.Report? = nil
+        /// The chosen precisions of a `mixed_precision` step.
+        public var mixedPrecision: MixedPrecisionSearch.Result? = nil
     }
 
     public struct Report: Sendable, Codable, Equatable {
@@ -54,7 +58,24 @@ public struct PipelineRunner: Sendable {
         public var steps: [StepReport]
         /// The original model's top-1 accuracy against the evaluation labels, when labels are given.
         public var originalAccuracy: Double? = nil
+        /// Whether the run was stopped (``PipelineRunner/run(_:on:progress:isCancelled:)``) before its last
+        /// step finished; `steps` then holds the finished ones and the model returned is theirs.
+        public var cancelled = false
+        public var totalSteps = 0
     }
+
+    /// Where a run is: step (1-based) of `steps`, the phase within it, and units done of `total`.
+    public struct Progress: Sendable, Equatable {
+        public var step: Int
+        public var steps: Int
+        /// `calibration`, `evaluation`, `sensitivity`, `search`.
+        public var phase: String
+        public var done: Int
+        public var total: Int
+    }
+
+    /// Thrown inside a step when the run is cancelled; the step's partial work is dropped.
+    struct Cancelled: Error {}
 
     /// Feeds the models are compared on.
     public var evaluation: [[String: HostTensor]]
@@ -153,14 +174,29 @@ public struct PipelineRunner: Sendable {
                 if spec.steps[..<i].contains(where: { if case .quantize = $0 { return true } else { return false } }) {
                     throw fail("fine-tuning trains float weights; put it before the quantize step")
                 }
+            case .analyze, .mixedPrecision:
+                break
             }
         }
     }
 
     /// Runs every step; returns the final model and one report row per step.
     /// - Throws: ``PipelineRunError`` naming the step that failed (step 0: the evaluation set).
-    public func run(_ spec: PipelineSpec, on model: Model) throws -> (Model, Report) {
+    ///
+    /// - Parameters:
+    ///   - progress: called after each unit of work (a calibration or evaluation feed, a layer, a search
+    ///     evaluation).
+    ///   - isCancelled: polled after each unit; when true, the step in progress is dropped and the run
+    ///     returns the model of the steps already finished with `cancelled` set in the report.
+    public func run(_ spec: PipelineSpec, on model: Model, progress: (Progress) -> Void = { _ in },
+                    isCancelled: () -> Bool = { false }) throws -> (Model, Report) {
         try Self.check(spec)
+        for (i, step) in spec.steps.enumerated() {
+            if case .mixedPrecision(let m) = step, m.maxDrop != nil, labels == nil {
+                throw PipelineRunError(step: i + 1, summary: step.summary,
+                                       message: "max_drop needs labels for the evaluation set; give them or use min_sqnr")
+            }
+        }
         guard !evaluation.isEmpty else {
             throw PipelineRunError(step: 0, summary: "", message: "the evaluation set is empty")
         }
@@ -184,18 +220,27 @@ public struct PipelineRunner: Sendable {
         var current = model
         var bytes = originalBytes
         var rows: [StepReport] = []
+        var cancelled = false
         for (i, step) in spec.steps.enumerated() {
             let started = Date()
+            func tick(_ phase: String, _ done: Int, _ total: Int) throws {
+                progress(Progress(step: i + 1, steps: spec.steps.count, phase: phase, done: done, total: total))
+                if isCancelled() { throw Cancelled() }
+            }
             do {
+                var sensitivity: SensitivityAnalysis.Report?
+                var mixed: MixedPrecisionSearch.Result?
                 var next = current
                 var sparsity: Double?
                 var layers = 0
                 switch step {
                 case .quantize(let q):
                     if q.mode == .static {
-                        let (g, r) = try StaticQuantizer.quantize(current.graph, calibration: calibration ?? evaluation,
+                        let feeds = calibration ?? evaluation
+                        let (g, r) = try StaticQuantizer.quantize(current.graph, calibration: feeds,
                                                                   method: Self.method(q), perChannel: q.granularity == .perChannel,
-                                                                  exclude: q.exclude, opset: opset)
+                                                                  exclude: q.exclude, opset: opset,
+                                                                  afterFeed: { try tick("calibration", $0 + 1, feeds.count) })
                         next.graph = g
                         layers = r.weights.layers.count
                     } else {
@@ -219,16 +264,41 @@ public struct PipelineRunner: Sendable {
                     let (g, _) = try Trainer.train(current.graph, on: data, settings: f, teacher: model.graph)
                     next.graph = g
                     layers = trainable.parameters.count
+                case .analyze(let a):
+                    let analysis = try SensitivityAnalysis(scorer: OutputScorer(graph: current.graph, evaluation: evaluation, labels: labels.map { $0.flatMap { $0 } }, opset: opset))
+                    var stop = false
+                    let r = try analysis.run(current, format: a.precision.format, progress: { p in
+                        if p.done > 0 { do { try tick("sensitivity", p.done, p.total) } catch { stop = true } }
+                    }, isCancelled: { stop })
+                    if r.cancelled { throw Cancelled() }
+                    sensitivity = r
+                    layers = r.layers.count
+                case .mixedPrecision(let s):
+                    var search = try MixedPrecisionSearch(scorer: OutputScorer(graph: current.graph, evaluation: evaluation, labels: labels.map { $0.flatMap { $0 } }, opset: opset))
+                    search.precisions = s.precisions
+                    var evaluations = 0, stop = false
+                    let (m, r) = try search.run(current, constraint: s.constraint, timeBudget: s.timeBudget, progress: { _ in
+                        evaluations += 1
+                        do { try tick("search", evaluations, 0) } catch { stop = true }
+                    }, isCancelled: { stop })
+                    if stop { throw Cancelled() }
+                    next = m
+                    mixed = r
+                    layers = r.assignment.values.filter { $0 != .fp32 }.count
                 }
-                let outs = try outputs(of: next.graph)
+                let outs = try outputs(of: next.graph, tick: { try tick("evaluation", $0, evaluation.count) })
                 let (sqnr, top1) = Self.compare(reference, outs, names: model.graph.outputs.map(\.name))
                 let after = try Self.size(next)
                 rows.append(StepReport(index: i + 1, step: step.summary, bytesBefore: bytes, bytesAfter: after, sqnr: sqnr,
                                        top1Agreement: top1, sparsity: sparsity, layers: layers,
                                        seconds: Date().timeIntervalSince(started),
-                                       accuracy: try labels.map { try Self.accuracy(outs, labels: $0, names: model.graph.outputs.map(\.name)) }))
+                                       accuracy: try labels.map { try Self.accuracy(outs, labels: $0, names: model.graph.outputs.map(\.name)) },
+                                       sensitivity: sensitivity, mixedPrecision: mixed))
                 bytes = after
                 current = next
+            } catch is Cancelled {
+                cancelled = true
+                break
             } catch let e as PipelineRunError {
                 throw e
             } catch {
@@ -237,7 +307,8 @@ public struct PipelineRunner: Sendable {
         }
         return (current, Report(pipeline: spec.name, summary: spec.summary, originalBytes: originalBytes, finalBytes: bytes,
                                 evaluationInputs: evaluation.count, seededInputs: seeded, steps: rows,
-                                originalAccuracy: try labels.map { try Self.accuracy(reference, labels: $0, names: model.graph.outputs.map(\.name)) }))
+                                originalAccuracy: try labels.map { try Self.accuracy(reference, labels: $0, names: model.graph.outputs.map(\.name)) },
+                                cancelled: cancelled, totalSteps: spec.steps.count))
     }
 
     static func method(_ q: QuantizeSettings) -> RangeCalibrator.Method {
@@ -254,10 +325,13 @@ public struct PipelineRunner: Sendable {
         try ONNXExporter.serialize(model).bytes.count
     }
 
-    func outputs(of graph: Graph) throws -> [[String: HostTensor]] {
-        try evaluation.map { feed in
-            try ExecutionPlan(graph: graph, inputShapes: feed.mapValues(\.shape), opset: opset).run(feed)
+    func outputs(of graph: Graph, tick: (Int) throws -> Void = { _ in }) throws -> [[String: HostTensor]] {
+        var outs: [[String: HostTensor]] = []
+        for feed in evaluation {
+            outs.append(try ExecutionPlan(graph: graph, inputShapes: feed.mapValues(\.shape), opset: opset).run(feed))
+            try tick(outs.count)
         }
+        return outs
     }
 
     /// SQNR over every float output of every feed together; top-1 agreement on the first float output

@@ -18,6 +18,8 @@ extension PipelineStep {
     /// One-line flow mapping: `quantize: {precision: int8, …}` with every setting explicit.
     var yamlFlow: String {
         switch self {
+        case .analyze(let a): return a.yamlFlow
+        case .mixedPrecision(let m): return m.yamlFlow
         case .quantize(let q):
             var kv = ["precision: \(q.precision.rawValue)", "mode: \(q.mode.rawValue)"]
             if q.precision == .int8 || q.precision == .int4 {

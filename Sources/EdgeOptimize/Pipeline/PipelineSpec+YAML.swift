@@ -9,7 +9,7 @@
 /// ```
 /// Every setting is checked before any work starts; errors name the file, line and column.
 extension PipelineSpec {
-    public static let stepNames = ["quantize", "prune", "lowrank", "finetune", "distill"]
+    public static let stepNames = ["quantize", "prune", "lowrank", "finetune", "distill", "analyze", "mixed_precision"]
 
     /// Parses a standalone pipeline file.
     public static func parse(yaml text: String, file: String) throws -> PipelineSpec {
@@ -36,6 +36,8 @@ extension PipelineStep {
         case "quantize": self = .quantize(try QuantizeSettings(yaml: body))
         case "prune": self = .prune(try PruneSettings(yaml: body))
         case "finetune", "distill": self = .finetune(try TrainingSettings(yaml: body, distill: kind == "distill"))
+        case "analyze": self = .analyze(try AnalyzeSettings(yaml: body))
+        case "mixed_precision": self = .mixedPrecision(try MixedPrecisionSettings(yaml: body))
         default: self = .lowRank(try LowRankSettings(yaml: body))
         }
     }

@@ -27,9 +27,13 @@ public enum PipelineStep: Sendable, Equatable, Codable {
     case lowRank(LowRankSettings)
     /// Training on the labelled calibration set (or distillation from the original model); see ``Trainer``.
     case finetune(TrainingSettings)
+    case analyze(AnalyzeSettings)
+    case mixedPrecision(MixedPrecisionSettings)
 
     public var summary: String {
         switch self {
+        case .analyze(let a): return a.summary
+        case .mixedPrecision(let m): return m.summary
         case .quantize(let q): return q.summary
         case .prune(let p): return p.summary
         case .lowRank(let l): return l.summary

@@ -24,6 +24,8 @@ public enum StaticQuantizer {
 
     /// - Parameters:
     ///   - calibration: input feeds (name → tensor); each feed is one calibration batch.
+    ///   - afterFeed: called with each calibration feed's index once it is taken in (progress); what it
+    ///     throws stops the quantization (cancellation).
     ///   - symmetricRange: calibrate a symmetric range (then clamp it to the values seen); nil takes
     ///     onnxruntime's default per calibrator — symmetric for Percentile, not for MinMax and Entropy
     ///     (`create_calibrator`) — so "same calibrator" means the same thresholds.
@@ -31,7 +33,7 @@ public enum StaticQuantizer {
     ///   not match the model's inputs — checked before any work; engine errors while calibrating.
     public static func quantize(_ graph: Graph, calibration: [[String: HostTensor]], method: RangeCalibrator.Method = .minMax,
                                 symmetricRange: Bool? = nil, perChannel: Bool = true, exclude: [String] = [],
-                                opset: Int = 99) throws -> (Graph, Report) {
+                                opset: Int = 99, afterFeed: (Int) throws -> Void = { _ in }) throws -> (Graph, Report) {
         try checkCalibration(graph, calibration)
         let targets = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) && !exclude.contains($0.name) && !exclude.contains($0.op.rawValue) }
         // Activations to calibrate: float non-constant inputs 0 (and 1 for MatMul of two activations)
@@ -55,7 +57,7 @@ public enum StaticQuantizer {
         var symmetric = symmetricRange ?? false
         if symmetricRange == nil, case .percentile = method { symmetric = true }
         for a in activations { calibrators[a] = try RangeCalibrator(method: method, symmetric: symmetric) }
-        for feed in calibration {
+        for (k, feed) in calibration.enumerated() {
             let shapes = feed.mapValues(\.shape)
             let plan = try ExecutionPlan(graph: probe, inputShapes: shapes, opset: opset)
             let out = try plan.run(feed)
@@ -63,6 +65,7 @@ public enum StaticQuantizer {
                 guard let t = out[a] ?? feed[a] else { continue }
                 try calibrators[a]!.add(t.floats(), name: a)
             }
+            try afterFeed(k)
         }
         var report = Report()
         report.calibrationInputs = calibration.count

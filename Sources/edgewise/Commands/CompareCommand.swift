@@ -8,10 +8,29 @@ import WorkbenchUI
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Strategies × devices for a workspace model: latency, fps, energy, memory fit, Pareto (the TUI's Compare screen).")
+        abstract: "Strategies × devices for a workspace model (the TUI's Compare screen), or two models layer by layer.",
+        discussion: """
+            With one argument (or none): the workspace's strategies × devices matrix. With two model files \
+            (`edgewise compare A.onnx B.onnx`): per-layer differences — op, output shape, parameters and their \
+            stored type, MACs, and each layer's output error (SQNR of B's output against A's, measured on this \
+            host's engine) on --eval NAME=FILE inputs or --samples generated ones (schema edgewise.model-diff).
+            """)
 
-    @Argument(help: "A workspace file (default: Workspaces/default.yaml).")
-    var workspace: String?
+    @Argument(help: "A workspace file (default: Workspaces/default.yaml), or two model files A B to diff.")
+    var paths: [String] = []
+    var workspace: String? { paths.first }
+
+    @Option(name: .customLong("eval"), help: "With two models: NAME=FILE input (repeatable, one per model input).")
+    var evalInputs: [String] = []
+
+    @Option(help: "With two models: generated inputs when --eval is not given.")
+    var samples: Int = 2
+
+    @Option(help: "With two models: seed of the generated inputs.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "With two models: list every layer, not only those that differ.")
+    var all = false
 
     @Option(help: "Index of the workspace model (default: the workspace's selected model).")
     var model: Int?
@@ -75,6 +94,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard paths.count <= 2 else { throw CLIError("compare takes a workspace, or two model files; got \(paths.count) arguments") }
+        if paths.count == 2 { return try runModelDiff(paths[0], paths[1]) }
         if let diff { return try runDiff(diff) }
         guard let path = workspace ?? Startup.locate("Workspaces/default.yaml") else {
             throw CLIError("cannot find Workspaces/default.yaml; give a workspace file")
