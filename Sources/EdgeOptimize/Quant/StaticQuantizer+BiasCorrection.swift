@@ -5,11 +5,11 @@ import EdgeIR
 /// Quantization Through Weight Equalization and Bias Correction", §4.2, the empirical variant).
 ///
 /// Rounding the weights shifts each layer's expected output: with `ε = W_q − W` (dequantized minus
-/// float), `E[W_q·x] − E[W·x] = ε·E[x]` per output channel, a bias error the next layers carry along.
-/// `E[x]` is measured on the calibration set — per input channel of each layer's float input, averaged
-/// over batch and spatial positions — and the layer's bias becomes `b − ε·E[x]`. For a grouped
-/// convolution an output channel sums over its own group's input channels; border positions where the
-/// kernel reads padding are counted as if they read the mean too (the usual approximation).
+/// float), `E[op(x, W_q)] − E[op(x, W)] = E[op(x, ε)]` per output channel (the op is linear in its
+/// weight), a bias error the next layers carry along. It is measured on the calibration set: the layer
+/// is run with ε as its weight (no bias) on its float input from every calibration feed, and its output
+/// averaged per channel over batch and positions — exact for strides, groups and padded borders (where
+/// the shortcut `ε·E[x]` is wrong on small feature maps). The bias becomes `b − E[op(x, ε)]`.
 ///
 /// Where the bias lives: a Conv's third input and a Gemm's C (created when absent, as a `[N]`/`[O]`
 /// vector); for a MatMul, the constant `[N]` operand of the single `Add` that consumes it (tf2onnx's
@@ -42,70 +42,51 @@ extension StaticQuantizer {
         var mean: [Double] { count == 0 ? sums : sums.map { $0 / Double(count) } }
     }
 
-    /// The axis of a target's input 0 that its weight reduces over.
-    static func inputChannelAxis(_ node: Node, rank: Int) -> Int? {
-        switch node.op {
-        case .conv: return rank >= 3 ? 1 : nil
-        case .gemm: return node.int("transA", default: 0) == 0 ? rank - 1 : nil
-        default: return rank - 1
+    /// A one-node graph computing the target's output error from weight rounding alone: the node with
+    /// its weight replaced by `ε = W_q − W` (dequantized minus float) and no bias, on input `x`.
+    static func errorGraph(_ node: Node, original: Graph, quantized: Graph, inputShape: [Int]) -> Graph? {
+        guard let wName = node.input(1), let w = original.constants[wName], let q = quantized.constants[wName],
+              let qp = q.quantization, let dims = w.shape.values else { return nil }
+        let wf = WeightValues.floats(w)
+        let codes: [Int8] = q.storage.withBytes { raw in raw.map { Int8(bitPattern: $0) } }
+        guard codes.count == wf.count else { return nil }
+        var eps = [Float](repeating: 0, count: wf.count)
+        switch qp {
+        case .perTensor(let s, let z):
+            for i in eps.indices { eps[i] = s * Float(Int32(codes[i]) - z) - wf[i] }
+        case .perAxis(let axis, let s, let z):
+            let (outer, channels, inner) = AffineQuantizer.layout(shape: dims, axis: axis)
+            var i = 0
+            for _ in 0..<outer { for c in 0..<channels { for _ in 0..<inner {
+                eps[i] = s[c] * Float(Int32(codes[i]) - z[c]) - wf[i]
+                i += 1
+            } } }
+        default: return nil
         }
+        var n = node
+        n.inputs = [node.inputs[0], wName]
+        n.outputs = [node.outputs[0]]
+        var g = Graph(name: "bias-correction", inputs: [ValueInfo(name: node.inputs[0], type: TensorType(.float32, Shape(inputShape)))],
+                      outputs: [], nodes: [n])
+        g.setConstant(.float32(wName, eps, shape: w.shape))
+        guard (try? g.inferShapes()) != nil, let t = g.valueTypes[node.outputs[0]] else { return nil }
+        g.outputs = [ValueInfo(name: node.outputs[0], type: t)]
+        return g
     }
 
-    /// Corrects the biases of the targets in `g`, from the float weights of `original`, the quantized
-    /// weights of `quantized` and the calibrated input means. Returns the corrected nodes and the skipped.
-    static func correctBiases(_ g: inout Graph, original: Graph, quantized: Graph, targets: [Node],
-                              means: [String: ChannelMean]) -> (corrected: [String], skipped: [LowRankFactorizer.Skip]) {
+    /// The axis of a target's output that holds its output channels.
+    static func outputChannelAxis(_ node: Node, rank: Int) -> Int { node.op == .conv ? 1 : rank - 1 }
+
+    /// Corrects the biases of the targets in `g` by the measured mean output shift of each (`shifts`,
+    /// per output channel, keyed by node name). Returns the corrected nodes and the skipped ones.
+    static func correctBiases(_ g: inout Graph, original: Graph, targets: [Node],
+                              shifts: [String: ChannelMean]) -> (corrected: [String], skipped: [LowRankFactorizer.Skip]) {
         var corrected: [String] = [], skipped: [LowRankFactorizer.Skip] = []
         let consumers = original.consumers
         for (index, node) in g.nodes.enumerated() where targets.contains(where: { $0.name == node.name }) {
             func skip(_ r: String) { skipped.append(LowRankFactorizer.Skip(node: node.name, reason: r)) }
-            guard let wName = node.input(1), let w = original.constants[wName], let dims = w.shape.values,
-                  let q = quantized.constants[wName], let qp = q.quantization else { skip("weight not quantized"); continue }
-            guard let mean = means[node.inputs[0]]?.mean, !mean.isEmpty else { skip("no calibrated input mean"); continue }
-            let wf = WeightValues.floats(w)
-            let codes: [Int8] = q.storage.withBytes { raw in raw.map { Int8(bitPattern: $0) } }
-            guard codes.count == wf.count else { skip("weight size mismatch"); continue }
-            func scale(_ ch: Int) -> (Float, Int32) {
-                switch qp {
-                case .perTensor(let s, let z): return (s, z)
-                case .perAxis(_, let s, let z): return (s[ch], z[ch])
-                default: return (1, 0)
-                }
-            }
-            // δ[o] = Σ ε[o, i, …] · E[x_i]
-            var delta: [Double]
-            switch node.op {
-            case .conv:
-                let (o, ipg) = (dims[0], dims[1]), k = dims[2...].reduce(1, *)
-                let groups = node.int("group", default: 1)
-                guard groups >= 1, o % groups == 0, mean.count == ipg * groups else { skip("channel count mismatch"); continue }
-                delta = [Double](repeating: 0, count: o)
-                for oc in 0..<o {
-                    let (s, z) = scale(oc), g0 = (oc / (o / groups)) * ipg
-                    for ic in 0..<ipg {
-                        for j in 0..<k {
-                            let idx = (oc * ipg + ic) * k + j
-                            let eps = Double(s) * Double(Int32(codes[idx]) - z) - Double(wf[idx])
-                            delta[oc] += eps * mean[g0 + ic]
-                        }
-                    }
-                }
-            default:
-                guard dims.count == 2 else { skip("weight is not 2-D"); continue }
-                let transB = node.op == .gemm && node.int("transB", default: 0) == 1
-                let (kk, n) = transB ? (dims[1], dims[0]) : (dims[0], dims[1])
-                guard mean.count == kk else { skip("channel count mismatch"); continue }
-                delta = [Double](repeating: 0, count: n)
-                for r in 0..<kk {
-                    for c in 0..<n {
-                        let idx = transB ? c * kk + r : r * n + c
-                        // Per-channel axis is the output feature: 0 for transB, 1 otherwise.
-                        let (s, z) = scale(c)
-                        let eps = Double(s) * Double(Int32(codes[idx]) - z) - Double(wf[idx])
-                        delta[c] += eps * mean[r]
-                    }
-                }
-            }
+            guard let wName = node.input(1), original.constants[wName] != nil else { skip("weight is not a constant"); continue }
+            guard let delta = shifts[node.name]?.mean, !delta.isEmpty else { skip("no measured output shift"); continue }
             // Apply to the bias.
             func shifted(_ old: [Float]?, _ count: Int) -> [Float] {
                 (0..<count).map { Float(Double(old?[$0] ?? 0) - delta[$0]) }

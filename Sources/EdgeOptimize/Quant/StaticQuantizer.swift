@@ -60,7 +60,9 @@ public enum StaticQuantizer {
         var symmetric = symmetricRange ?? false
         if symmetricRange == nil, case .percentile = method { symmetric = true }
         for a in activations { calibrators[a] = try RangeCalibrator(method: method, symmetric: symmetric) }
-        var means: [String: ChannelMean] = [:]
+        var shifts: [String: ChannelMean] = [:]
+        // Bias correction needs the rounded weights while calibrating (their error is run on each feed).
+        let earlyWeights = biasCorrection ? try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude).0 : nil
         for feed in calibration {
             let shapes = feed.mapValues(\.shape)
             let plan = try ExecutionPlan(graph: probe, inputShapes: shapes, opset: opset)
@@ -69,10 +71,13 @@ public enum StaticQuantizer {
                 guard let t = out[a] ?? feed[a] else { continue }
                 try calibrators[a]!.add(t.floats(), name: a)
             }
-            if biasCorrection {
+            if let earlyWeights {
                 for n in targets {
-                    guard let t = out[n.inputs[0]] ?? feed[n.inputs[0]], let axis = inputChannelAxis(n, rank: t.shape.count) else { continue }
-                    means[n.inputs[0], default: ChannelMean()].add(t, axis: axis)
+                    guard let t = out[n.inputs[0]] ?? feed[n.inputs[0]],
+                          let eg = errorGraph(n, original: graph, quantized: earlyWeights, inputShape: t.shape) else { continue }
+                    let y = try ExecutionPlan(graph: eg, inputShapes: [n.inputs[0]: t.shape], opset: opset).run([n.inputs[0]: t])
+                    guard let e = y[n.outputs[0]] else { continue }
+                    shifts[n.name, default: ChannelMean()].add(e, axis: outputChannelAxis(n, rank: e.shape.count))
                 }
             }
         }
@@ -90,7 +95,7 @@ public enum StaticQuantizer {
         let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude)
         report.weights = wr
         if biasCorrection {
-            (report.biasCorrected, report.biasSkipped) = correctBiases(&g, original: graph, quantized: wq, targets: targets, means: means)
+            (report.biasCorrected, report.biasSkipped) = correctBiases(&g, original: graph, targets: targets, shifts: shifts)
         }
         let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr)
         // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
