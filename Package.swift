@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
-        // -O in debug too: the training loop (Train/) runs whole epochs inside the tests.
+        // -O in debug too: the training loop, the SVD and calibration run on real weights in the tests.
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
                                                       .product(name: "Yams", package: "Yams")],
                 swiftSettings: [.unsafeFlags(["-O"])]),

@@ -45,6 +45,8 @@ public struct PipelineRunner: Sendable {
         public var sensitivity: SensitivityAnalysis.Report? = nil
         /// The chosen precisions of a `mixed_precision` step.
         public var mixedPrecision: MixedPrecisionSearch.Result? = nil
+        /// What the step left out or assumed (skipped layers and why), one line each.
+        public var notes: [String]? = nil
     }
 
     public struct Report: Sendable, Codable, Equatable {
@@ -151,10 +153,11 @@ public struct PipelineRunner: Sendable {
                 switch (q.precision, q.mode) {
                 case (.int8, .static):
                     if !q.symmetric { throw fail("static int8 weights are symmetric (onnxruntime's S8S8); asymmetric is weight-only") }
-                    if q.biasCorrection { throw fail("bias correction is not implemented yet") }
                     if q.granularity == .group { throw fail("static int8 is per-tensor or per-channel") }
                 case (.int8, .weightOnly):
                     if q.granularity == .group { throw fail("group-wise int8 cannot be written as ONNX QDQ; use per-channel") }
+                case (.int8, .dynamic), (.fp16, _), (.bf16, _):
+                    if q.granularity == .group && q.precision == .int8 { throw fail("dynamic int8 is per-tensor or per-channel") }
                 default:
                     throw fail("the pipeline runner applies int8 (static or weight-only) so far; \(q.precision.rawValue) \(q.mode.rawValue) is not available yet")
                 }
@@ -165,10 +168,11 @@ public struct PipelineRunner: Sendable {
                 case .nm:
                     guard p.n >= 1, p.n < p.m else { throw fail("N:M needs 1 ≤ N < M, got \(p.n):\(p.m)") }
                 case .channel:
-                    throw fail("channel pruning is not available yet")
+                    guard p.sparsity >= 0, p.sparsity < 1 else { throw fail("channel ratio must be in [0, 1), got \(p.sparsity)") }
                 }
-            case .lowRank:
-                throw fail("low-rank factorization is not available yet")
+            case .lowRank(let l):
+                do { try LowRankFactorizer.check(rank(l)) } catch { throw fail("\(error)") }
+                if l.finetuneSteps > 0 { throw fail("fine-tuning the factors is not available yet; use finetune_steps: 0") }
             case .finetune(let f):
                 do { try f.check() } catch { throw fail("\(error)") }
                 if spec.steps[..<i].contains(where: { if case .quantize = $0 { return true } else { return false } }) {
@@ -233,14 +237,18 @@ public struct PipelineRunner: Sendable {
                 var next = current
                 var sparsity: Double?
                 var layers = 0
+                var notes: [String]?
                 switch step {
                 case .quantize(let q):
-                    if q.mode == .static {
-                        let feeds = calibration ?? evaluation
-                        let (g, r) = try StaticQuantizer.quantize(current.graph, calibration: feeds,
+                    if let (g, n, extra) = try Self.applyOtherQuantize(q, to: current.graph) {
+                        next.graph = g
+                        layers = n
+                        notes = extra
+                    } else if q.mode == .static {
+                        let (g, r) = try StaticQuantizer.quantize(current.graph, calibration: calibration ?? evaluation,
                                                                   method: Self.method(q), perChannel: q.granularity == .perChannel,
-                                                                  exclude: q.exclude, opset: opset,
-                                                                  afterFeed: { try tick("calibration", $0 + 1, feeds.count) })
+                                                                  exclude: q.exclude, opset: opset, biasCorrection: q.biasCorrection,
+                                                                  afterFeed: { try tick("calibration", $0 + 1, (calibration ?? evaluation).count) })
                         next.graph = g
                         layers = r.weights.layers.count
                     } else {
@@ -249,6 +257,11 @@ public struct PipelineRunner: Sendable {
                         next.graph = g
                         layers = r.layers.count
                     }
+                case .prune(let p) where p.method == .channel:
+                    let (g, r) = try ChannelPruner.prune(current.graph, ratio: p.sparsity, norm: p.norm == .l2 ? .l2 : .l1, exclude: p.exclude)
+                    next.graph = g
+                    layers = r.layers.count
+                    notes = r.skipped.map { "kept \($0.node): \($0.reason)" }
                 case .prune(let p):
                     let (g, r) = p.method == .nm
                         ? try MagnitudePruner.pruneNM(current.graph, n: p.n, m: p.m, exclude: p.exclude)
@@ -256,8 +269,11 @@ public struct PipelineRunner: Sendable {
                     next.graph = g
                     sparsity = r.sparsity
                     layers = r.layers.count
-                case .lowRank:
-                    throw OptimizeError.unsupported("low-rank factorization is not available yet")
+                case .lowRank(let l):
+                    let (g, r) = try LowRankFactorizer.factorize(current.graph, rank: Self.rank(l), spatial: l.spatial)
+                    next.graph = g
+                    layers = r.layers.count
+                    notes = r.skipped.map { "kept \($0.node): \($0.reason)" }
                 case .finetune(let f):
                     let trainable = try TrainableGraph(current.graph)
                     let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: trainable.inputName)
@@ -293,7 +309,7 @@ public struct PipelineRunner: Sendable {
                                        top1Agreement: top1, sparsity: sparsity, layers: layers,
                                        seconds: Date().timeIntervalSince(started),
                                        accuracy: try labels.map { try Self.accuracy(outs, labels: $0, names: model.graph.outputs.map(\.name)) },
-                                       sensitivity: sensitivity, mixedPrecision: mixed))
+                                       sensitivity: sensitivity, mixedPrecision: mixed, notes: notes))
                 bytes = after
                 current = next
             } catch is Cancelled {

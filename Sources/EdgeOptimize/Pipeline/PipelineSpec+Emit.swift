@@ -40,7 +40,7 @@ extension PipelineStep {
             if !p.exclude.isEmpty { kv.append("exclude: [" + p.exclude.map(YAMLText.scalar).joined(separator: ", ") + "]") }
             return "prune: {" + kv.joined(separator: ", ") + "}"
         case .lowRank(let l):
-            var kv = ["\(l.target == .energy ? "energy" : "compression"): \(l.value)"]
+            var kv = ["\(l.target.rawValue): \(l.target == .rank ? "\(Int(l.value))" : "\(l.value)")"]
             if l.spatial { kv.append("spatial: true") }
             if l.finetuneSteps > 0 { kv.append("finetune_steps: \(l.finetuneSteps)") }
             return "lowrank: {" + kv.joined(separator: ", ") + "}"

@@ -86,11 +86,12 @@ extension QuantizeSettings {
 
 extension PruneSettings {
     init(yaml: YAMLValue) throws {
-        let m = try yaml.mapping(allowed: ["method", "sparsity", "scope", "n", "m", "pattern", "norm", "exclude"])
+        let m = try yaml.mapping(allowed: ["method", "sparsity", "ratio", "scope", "n", "m", "pattern", "norm", "exclude"])
         let method = try m["method"].map { Method(rawValue: try $0.choice(Method.allCases.map(\.rawValue), what: "method"))! } ?? .magnitude
         self.init(method: method)
-        if let v = m["sparsity"] {
-            sparsity = try v.double(what: "sparsity")
+        if m["sparsity"] != nil && m["ratio"] != nil { throw yaml.error("give 'sparsity' or 'ratio' (the same setting), not both") }
+        if let v = m["sparsity"] ?? m["ratio"] {
+            sparsity = try v.double(what: m["ratio"] != nil ? "ratio" : "sparsity")
             guard sparsity >= 0, sparsity < 1 else { throw v.error("sparsity must be in [0, 1), got \(sparsity)") }
         }
         if let v = m["scope"] { scope = Scope(rawValue: try v.choice(Scope.allCases.map(\.rawValue), what: "scope"))! }
@@ -110,19 +111,21 @@ extension PruneSettings {
 
 extension LowRankSettings {
     init(yaml: YAMLValue) throws {
-        let m = try yaml.mapping(allowed: ["energy", "compression", "spatial", "finetune_steps"])
+        let m = try yaml.mapping(allowed: ["energy", "compression", "rank", "spatial", "finetune_steps"])
         self.init()
-        switch (m["energy"], m["compression"]) {
-        case (let e?, nil):
+        let given = ["energy", "compression", "rank"].filter { m[$0] != nil }
+        guard given.count <= 1 else { throw yaml.error("give one of 'energy', 'compression' or 'rank', not \(given.joined(separator: " and "))") }
+        if let e = m["energy"] {
             target = .energy
             value = try e.double(what: "energy")
             guard value > 0, value <= 1 else { throw e.error("energy must be in (0, 1], got \(value)") }
-        case (nil, let c?):
+        } else if let c = m["compression"] {
             target = .compression
             value = try c.double(what: "compression")
             guard value > 1 else { throw c.error("compression is a size ratio > 1 (e.g. 2 for half the weights), got \(value)") }
-        case (nil, nil): break
-        default: throw yaml.error("give either 'energy' or 'compression', not both")
+        } else if let r = m["rank"] {
+            target = .rank
+            value = Double(try r.int(in: 1...1_000_000, what: "rank"))
         }
         if let v = m["spatial"] { spatial = try v.bool(what: "spatial") }
         if let v = m["finetune_steps"] { finetuneSteps = try v.int(in: 0...100_000, what: "finetune_steps") }

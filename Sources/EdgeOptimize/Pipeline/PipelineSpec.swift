@@ -149,9 +149,10 @@ public struct PruneSettings: Sendable, Equatable, Codable {
 }
 
 public struct LowRankSettings: Sendable, Equatable, Codable {
-    public enum Target: String, Sendable, Codable, CaseIterable { case energy, compression }
+    public enum Target: String, Sendable, Codable, CaseIterable { case energy, compression, rank }
 
-    /// Rank chosen to keep this fraction of singular-value energy (0, 1], or to reach this size ratio.
+    /// Rank chosen to keep this fraction of singular-value energy (0, 1], to reach this size ratio, or
+    /// this fixed rank.
     public var target: Target
     public var value: Double
     /// Also factor k×k convolutions spatially (k×1 then 1×k).
@@ -167,6 +168,6 @@ public struct LowRankSettings: Sendable, Equatable, Codable {
     }
 
     public var summary: String {
-        "lowrank(\(target == .energy ? "energy" : "compression") \(value)\(spatial ? ", spatial" : "")\(finetuneSteps > 0 ? ", finetune \(finetuneSteps)" : ""))"
+        "lowrank(\(target.rawValue) \(target == .rank ? "\(Int(value))" : "\(value)")\(spatial ? ", spatial" : "")\(finetuneSteps > 0 ? ", finetune \(finetuneSteps)" : ""))"
     }
 }

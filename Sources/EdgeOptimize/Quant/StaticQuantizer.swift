@@ -20,6 +20,9 @@ public enum StaticQuantizer {
         public var ranges: [String: (low: Float, high: Float)] = [:]
         public var weights = GraphWeightQuantizer.Report()
         public var calibrationInputs = 0
+        /// Layers whose bias was corrected (with `biasCorrection`), and those that could not be.
+        public var biasCorrected: [String] = []
+        public var biasSkipped: [LowRankFactorizer.Skip] = []
     }
 
     /// - Parameters:
@@ -29,11 +32,14 @@ public enum StaticQuantizer {
     ///   - symmetricRange: calibrate a symmetric range (then clamp it to the values seen); nil takes
     ///     onnxruntime's default per calibrator — symmetric for Percentile, not for MinMax and Entropy
     ///     (`create_calibrator`) — so "same calibrator" means the same thresholds.
+    ///   - biasCorrection: correct each layer's bias by the expected output shift its weight rounding
+    ///     causes, measured on the calibration set (see `StaticQuantizer+BiasCorrection.swift`).
     /// - Throws: ``OptimizeError`` for an empty calibration set or a feed whose names, shapes or types do
     ///   not match the model's inputs — checked before any work; engine errors while calibrating.
     public static func quantize(_ graph: Graph, calibration: [[String: HostTensor]], method: RangeCalibrator.Method = .minMax,
                                 symmetricRange: Bool? = nil, perChannel: Bool = true, exclude: [String] = [],
-                                opset: Int = 99, afterFeed: (Int) throws -> Void = { _ in }) throws -> (Graph, Report) {
+                                opset: Int = 99, biasCorrection: Bool = false,
+                                afterFeed: (Int) throws -> Void = { _ in }) throws -> (Graph, Report) {
         try checkCalibration(graph, calibration)
         let targets = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) && !exclude.contains($0.name) && !exclude.contains($0.op.rawValue) }
         // Activations to calibrate: float non-constant inputs 0 (and 1 for MatMul of two activations)
@@ -57,6 +63,9 @@ public enum StaticQuantizer {
         var symmetric = symmetricRange ?? false
         if symmetricRange == nil, case .percentile = method { symmetric = true }
         for a in activations { calibrators[a] = try RangeCalibrator(method: method, symmetric: symmetric) }
+        var shifts: [String: ChannelMean] = [:]
+        // Bias correction needs the rounded weights while calibrating (their error is run on each feed).
+        let earlyWeights = biasCorrection ? try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude).0 : nil
         for (k, feed) in calibration.enumerated() {
             let shapes = feed.mapValues(\.shape)
             let plan = try ExecutionPlan(graph: probe, inputShapes: shapes, opset: opset)
@@ -64,6 +73,15 @@ public enum StaticQuantizer {
             for a in activations {
                 guard let t = out[a] ?? feed[a] else { continue }
                 try calibrators[a]!.add(t.floats(), name: a)
+            }
+            if let earlyWeights {
+                for n in targets {
+                    guard let t = out[n.inputs[0]] ?? feed[n.inputs[0]],
+                          let eg = errorGraph(n, original: graph, quantized: earlyWeights, inputShape: t.shape) else { continue }
+                    let y = try ExecutionPlan(graph: eg, inputShapes: [n.inputs[0]: t.shape], opset: opset).run([n.inputs[0]: t])
+                    guard let e = y[n.outputs[0]] else { continue }
+                    shifts[n.name, default: ChannelMean()].add(e, axis: outputChannelAxis(n, rank: e.shape.count))
+                }
             }
             try afterFeed(k)
         }
@@ -80,6 +98,9 @@ public enum StaticQuantizer {
         // Weights: int8 codes + DequantizeLinear nodes.
         let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude)
         report.weights = wr
+        if biasCorrection {
+            (report.biasCorrected, report.biasSkipped) = correctBiases(&g, original: graph, targets: targets, shifts: shifts)
+        }
         let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr)
         // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
         // every consumer among the targets reads the dequantized copy.
@@ -95,7 +116,7 @@ public enum StaticQuantizer {
         }
         let targetNames = Set(targets.map(\.name))
         for a in activations where graph.isGraphInput(a) { nodes += qdq(a) }
-        for var n in graph.nodes {
+        for var n in g.nodes {   // the graph's nodes, with any bias added by bias correction
             if targetNames.contains(n.name) {
                 for i in n.inputs.indices where params[n.inputs[i]] != nil { n.inputs[i] += "_dq" }
             }

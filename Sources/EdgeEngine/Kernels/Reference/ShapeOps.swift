@@ -83,6 +83,13 @@ extension ReferenceKernels {
     /// zero (NaN → 0, out of range saturates), integers to narrower integers wrap, anything to bool is
     /// "≠ 0".
     static func makeCast(_ ctx: KernelContext, to: DType) throws -> Kernel {
+        // bfloat16 → float32 (bf16 weights widened at load): the bits are float32's top half.
+        if ctx.inputType(0) == .bfloat16 && to == .float32 {
+            return ClosureKernel { ins, outs in
+                let x = ins[0].ptr(UInt16.self), y = outs[0].f32()
+                for i in 0..<outs[0].count { y[i] = Float(bitPattern: UInt32(x[i]) << 16) }
+            }
+        }
         guard let from = ctx.inputType(0), elementType(from) != nil else { throw ctx.unsupported("Cast from \(ctx.inputType(0)?.rawValue ?? "?")") }
         if from == to { return copyKernel() }
         if from == .float16 && to == .float32 {

@@ -1,0 +1,243 @@
+import EdgeIR
+
+/// Structured channel pruning: whole output channels of Conv, Gemm and MatMul layers are removed, the
+/// layers that carry those channels along are narrowed, and the layers that consume them lose the
+/// matching input channels — so the pruned model is smaller and cheaper, not merely sparse.
+///
+/// Which channels: in each layer the fraction `ratio` (rounded down; at least one channel always stays)
+/// whose filters have the smallest L1 norm (Li, Kadav, Durdanovic, Samet & Graf 2017, "Pruning Filters
+/// for Efficient ConvNets") or L2 norm; the earlier channel goes first on a tie.
+///
+/// **Following the channels.** From the layer's output, the pruner walks forward through every node
+/// that keeps channel `c` in channel `c`:
+/// - element-wise activations (Relu, Clip, HardSigmoid, HardSwish, Sigmoid, Tanh, LeakyRelu …), pools and
+///   global pools: nothing to change;
+/// - BatchNormalization: its scale, bias, mean and variance are sliced;
+/// - element-wise binary ops (Add, Sub, Mul, Div, Max, Min, Pow, PRelu) with a constant operand: the
+///   operand is sliced where it varies per channel (a scalar or size-1 axis is kept);
+/// - depthwise convolutions (`group` = channels, one filter each): their filters and bias are sliced and
+///   `group` shrinks with them;
+/// - and stops at the **consumers**: a group-1 Conv (its weight loses input channels, axis 1), a Gemm or
+///   MatMul reading the channels as its K (weight rows), when the channel axis is the last one.
+///
+/// **The join rule.** An element-wise op whose other operand is *not* a constant — a residual `Add`, the
+/// `Mul` of a squeeze-and-excitation gate, anything where these channels meet channels produced
+/// elsewhere — would need the other producer to lose exactly the same channels, or channel `c` of one
+/// side would be combined with a different channel of the other. Unless every non-constant operand of
+/// every such join lies in the same walk (the two sides derive from this very layer, as in
+/// `x · hardsigmoid(x)`), the layer is **not pruned** and the join is named in ``Report/skipped``. The same
+/// happens when the channels reach a graph output, a Concat, Reshape, Flatten, Transpose or any op not
+/// listed above (their layout would change), or a constant shared with nodes outside the walk.
+/// Pruning the whole group consistently (every producer feeding the join losing the same channels) is
+/// not attempted: a channel with a small norm in one producer rarely has one in the others.
+///
+/// Removing a channel also drops what it contributed after its bias and activation (a constant per
+/// position), which is why the output changes more than the removed weights alone suggest; the output
+/// SQNR against the original is the measure. The input graph is not modified.
+public enum ChannelPruner {
+    public enum Norm: String, Sendable, Codable { case l1, l2 }
+
+    public struct Layer: Sendable, Equatable, Codable {
+        public var node: String
+        public var channelsBefore: Int
+        public var channelsAfter: Int
+        /// Nodes narrowed along with it (pass-through and consumers).
+        public var narrowed: [String]
+    }
+
+    public struct Report: Sendable, Equatable, Codable {
+        public var layers: [Layer] = []
+        public var skipped: [LowRankFactorizer.Skip] = []
+        public var channelsRemoved: Int { layers.reduce(0) { $0 + $1.channelsBefore - $1.channelsAfter } }
+    }
+
+    static let unary: Set<OpType> = [.relu, .clip, .sigmoid, .tanh, .hardSwish, .hardSigmoid, .leakyRelu, .silu, .gelu,
+                                     "Identity", "Elu", "Selu", "Softplus", "Neg", "Abs", "Sqrt", "Exp", "Erf", "Dropout"]
+    static let binary: Set<OpType> = [.add, .sub, .mul, .div, .prelu, "Max", "Min", "Pow"]
+    static let pools: Set<OpType> = [.maxPool, .averagePool, .globalAveragePool, .globalMaxPool]
+
+    /// One change to make once a layer's walk is accepted.
+    enum Edit {
+        /// Keep only the kept channels of constant `name` along `axis`.
+        case slice(name: String, axis: Int)
+        /// Set a depthwise conv's `group` to the kept count (node index).
+        case group(Int)
+    }
+
+    struct Walk {
+        var edits: [Edit] = []
+        var narrowed: [String] = []
+    }
+
+    /// - Parameters:
+    ///   - ratio: fraction of each layer's output channels removed, in [0, 1).
+    ///   - exclude: node names or op types never pruned (they may still be narrowed as consumers).
+    /// - Throws: ``OptimizeError`` for a ratio outside [0, 1), before any change.
+    public static func prune(_ graph: Graph, ratio: Double, norm: Norm = .l1, exclude: [String] = []) throws -> (Graph, Report) {
+        guard ratio >= 0, ratio < 1, ratio.isFinite else {
+            throw OptimizeError.invalidSetting(name: "channel ratio", value: "\(ratio)", expected: "a fraction in [0, 1)")
+        }
+        var g = graph
+        _ = try g.inferShapes(strict: false)
+        var report = Report()
+        let sources = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) }.map(\.name)
+        for name in sources {
+            guard let index = g.nodes.firstIndex(where: { $0.name == name }) else { continue }
+            let node = g.nodes[index]
+            func skip(_ r: String) { report.skipped.append(LowRankFactorizer.Skip(node: name, reason: r)) }
+            if exclude.contains(name) || exclude.contains(node.op.rawValue) { skip("excluded"); continue }
+            guard let wName = node.input(1), let w = g.constants[wName], w.dtype == .float32, w.quantization == nil,
+                  let dims = w.shape.values, w.storage.isPresent else { skip("weight is not a float32 constant"); continue }
+            // Output-channel axis of the weight, and of the output value.
+            let wAxis: Int
+            switch node.op {
+            case .conv:
+                guard node.int("group", default: 1) == 1, dims.count >= 3 else { skip("grouped or depthwise convolution (narrowed with its input instead)"); continue }
+                wAxis = 0
+            case .gemm:
+                guard dims.count == 2 else { skip("weight is not 2-D"); continue }
+                wAxis = node.int("transB", default: 0) == 1 ? 0 : 1
+            default:
+                guard dims.count == 2 else { skip("weight is not 2-D"); continue }
+                wAxis = 1
+            }
+            let channels = dims[wAxis]
+            let remove = min(Int((ratio * Double(channels)).rounded(.down)), channels - 1)
+            guard remove > 0 else { skip("ratio \(ratio) removes no channel of \(channels)"); continue }
+            guard let outType = g.valueTypes[node.outputs[0]], let rank = outType.shape.rank as Int?, rank >= 2 else {
+                skip("output shape unknown"); continue
+            }
+            let axis = node.op == .conv ? 1 : rank - 1
+            var walk = Walk()
+            walk.edits.append(.slice(name: wName, axis: wAxis))
+            if let b = node.input(2), let bt = g.constants[b] {
+                let bd = bt.shape.values ?? []
+                if bd.reduce(1, *) == channels { walk.edits.append(.slice(name: b, axis: bd.count - 1)) }
+                else if bd.reduce(1, *) != 1 { skip("bias of shape \(bd) cannot be sliced per channel"); continue }
+            }
+            if let reason = follow(g, from: node.outputs[0], axis: axis, channels: channels, into: &walk, source: index) {
+                skip(reason)
+                continue
+            }
+            // Channels to remove: smallest norm first, earlier index on ties.
+            let values = WeightValues.floats(w)
+            let inner = dims[(wAxis + 1)...].reduce(1, *), outer = dims[..<wAxis].reduce(1, *)
+            var norms = [Double](repeating: 0, count: channels)
+            for o in 0..<outer { for c in 0..<channels { for i in 0..<inner {
+                let x = Double(values[(o * channels + c) * inner + i])
+                norms[c] += norm == .l1 ? abs(x) : x * x
+            } } }
+            let order = (0..<channels).sorted { norms[$0] < norms[$1] || (norms[$0] == norms[$1] && $0 < $1) }
+            let removed = Set(order.prefix(remove))
+            let kept = (0..<channels).filter { !removed.contains($0) }
+            for edit in walk.edits {
+                switch edit {
+                case .slice(let name, let ax):
+                    let t = g.constants[name]!
+                    g.setConstant(slice(t, axis: ax, keep: kept))
+                case .group(let i):
+                    g.nodes[i].attributes["group"] = .int(kept.count)
+                }
+            }
+            _ = try g.inferShapes(strict: false)
+            report.layers.append(Layer(node: name, channelsBefore: channels, channelsAfter: kept.count, narrowed: walk.narrowed))
+        }
+        return (g, report)
+    }
+
+    /// Walks the channels forward from `value`; returns why the layer cannot be pruned, or nil with the
+    /// edits recorded in `walk`.
+    static func follow(_ g: Graph, from value: String, axis: Int, channels: Int, into walk: inout Walk, source: Int) -> String? {
+        let consumers = g.consumers
+        var members: Set<String> = [value]
+        var queue = [value]
+        var visited: Set<Int> = [source]
+        var joins: [(Int, [String])] = []
+        var edited: Set<String> = []
+        var readers: [String: Set<Int>] = [:]
+        for (i, n) in g.nodes.enumerated() { for x in n.inputs where g.isConstant(x) { readers[x, default: []].insert(i) } }
+        func sliceConst(_ name: String, at i: Int, valueRank: Int) -> String? {
+            guard let t = g.constants[name], let d = t.shape.values else { return "constant '\(name)' has no static shape" }
+            let a = axis - (valueRank - d.count)
+            guard a >= 0, d[a] != 1 else { return nil }   // broadcast along the channels
+            guard d[a] == channels, t.dtype == .float32, t.quantization == nil else { return "constant '\(name)' of shape \(d) does not match \(channels) channels" }
+            guard readers[name] == [i] else { return "constant '\(name)' is shared with other nodes" }
+            if !edited.contains(name) { walk.edits.append(.slice(name: name, axis: a)); edited.insert(name) }
+            return nil
+        }
+        while let v = queue.popLast() {
+            if g.outputs.contains(where: { $0.name == v }) { return "its channels reach the graph output '\(v)'" }
+            let rank = g.valueTypes[v]?.shape.rank ?? 0
+            for i in consumers[v] ?? [] where !visited.contains(i) {
+                visited.insert(i)
+                let n = g.nodes[i]
+                let label = "\(n.op.rawValue) '\(n.name)'"
+                func pass() { walk.narrowed.append(n.name); for o in n.outputs.prefix(1) where !members.contains(o) { members.insert(o); queue.append(o) } }
+                if unary.contains(n.op) || pools.contains(n.op) {
+                    if pools.contains(n.op) && axis != 1 { return "\(label) pools a layout whose channels are not axis 1" }
+                    guard n.inputs.first == v else { return "the channels are a parameter of \(label)" }
+                    pass()
+                } else if n.op == .batchNorm {
+                    guard n.inputs.first == v, axis == 1 else { return "\(label) normalises another axis" }
+                    for p in n.inputs.dropFirst() where !p.isEmpty {
+                        if let r = sliceConst(p, at: i, valueRank: 2) { return r }
+                    }
+                    pass()
+                } else if binary.contains(n.op) {
+                    var others: [String] = []
+                    for x in n.inputs where x != v && !x.isEmpty {
+                        if g.isConstant(x) {
+                            if let r = sliceConst(x, at: i, valueRank: rank) { return r }
+                        } else { others.append(x) }
+                    }
+                    joins.append((i, others))
+                    pass()
+                } else if n.op == .conv, n.inputs.first == v, let wn = n.input(1), let wt = g.constants[wn], let d = wt.shape.values {
+                    let group = n.int("group", default: 1)
+                    if group == 1 {
+                        guard axis == 1, d[1] == channels else { return "\(label) reads \(d[1]) input channels, not \(channels)" }
+                        guard readers[wn] == [i] else { return "weight of \(label) is shared" }
+                        walk.edits.append(.slice(name: wn, axis: 1))
+                        walk.narrowed.append(n.name)
+                    } else if group == channels && d[0] == channels && d[1] == 1 {
+                        guard readers[wn] == [i] else { return "weight of \(label) is shared" }
+                        walk.edits.append(.slice(name: wn, axis: 0))
+                        if let b = n.input(2), let r = sliceConst(b, at: i, valueRank: 1 + axis) { return r }
+                        walk.edits.append(.group(i))
+                        pass()
+                    } else {
+                        return "\(label) is a grouped convolution (\(group) groups)"
+                    }
+                } else if n.op == .gemm || n.op == .matMul, n.inputs.first == v, let wn = n.input(1), let wt = g.constants[wn], let d = wt.shape.values, d.count == 2 {
+                    guard axis == rank - 1 else { return "\(label) reads these channels through another axis" }
+                    if n.op == .gemm && n.int("transA", default: 0) != 0 { return "\(label) has transA" }
+                    let kAxis = n.op == .gemm && n.int("transB", default: 0) == 1 ? 1 : 0
+                    guard d[kAxis] == channels else { return "\(label) reads \(d[kAxis]) features, not \(channels)" }
+                    guard readers[wn] == [i] else { return "weight of \(label) is shared" }
+                    walk.edits.append(.slice(name: wn, axis: kAxis))
+                    walk.narrowed.append(n.name)
+                } else {
+                    return "its channels reach \(label), which is not followed (see the join rule)"
+                }
+            }
+        }
+        for (i, others) in joins where !others.allSatisfy(members.contains) {
+            let n = g.nodes[i]
+            return "its channels meet other channels at \(n.op.rawValue) '\(n.name)' (a residual or gating join): every producer of the join would have to lose the same channels"
+        }
+        return nil
+    }
+
+    /// `t` with only the `keep` indices along `axis`.
+    static func slice(_ t: Tensor, axis: Int, keep: [Int]) -> Tensor {
+        let d = t.shape.values!
+        let v = WeightValues.floats(t)
+        let outer = d[..<axis].reduce(1, *), inner = d[(axis + 1)...].reduce(1, *), n = d[axis]
+        var out: [Float] = []
+        out.reserveCapacity(outer * keep.count * inner)
+        for o in 0..<outer { for c in keep { out.append(contentsOf: v[((o * n + c) * inner)..<((o * n + c) * inner + inner)]) } }
+        var nd = d
+        nd[axis] = keep.count
+        return .float32(t.name, out, shape: Shape(nd))
+    }
+}
