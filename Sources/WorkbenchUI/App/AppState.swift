@@ -106,6 +106,8 @@ public struct AppState: Sendable {
     public var dashboard: DashboardScreenState
     public var helpScroll: Int
     public var evaluations: [Int: EvaluationSlot]
+    /// Device runs being simulated in the background ("model|device|precision"), so none is asked for twice.
+    public var pendingRuns: Set<String> = []
 
     /// Builds the state for an opened workspace. `models` are prepared by the caller (see ``Startup``).
     public init(workspace: Workspace, path: String, simulator: Simulator, models: [ModelEntry], themes: [Theme],

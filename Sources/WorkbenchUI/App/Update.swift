@@ -24,6 +24,8 @@ public enum WorkbenchApp {
             TuneScreen.finished(job: job, result: result, &state)
         case .sustainedFinished(let job, let result):
             DashboardScreen.finished(job: job, result: result, &state)
+        case .simulationFinished(_, let report):
+            simulationFinished(report, &state)
         case .modelLoaded(let job, let result):
             ModelsScreen.loaded(job: job, result: result, &state)
         case .saveFinished(let error, let thenQuit):

@@ -115,6 +115,11 @@ public final class WorkbenchRunner {
                     }
                     inbox.post(.modelLoaded(job: job, result: r))
                 }
+            case .simulate(let job, let request):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    inbox.post(.simulationFinished(job: job, request.run()))
+                }
             case .sustain(let job, let request):
                 let flag = CancellationFlag()
                 jobs[job] = flag

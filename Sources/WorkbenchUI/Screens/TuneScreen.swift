@@ -12,7 +12,8 @@ public struct TuneScreenState: Sendable {
     public var assignment: PrecisionAssignment?
     /// The pipeline alone (no overrides), to tell overridden layers apart.
     public var pipelineAssignment: PrecisionAssignment?
-    public var estimates: [(device: Device, result: Result<MixedEstimate, WorkbenchError>)] = []
+    /// Per target device: the estimate, or nil while its simulation runs in the background.
+    public var estimates: [(device: Device, result: Result<MixedEstimate, WorkbenchError>?)] = []
 
     public init() {}
 }
@@ -222,28 +223,44 @@ enum TuneScreen {
         }
     }
 
+    /// Brings the figures up to date with the strategy: the assignment (derived, no cost report), the selected
+    /// device's estimate (simulated in place if it must be), every other device whose runs are cached (composed),
+    /// and background jobs for the rest, whose results fill the pending rows as they arrive.
     static func reconcile(_ state: inout AppState) -> [Effect] {
         let strategy = state.strategy
         let devices = state.targetDevices
-        let key = "\(state.modelIndex)|\(strategy.hashValue)|" + devices.map(\.id).joined(separator: ",")
+        let selected = state.device?.id
+        let key = "\(state.modelIndex)|\(strategy.hashValue)|\(selected ?? "")|" + devices.map(\.id).joined(separator: ",")
         if key != state.tune.key {
             let sim = state.simulator
-            let computed = WorkbenchApp.withCache(&state) { cache -> (PrecisionAssignment, PrecisionAssignment, [(Device, Result<MixedEstimate, WorkbenchError>)]) in
+            let computed = WorkbenchApp.withCache(&state) { cache -> (PrecisionAssignment, PrecisionAssignment, [(Device, Result<MixedEstimate, WorkbenchError>?)]) in
                 let a = cache.assignment(strategy)
                 let base = cache.assignment(Strategy(pipeline: strategy.pipeline))
-                return (a, base, devices.map { ($0, cache.estimate(a, on: $0, simulator: sim)) })
+                return (a, base, devices.map { d in
+                    (d, d.id == selected ? cache.estimate(a, on: d, simulator: sim) : cache.readyEstimate(a, on: d))
+                })
             }
             state.tune.key = key
             state.tune.assignment = computed?.0
             state.tune.pipelineAssignment = computed?.1
             state.tune.estimates = computed?.2.map { (device: $0.0, result: $0.1) } ?? []
+        } else if state.tune.estimates.contains(where: { $0.result == nil }), let a = state.tune.assignment, let cache = state.cache {
+            // Background simulations arrived: fill in what they made ready.
+            for k in state.tune.estimates.indices where state.tune.estimates[k].result == nil {
+                state.tune.estimates[k].result = cache.readyEstimate(a, on: state.tune.estimates[k].device)
+            }
+        }
+        var effects: [Effect] = []
+        let pending = state.tune.estimates.filter { $0.result == nil }.map(\.device)
+        if !pending.isEmpty, let a = state.tune.assignment {
+            effects += WorkbenchApp.requestRuns(&state, assignment: a, devices: pending)
         }
         // Re-evaluate automatically once the user has evaluated this model and the strategy moved on.
         if let slot = state.evaluations[state.modelIndex], slot.auto,
            let target = slot.running?.strategy ?? slot.last?.strategy, target != strategy {
-            return startEvaluation(&state, user: false)
+            effects += startEvaluation(&state, user: false)
         }
-        return []
+        return effects
     }
 
     // MARK: View
@@ -252,7 +269,7 @@ enum TuneScreen {
         let a = state.tune.assignment
         let slot = state.evaluations[state.modelIndex]
         let result = slot?.last
-        let times = state.tune.estimates.first { $0.device.id == state.device?.id }.flatMap { try? $0.result.get() }?.layerTimes
+        let times = state.tune.estimates.first { $0.device.id == state.device?.id }.flatMap { try? $0.result?.get() }?.layerTimes
         let overrides = state.workspace.selection.overrides
         let stale = result.map { $0.strategy != state.strategy } ?? false
         return layers.map { i in
@@ -336,6 +353,10 @@ enum TuneScreen {
                                     styles: [nil, nil, t[.dim], nil, nil, e.memory.fits ? t[.good] : t[.bad]])
                 case .failure(let err):
                     return TableRow([d.id, "cannot run: \(err)"], styles: [nil, t[.bad]])
+                case nil:
+                    // Simulating in the background; the row fills in when the job reports.
+                    let e = state.glyphs.ellipsis
+                    return TableRow([d.id, "sim\(e)", "", "\(e)", "\(e)", "\(e)"], styles: [nil, t[.dim], nil, t[.dim], t[.dim], t[.dim]])
                 }
             }
             var ts = TableState()

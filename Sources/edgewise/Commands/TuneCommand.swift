@@ -227,11 +227,13 @@ struct TuneCommand: ParsableCommand {
                                  memoryFits: e.memory.fits, memory: e.memory.summary, composed: e.isComposed)
             case .failure(let err):
                 return DeviceRow(device: row.device.id, error: err.description)
+            case nil:  // cannot happen headless: background simulations run before the report
+                return DeviceRow(device: row.device.id, error: "not simulated")
             }
         }
         var layerRows: [LayerRow]?
         if layers || json {
-            let times = state.tune.estimates.first { $0.device.id == selected?.id }.flatMap { try? $0.result.get() }?.layerTimes
+            let times = state.tune.estimates.first { $0.device.id == selected?.id }.flatMap { try? $0.result?.get() }?.layerTimes
             layerRows = cache.model.isWeighted.indices.filter { cache.model.isWeighted[$0] }.map { i in
                 let name = cache.model.graph.nodes[i].name
                 return LayerRow(layer: name, op: cache.model.graph.nodes[i].op.rawValue,

@@ -72,6 +72,8 @@ struct HeadlessSession {
                     r = .failure(.model(reference: slot.reference, reason: "\(error)"))
                 }
                 run(WorkbenchApp.update(&state, .modelLoaded(job: job, result: r), now: 0))
+            case .simulate(let job, let request):
+                run(WorkbenchApp.update(&state, .simulationFinished(job: job, request.run()), now: 0))
             case .sustain(let job, let request):
                 run(WorkbenchApp.update(&state, .sustainedFinished(job: job, result: request.run()), now: 0))
             case .evaluate(let job, let evaluation):
