@@ -247,7 +247,7 @@ enum CompareScreen {
         case .fps: unit = "frames/s, estimated"
         case .energy: unit = "per inference, estimated"
         case .memory: unit = "% of the tightest memory, computed"
-        case .accuracy: unit = "measured quality (weight SQNR until eval-data accuracy is wired)"
+        case .accuracy: unit = "quality: output SQNR on eval data (measured) or weight SQNR (estimate)"
         }
         let star = state.glyphs == .ascii ? "*" : "★"
         let header = "metric \(s.metric.title) (\(unit)) · \(star) Pareto-optimal (latency, energy, quality; fitting cells)"
@@ -317,7 +317,7 @@ enum CompareScreen {
             lines.append(("latency " + Fmt.latencyLabelled(e.latency) + " · \(Fmt.sig(e.fps)) fps", t[.text]))
             lines.append(("energy \(Fmt.energy(e.energyPerInference))/inference (estimated) · busy \(Fmt.power(e.busyPower)), idle \(Fmt.power(e.idlePower))", t[.text]))
             lines.append(("memory: \(e.memory.summary) · weights \(Fmt.bytes(cell.weightBytes)) (computed)", e.memory.fits ? t[.text] : t[.bad]))
-            if let q = cell.quality { lines.append(("\(cell.qualityLabel ?? "quality") \(Fmt.dB(q)) dB (measured)", t[.good])) }
+            if let q = cell.quality { lines.append(("\(cell.qualityLabel ?? "quality") \(Fmt.dB(q)) dB", t[.good])) }
             else { lines.append(("accuracy: not measured (Tune: e evaluates)", t[.dim])) }
             lines.append((cell.pareto ? "Pareto-optimal: nothing else is both faster and more frugal" : "dominated by another cell", cell.pareto ? t[.good] : t[.dim]))
             for n in e.notes.prefix(max(0, inner.height - lines.count)) { lines.append((n, t[.warning])) }

@@ -177,7 +177,8 @@ enum TuneScreen {
         slot.lastOutcome = nil
         if user { slot.auto = true }
         state.evaluations[state.modelIndex] = slot
-        effects.append(.evaluate(job: job, QualityEvaluation(model: cache.model, strategy: state.strategy, assignment: a)))
+        let data = state.workspace.models.indices.contains(state.modelIndex) ? state.workspace.models[state.modelIndex].eval : nil
+        effects.append(.evaluate(job: job, QualityEvaluation(model: cache.model, strategy: state.strategy, assignment: a, data: data)))
         return effects
     }
 
@@ -370,13 +371,23 @@ enum TuneScreen {
         var lines: [(String, Style)] = []
         if let r = slot?.last {
             let stale = r.strategy != strategy
-            lines.append(("\(r.metric) \(Fmt.dB(r.value)) dB · measured" + (stale ? " · STALE (was \(r.strategy.name))" : ""),
-                          stale ? t[.warning] : t[.good]))
-            lines.append(("on \(r.weightsNote)", t[.dim]))
+            // STALE first: the line is cut at the pane's width, the marker must survive.
+            lines.append(((stale ? "STALE (was \(r.strategy.name)) · " : "") + "\(r.metric) \(Fmt.dB(r.value)) dB"
+                          + (r.measured != nil ? " · measured" : ""), stale ? t[.warning] : t[.good]))
+            if let m = r.measured {
+                var parts: [String] = []
+                if let a = m.top1Agreement { parts.append("top-1 agreement \(Fmt.percent(a))") }
+                if let acc = m.accuracy { parts.append("accuracy \(Fmt.percent(acc))" + (m.originalAccuracy.map { " (original \(Fmt.percent($0)))" } ?? "")) }
+                if !parts.isEmpty { lines.append((parts.joined(separator: " · "), stale ? t[.warning] : t[.good])) }
+            }
+            if slot?.running == nil { lines.append(("on \(r.weightsNote)", t[.dim])) }
         } else if slot?.running == nil {
-            lines.append(("not evaluated · e starts (weight SQNR; eval-data accuracy not wired yet)", t[.dim]))
+            let data = state.workspace.models.indices.contains(state.modelIndex) ? state.workspace.models[state.modelIndex].eval : nil
+            lines.append((data != nil && cache.model.metadata.format != "zoo"
+                          ? "not evaluated · e measures on the eval data"
+                          : "not evaluated · e estimates weight SQNR (no eval data for this model)", t[.dim]))
         }
-        if let outcome = slot?.lastOutcome { lines.append(("last run \(outcome)", t[.warning])) }
+        if let outcome = slot?.lastOutcome { lines.insert(("last run \(outcome)", t[.warning]), at: min(lines.count, 1)) }
         if let running = slot?.running {
             let bar = Rect(x: evalInner.x, y: evalInner.y + lines.count, width: evalInner.width, height: 1)
             WorkbenchApp.lines(lines, evalInner, state, &buffer)

@@ -90,6 +90,8 @@ struct TuneCommand: ParsableCommand {
         var valueDB: Double
         var weights: String
         var notes: [String]
+        /// The engine run on the workspace's eval data (model files with `eval:`), as the Tune screen shows it.
+        var measured: DataMeasurement?
     }
 
     struct Document: Encodable {
@@ -243,7 +245,7 @@ struct TuneCommand: ParsableCommand {
                                 secondsOnSelectedDevice: times.flatMap { i < $0.count ? $0[i] : nil })
             }
         }
-        let quality = evaluation.map { Quality(metric: $0.metric, valueDB: $0.value, weights: $0.weightsNote, notes: $0.notes) }
+        let quality = evaluation.map { Quality(metric: $0.metric, valueDB: $0.value, weights: $0.weightsNote, notes: $0.notes, measured: $0.measured) }
         let doc = Document(workspace: state.workspacePath, model: cache.model.slot.reference, strategy: state.strategy.name,
                            pipeline: state.strategy.summary,
                            overrides: state.workspace.selection.overrides.mapValues(\.rawValue),
