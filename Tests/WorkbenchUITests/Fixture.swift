@@ -89,6 +89,10 @@ enum Fixture {
                     r = .failure(.model(reference: slot.reference, reason: "\(error)"))
                 }
                 runEffects(WorkbenchApp.update(&s, .modelLoaded(job: job, result: r), now: s.now), &s)
+            case .analyzeSensitivity(let job, let request):
+                let r: Result<LayerSensitivity, EvaluationError>
+                do { r = .success(try request.run(cancel: CancellationFlag()) { _ in }) } catch { r = .failure(error) }
+                runEffects(WorkbenchApp.update(&s, .sensitivityFinished(job: job, result: r), now: s.now), &s)
             case .simulate(let job, let request):
                 runEffects(WorkbenchApp.update(&s, .simulationFinished(job: job, request.run()), now: s.now), &s)
             case .sustain(let job, let request):

@@ -13,6 +13,9 @@ public enum Message: Sendable {
     case modelLoaded(job: Int, result: Result<WorkbenchModel, WorkbenchError>)
     /// A background device simulation finished (see ``Effect/simulate(job:_:)``).
     case simulationFinished(job: Int, SimulationReport)
+    /// The per-layer sensitivity analysis of a model advanced or finished (see ``Effect/analyzeSensitivity(job:_:)``).
+    case sensitivityProgress(job: Int, fraction: Double)
+    case sensitivityFinished(job: Int, result: Result<LayerSensitivity, EvaluationError>)
     /// A save finished (nil error: written); `thenQuit` when it was "Save and quit".
     case saveFinished(error: String?, thenQuit: Bool)
 }
@@ -30,6 +33,8 @@ public enum Effect: Sendable {
     case loadModel(job: Int, ModelSlot)
     /// Simulate one device at the precisions a keypress needed but did not wait for, reporting `simulationFinished`.
     case simulate(job: Int, SimulationRequest)
+    /// Run the pipeline's per-layer sensitivity analysis off the UI thread (once per model file with eval data).
+    case analyzeSensitivity(job: Int, LayerSensitivityRequest)
     /// Stop a background job (its result, if any, is ignored).
     case cancel(job: Int)
 }

@@ -182,6 +182,22 @@ enum TuneScreen {
         return effects
     }
 
+    /// The eval data of the selected model when it is a file (what measured figures need), else nil.
+    static func evalData(_ state: AppState) -> EvalData? {
+        guard let cache = state.cache, cache.model.metadata.format != "zoo",
+              state.workspace.models.indices.contains(state.modelIndex) else { return nil }
+        return state.workspace.models[state.modelIndex].eval
+    }
+
+    /// Starts the pipeline's per-layer sensitivity analysis for the selected model once (model files with eval
+    /// data; the result is kept per model for the session).
+    static func startSensitivity(_ state: inout AppState) -> [Effect] {
+        guard state.sensitivities[state.modelIndex] == nil, let data = evalData(state), let cache = state.cache else { return [] }
+        let job = state.newJob()
+        state.sensitivities[state.modelIndex] = SensitivitySlot(job: job)
+        return [.analyzeSensitivity(job: job, LayerSensitivityRequest(model: cache.model, data: data))]
+    }
+
     static func cancelEvaluation(_ state: inout AppState) -> [Effect] {
         guard var slot = state.evaluations[state.modelIndex], let r = slot.running else { return [] }
         slot.running = nil
@@ -256,6 +272,7 @@ enum TuneScreen {
         if !pending.isEmpty, let a = state.tune.assignment {
             effects += WorkbenchApp.requestRuns(&state, assignment: a, devices: pending)
         }
+        effects += startSensitivity(&state)
         // Re-evaluate automatically once the user has evaluated this model and the strategy moved on.
         if let slot = state.evaluations[state.modelIndex], slot.auto,
            let target = slot.running?.strategy ?? slot.last?.strategy, target != strategy {
@@ -273,12 +290,13 @@ enum TuneScreen {
         let times = state.tune.estimates.first { $0.device.id == state.device?.id }.flatMap { try? $0.result?.get() }?.layerTimes
         let overrides = state.workspace.selection.overrides
         let stale = result.map { $0.strategy != state.strategy } ?? false
+        let measuredSensitivity = state.sensitivities[state.modelIndex]?.result
         return layers.map { i in
             let node = cache.model.graph.nodes[i]
             let l = cache.model.inspection.layers[i]
             let p = a?.layers[i].rawValue ?? "?"
             let overridden = overrides[node.name] != nil
-            let sens = result?.sensitivity[node.name]
+            let sens = measuredSensitivity.map { $0.outputSQNR[node.name] } ?? result?.sensitivity[node.name]
             let sqnr = result?.layerValues[node.name]
             let t = times.flatMap { i < $0.count ? $0[i] : nil }
             let mark = overridden ? "*" : ""
@@ -302,12 +320,27 @@ enum TuneScreen {
         }
     }
 
+    /// What the sens dB column holds, in words.
+    static func sensitivityLabel(_ state: AppState) -> String {
+        if let slot = state.sensitivities[state.modelIndex] {
+            if slot.result != nil { return "output SQNR, layer alone int8 (measured)" }
+            if slot.job != nil { return "analysing \(Int(slot.fraction * 100)) %" }
+            if let f = slot.failure { return "analysis \(f)" }
+        }
+        return "int8 weight SQNR (estimate)"
+    }
+
     static func view(_ state: AppState, _ buffer: inout CellBuffer, _ area: Rect) {
         let t = state.theme
         let layout = Layout(area)
         let strategy = state.strategy
+        // Right of the header: what the sens dB column is (measured analysis or estimate).
+        let sensNote = "sens dB: " + sensitivityLabel(state)
+        let noteWidth = min(TextWidth.of(sensNote), layout.header.width / 2)
+        buffer.write(sensNote, x: layout.header.maxX - noteWidth, y: layout.header.y, width: noteWidth, style: t[.dim],
+                     ellipsis: state.glyphs.ellipsis)
         buffer.write("strategy \(strategy.name): \(strategy.summary)", x: layout.header.x + 1, y: layout.header.y,
-                     width: layout.header.width - 1, style: t[.dim], ellipsis: state.glyphs.ellipsis)
+                     width: max(0, layout.header.width - noteWidth - 3), style: t[.dim], ellipsis: state.glyphs.ellipsis)
         guard let cache = state.cache else { return }
         let layers = weightedLayers(cache)
         let title = "Layers with weights (\(layers.count)) · ←→ precision · * override · ms on \(state.device?.id ?? "—")"
@@ -399,4 +432,9 @@ enum TuneScreen {
         }
         WorkbenchApp.lines(lines, evalInner, state, &buffer)
     }
+}
+
+extension AppState {
+    /// What the Tune screen's sensitivity column holds for the selected model, in words (the JSON twin reports it).
+    public var sensitivityLabel: String { TuneScreen.sensitivityLabel(self) }
 }

@@ -112,6 +112,8 @@ struct TuneCommand: ParsableCommand {
         var devices: [DeviceRow]
         var quality: Quality?
         var layers: [LayerRow]?
+        /// What `layers[].sensitivityDB` is, as the Tune screen's column title says it.
+        var sensitivity: String
         var notes: [String]
         var saved: Bool
     }
@@ -234,6 +236,7 @@ struct TuneCommand: ParsableCommand {
             }
         }
         var layerRows: [LayerRow]?
+        let measuredSensitivity = state.sensitivities[state.modelIndex]?.result
         if layers || json {
             let times = state.tune.estimates.first { $0.device.id == selected?.id }.flatMap { try? $0.result?.get() }?.layerTimes
             layerRows = cache.model.isWeighted.indices.filter { cache.model.isWeighted[$0] }.map { i in
@@ -241,7 +244,8 @@ struct TuneCommand: ParsableCommand {
                 return LayerRow(layer: name, op: cache.model.graph.nodes[i].op.rawValue,
                                 parameters: cache.model.workload.layers[i].parameters, precision: a.layers[i].rawValue,
                                 overridden: state.workspace.selection.overrides[name] != nil,
-                                sensitivityDB: evaluation?.sensitivity[name], sqnrDB: evaluation?.layerValues[name],
+                                sensitivityDB: measuredSensitivity.map { $0.outputSQNR[name] } ?? evaluation?.sensitivity[name],
+                                sqnrDB: evaluation?.layerValues[name],
                                 secondsOnSelectedDevice: times.flatMap { i < $0.count ? $0[i] : nil })
             }
         }
@@ -252,7 +256,7 @@ struct TuneCommand: ParsableCommand {
                            weightBytes: a.weightBytes, parameters: a.parameters, macs: a.macs,
                            peakActivationBytes: a.peakActivationBytes, sparsity: a.sparsity, precisions: a.used.map(\.rawValue),
                            selectedDevice: selected?.id, devices: rows, quality: quality, layers: json ? layerRows : nil,
-                           notes: a.notes, saved: save)
+                           sensitivity: state.sensitivityLabel, notes: a.notes, saved: save)
         if json { return try JSONOutput.write(doc) }
         print("\(cache.model.slot.label) — \(doc.strategy): \(doc.pipeline)")
         print("weights \(Format.bytes(doc.weightBytes)) · \(Format.si(doc.parameters)) params · \(Format.si(doc.macs)) MACs · precisions \(doc.precisions.joined(separator: "/"))")

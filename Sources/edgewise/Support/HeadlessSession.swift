@@ -80,6 +80,10 @@ struct HeadlessSession {
                     r = .failure(.model(reference: slot.reference, reason: "\(error)"))
                 }
                 run(WorkbenchApp.update(&state, .modelLoaded(job: job, result: r), now: 0))
+            case .analyzeSensitivity(let job, let request):
+                let r: Result<LayerSensitivity, EvaluationError>
+                do { r = .success(try request.run(cancel: CancellationFlag()) { _ in }) } catch { r = .failure(error) }
+                run(WorkbenchApp.update(&state, .sensitivityFinished(job: job, result: r), now: 0))
             case .simulate(let job, let request):
                 run(WorkbenchApp.update(&state, .simulationFinished(job: job, request.run()), now: 0))
             case .sustain(let job, let request):

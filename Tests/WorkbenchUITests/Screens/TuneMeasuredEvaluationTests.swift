@@ -28,6 +28,17 @@ import Workbench
         var s = try open()
         #expect(s.screen == .tune)
         #expect(Fixture.text(s).contains("e measures on the eval data"))
+        // Opening Tune on a model file with eval data ran the pipeline's per-layer sensitivity analysis in the
+        // background (Fixture.runEffects ran it): the sens dB column shows its output SQNR per layer, labelled.
+        let sens = try #require(s.sensitivities[0]?.result)
+        let cache = try #require(s.cache)
+        let layers = TuneScreen.weightedLayers(cache).map { cache.model.graph.nodes[$0].name }
+        #expect(!sens.outputSQNR.isEmpty && Set(sens.outputSQNR.keys).isSubset(of: Set(layers)))
+        let rows = TuneScreen.rows(s, cache, TuneScreen.weightedLayers(cache))
+        for r in rows {
+            if let v = sens.outputSQNR[r.cells[0]] { #expect(r.cells[4] == Fmt.dB(v), "\(r.cells[0])") }
+        }
+        #expect(Fixture.text(s).contains("sens dB: output SQNR, layer alone int8 (measured)"))
         let effects = Fixture.press(&s, .char("e"))
         #expect(effects.contains { $0.evaluateJob != nil })
         #expect(Fixture.text(s).contains("evaluating"))

@@ -12,7 +12,8 @@ import Workbench
         Fixture.press(&s, .char("3"))
         let text = Fixture.text(s)
         for word in ["Pipeline int8", "precision", "granularity", "calibration", "sparsity", "low-rank energy",
-                     "percentile 99.99", "Layers with weights", "sens dB", "computed", "Quality (background)"] {
+                     "percentile 99.99", "Layers with weights", "sens dB", "computed", "Quality (background)",
+                     "sens dB: int8 weight SQNR (estimate)"] {
             #expect(text.contains(word), "missing \(word)")
         }
         for d in s.workspace.devices { #expect(text.contains(String(d.prefix(12))), "missing \(d)") }
