@@ -334,13 +334,16 @@ enum TuneScreen {
         let t = state.theme
         let layout = Layout(area)
         let strategy = state.strategy
-        // Right of the header: what the sens dB column is (measured analysis or estimate).
+        // The strategy first; right of it, in the room left, what the sens dB column is (measured or estimate).
+        let head = "strategy \(strategy.name): \(strategy.summary)"
+        let headWidth = min(TextWidth.of(head), max(0, layout.header.width - 1))
+        buffer.write(head, x: layout.header.x + 1, y: layout.header.y, width: headWidth, style: t[.dim], ellipsis: state.glyphs.ellipsis)
         let sensNote = "sens dB: " + sensitivityLabel(state)
-        let noteWidth = min(TextWidth.of(sensNote), layout.header.width / 2)
-        buffer.write(sensNote, x: layout.header.maxX - noteWidth, y: layout.header.y, width: noteWidth, style: t[.dim],
-                     ellipsis: state.glyphs.ellipsis)
-        buffer.write("strategy \(strategy.name): \(strategy.summary)", x: layout.header.x + 1, y: layout.header.y,
-                     width: max(0, layout.header.width - noteWidth - 3), style: t[.dim], ellipsis: state.glyphs.ellipsis)
+        let room = layout.header.width - 1 - headWidth - 3
+        if room >= 12 {
+            let w = min(TextWidth.of(sensNote), room)
+            buffer.write(sensNote, x: layout.header.maxX - w, y: layout.header.y, width: w, style: t[.dim], ellipsis: state.glyphs.ellipsis)
+        }
         guard let cache = state.cache else { return }
         let layers = weightedLayers(cache)
         let title = "Layers with weights (\(layers.count)) · ←→ precision · * override · ms on \(state.device?.id ?? "—")"
