@@ -94,7 +94,7 @@ import Testing
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let doc = try json(["tune", path, "--evaluate", "--json"])
         let q = try #require(doc["quality"] as? [String: Any])
-        #expect(q["metric"] as? String == "weight SQNR")
+        #expect(q["metric"] as? String == "weight SQNR (estimate)")
         // Symmetric int8 of Gaussian weights clipped near the extremes: step Δ = 2·c/255 with c ≈ 3.5–4.5 σ, noise
         // Δ²/12, so SQNR = 12·255²/(4·(c/σ)²) ≈ 9.6e3…1.6e4 → 39.8…42.0 dB; percentile clipping lowers c, so
         // anything in 30…50 dB is the right order, a wrong scale (no clipping, wrong axis) falls outside.

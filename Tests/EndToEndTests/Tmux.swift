@@ -123,4 +123,11 @@ final class Tmux {
     }
 
     func wait(for text: String, timeout: Double = 60) -> (ok: Bool, screen: String) { wait(timeout: timeout) { $0.contains(text) } }
+
+    /// Polls until every one of `texts` is on the same captured screen. A curses program draws a frame in several
+    /// writes, so one text being visible does not mean the rest of the frame is: assertions about a frame wait
+    /// for all of it instead of checking a capture that may be half drawn.
+    func wait(forAll texts: [String], timeout: Double = 60) -> (ok: Bool, screen: String) {
+        wait(timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
 }

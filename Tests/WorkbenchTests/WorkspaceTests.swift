@@ -6,7 +6,8 @@ import Testing
 
 /// Workspaces: the shipped files load, save/reopen is lossless, bad files name their line, newer files are never overwritten.
 @Suite struct WorkspaceTests {
-    static let shipped = ["default", "smart-camera", "wearable-kws", "mobile-app", "industrial-anomaly", "on-device-llm"]
+    static let shipped = ["default", "smart-camera", "wearable-kws", "mobile-app", "industrial-anomaly", "on-device-llm",
+                          "file-type-magika"]
 
     func path(_ name: String) -> String {
         TestPaths.repoRoot.appendingPathComponent("Workspaces/\(name).yaml").path
@@ -78,5 +79,30 @@ import Testing
                     contains: "sparsity must be in [0, 1)")
         expectError("name: W\n", line: 1, contains: "not an Edgewise workspace")
         expectError(head + "scenario: {fps: 30, duty_cycle: 1.5}\n", line: 4, contains: "duty_cycle must be in (0, 1]")
+    }
+}
+
+/// The on-device LLM example opens a real GGUF file from the model cache (CI runs Scripts/fetch-models.sh).
+@Suite struct LLMWorkspaceTests {
+    @Test func theGGUFModelLoadsWithItsRealWeights() throws {
+        let ws = try Workspace.load(path: TestPaths.repoRoot.appendingPathComponent("Workspaces/on-device-llm.yaml").path)
+        let slot = try #require(ws.models.first { $0.reference.hasSuffix(".gguf") })
+        let file = EvalData.resolve(slot.reference)
+        try #require(FileManager.default.fileExists(atPath: file), "\(file) is missing: run Scripts/fetch-models.sh (CI does)")
+        let m = try WorkbenchModel(slot: slot)
+        #expect(m.metadata.format == "gguf")
+        // models.md §2.5: SmolLM2-135M-Instruct Q4_1 holds 134,515,008 parameters (Q4_1 ×210, F32 ×61, Q8_0 ×1).
+        #expect(m.inspection.summary.parameters == 134_515_008)
+        // Its tensor data is the file (98,362,432 B) after the data offset (1,785,664 B): at most 96,576,768 B.
+        #expect(m.inspection.summary.weightBytes <= 96_576_768 && m.inspection.summary.weightBytes > 90_000_000)
+        // Q4_1 blocks hold most of the bytes: the model's own weights count as int4.
+        #expect(m.storedPrecision == .int4)
+    }
+
+    @Test func aMissingCacheFileLeavesTheOtherModelsUsable() throws {
+        // A workspace whose cached file is absent still opens: that model alone reports how to fetch it.
+        let missing = ModelSlot(reference: "cache:assets/none/SmolLM2.gguf")
+        let e = #expect(throws: WorkbenchError.self) { try WorkbenchModel(slot: missing) }
+        #expect(e.map { "\($0)" }?.contains("Scripts/fetch-models.sh") == true)
     }
 }

@@ -31,7 +31,7 @@ enum Fixture {
         var s = try defaultState.get()
         s.cols = cols
         s.rows = rows
-        _ = WorkbenchApp.update(&s, .event(.tick), now: 0)
+        runEffects(WorkbenchApp.update(&s, .event(.tick), now: 0), &s)
         return s
     }
 
@@ -56,7 +56,7 @@ enum Fixture {
         var s = AppState(workspace: ws, path: path, simulator: simulator, models: [.ready(EstimationCache(model: model))],
                          themes: [.plain], themeIndex: 0, capabilities: TerminalCapabilities(utf8: true, colorDepth: .indexed256),
                          cols: 120, rows: 40)
-        _ = WorkbenchApp.update(&s, .event(.tick), now: 0)
+        runEffects(WorkbenchApp.update(&s, .event(.tick), now: 0), &s)
         return s
     }
 
@@ -89,6 +89,12 @@ enum Fixture {
                     r = .failure(.model(reference: slot.reference, reason: "\(error)"))
                 }
                 runEffects(WorkbenchApp.update(&s, .modelLoaded(job: job, result: r), now: s.now), &s)
+            case .analyzeSensitivity(let job, let request):
+                let r: Result<LayerSensitivity, EvaluationError>
+                do { r = .success(try request.run(cancel: CancellationFlag()) { _ in }) } catch { r = .failure(error) }
+                runEffects(WorkbenchApp.update(&s, .sensitivityFinished(job: job, result: r), now: s.now), &s)
+            case .simulate(let job, let request):
+                runEffects(WorkbenchApp.update(&s, .simulationFinished(job: job, request.run()), now: s.now), &s)
             case .sustain(let job, let request):
                 runEffects(WorkbenchApp.update(&s, .sustainedFinished(job: job, result: request.run()), now: s.now), &s)
             case .evaluate(let job, let evaluation):
@@ -105,5 +111,6 @@ extension Effect {
     var isQuit: Bool { if case .quit = self { return true } else { return false } }
     var evaluateJob: Int? { if case .evaluate(let j, _) = self { return j } else { return nil } }
     var cancelledJob: Int? { if case .cancel(let j) = self { return j } else { return nil } }
+    var simulateJob: Int? { if case .simulate(let j, _) = self { return j } else { return nil } }
     var savePath: String? { if case .save(_, let p, _) = self { return p } else { return nil } }
 }

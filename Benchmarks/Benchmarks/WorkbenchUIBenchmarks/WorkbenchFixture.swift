@@ -30,10 +30,15 @@ struct WorkbenchFixture {
         return frame
     }
 
-    /// ResNet-50 × every catalog device, on `screen`, with figures computed (the profiles warm).
-    static func resnetEverywhere(screen: Screen) throws -> AppState {
-        let sim = Simulator(catalog: try DeviceCatalog.load())
-        let slot = ModelSlot(reference: "zoo:resnet50", label: "ResNet-50")
+    static let slot = ModelSlot(reference: "zoo:resnet50", label: "ResNet-50")
+    static let simulator = Result(catching: { Simulator(catalog: try DeviceCatalog.load()) })
+    /// ResNet-50 prepared once (immutable; every state gets a fresh, empty estimation cache around it).
+    static let resnet50 = Result(catching: { try WorkbenchModel(slot: slot) })
+
+    /// ResNet-50 × every catalog device, on `screen`, with the first screen's figures computed and the background
+    /// simulations of the first frame done (as a moment after start-up).
+    static func resnetEverywhere(screen: Screen, model: Result<WorkbenchModel, any Error>? = nil) throws -> AppState {
+        let sim = try simulator.get()
         let ws = Workspace(name: "bench", models: [slot],
                            pipelines: [.baseline, PipelineSpec(name: "fp16", steps: [.quantize(QuantizeSettings(precision: .fp16))]),
                                        PipelineSpec(name: "int8", steps: [.quantize(QuantizeSettings(precision: .int8))])],
@@ -42,10 +47,19 @@ struct WorkbenchFixture {
                            selection: Selection(screen: screen.rawValue, pipeline: "int8", device: "rpi5"))
         let themes = try Startup.themes(spec: nil, workspaceTheme: nil, themesDirectory: themes)
         var state = AppState(workspace: ws, path: "/nonexistent", simulator: sim,
-                             models: [.ready(EstimationCache(model: try WorkbenchModel(slot: slot)))],
+                             models: [.ready(EstimationCache(model: try (model ?? resnet50).get()))],
                              themes: themes.themes, themeIndex: themes.index, capabilities: capabilities, cols: 120, rows: 40)
-        _ = WorkbenchApp.update(&state, .event(.tick), now: 0)
+        runBackground(&state, WorkbenchApp.update(&state, .event(.tick), now: 0))
         return state
+    }
+
+    /// Runs the background simulations `effects` ask for on this thread and feeds their results back.
+    static func runBackground(_ state: inout AppState, _ effects: [Effect]) {
+        for e in effects {
+            if case .simulate(let job, let request) = e {
+                runBackground(&state, WorkbenchApp.update(&state, .simulationFinished(job: job, request.run()), now: 0))
+            }
+        }
     }
 
     static func frame(_ state: AppState) -> CellBuffer {

@@ -352,7 +352,7 @@ public struct PipelineRunner: Sendable {
 
     /// SQNR over every float output of every feed together; top-1 agreement on the first float output
     /// whose last dimension is above 1.
-    static func compare(_ ref: [[String: HostTensor]], _ test: [[String: HostTensor]], names: [String]) -> (Double, Double?) {
+    public static func compare(_ ref: [[String: HostTensor]], _ test: [[String: HostTensor]], names: [String]) -> (Double, Double?) {
         var signal = 0.0, noise = 0.0
         var agree = 0, rows = 0
         var classifier: String?

@@ -32,6 +32,8 @@ public struct ComparisonCell: Sendable {
     public var qualityLabel: String?
     /// Not dominated by any other cell that fits (see ``ComparisonMatrix/paretoFlags(_:)``).
     public var pareto: Bool
+    /// The device's simulation is still running in the background; `estimate` is a placeholder until it lands.
+    public var pending: Bool = false
 
     public var estimateValue: MixedEstimate? { if case .success(let e) = estimate { return e } else { return nil } }
 
@@ -67,20 +69,49 @@ public struct ComparisonMatrix: Sendable {
     /// - Complexity: one composition per cell (O(layers)), plus a simulation per device and precision not yet cached.
     public static func build(cache: inout EstimationCache, strategies: [Strategy], devices: [Device], simulator: Simulator,
                              quality: [String: (value: Double, label: String)] = [:]) -> ComparisonMatrix {
+        let rows = strategies.map { row(cache: &cache, strategy: $0, devices: devices, simulator: simulator) }
+        return assemble(strategies: strategies.map(\.name), devices: devices.map(\.id), rows: rows, quality: quality)
+    }
+
+    /// One strategy's cells on `devices`, without quality or Pareto flags (see ``assemble(strategies:devices:rows:quality:)``).
+    ///
+    /// `simulate` names the devices that may be simulated now; on the others a cell whose runs are not in the
+    /// cache yet comes back `pending` (its simulation belongs in a background job) — nil simulates everywhere.
+    public static func row(cache: inout EstimationCache, strategy: Strategy, devices: [Device], simulator: Simulator,
+                           simulate: Set<String>? = nil) -> [ComparisonCell] {
+        let a = cache.assignment(strategy)
+        return devices.map { d in
+            var pending = false
+            let e: Result<MixedEstimate, WorkbenchError>
+            if simulate == nil || simulate!.contains(d.id) {
+                e = cache.estimate(a, on: d, simulator: simulator)
+            } else if let ready = cache.readyEstimate(a, on: d) {
+                e = ready
+            } else {
+                e = .failure(.simulation(device: d.id, reason: "simulating…"))
+                pending = true
+            }
+            return ComparisonCell(strategy: strategy.name, deviceID: d.id, estimate: e, weightBytes: a.weightBytes,
+                                  quality: nil, qualityLabel: nil, pareto: false, pending: pending)
+        }
+    }
+
+    /// Puts rows made by ``row(cache:strategy:devices:simulator:simulate:)`` together: quality per strategy
+    /// name, then the Pareto flags over every cell. O(cells²) for Pareto, no composition.
+    public static func assemble(strategies: [String], devices: [String], rows: [[ComparisonCell]],
+                                quality: [String: (value: Double, label: String)] = [:]) -> ComparisonMatrix {
         var cells: [ComparisonCell] = []
         cells.reserveCapacity(strategies.count * devices.count)
-        for s in strategies {
-            let a = cache.assignment(s)
-            for d in devices {
-                let e = cache.estimate(a, on: d, simulator: simulator)
-                cells.append(ComparisonCell(strategy: s.name, deviceID: d.id, estimate: e, weightBytes: a.weightBytes,
-                                            quality: quality[s.name]?.value, qualityLabel: quality[s.name]?.label,
-                                            pareto: false))
+        for (name, row) in zip(strategies, rows) {
+            for var c in row {
+                c.quality = quality[name]?.value
+                c.qualityLabel = quality[name]?.label
+                cells.append(c)
             }
         }
         let flags = paretoFlags(cells)
         for i in cells.indices { cells[i].pareto = flags[i] }
-        return ComparisonMatrix(strategies: strategies.map(\.name), devices: devices.map(\.id), cells: cells)
+        return ComparisonMatrix(strategies: strategies, devices: devices, cells: cells)
     }
 
     /// Pareto optimality over deployment options: a cell is optimal when it fits in memory and no other fitting

@@ -32,7 +32,18 @@ public struct DeviceProfile: Sendable {
     /// run a model at some precision is a result the screens show.
     /// - Complexity: one simulation (O(layers)) the first time; O(1) after.
     public mutating func ensure(_ precision: LayerPrecision, model: WorkbenchModel, simulator: Simulator) {
-        guard runs[precision] == nil, failures[precision] == nil else { return }
+        guard !has(precision) else { return }
+        record(precision, DeviceProfile.simulate(precision, model: model, device: device, simulator: simulator))
+    }
+
+    /// True once `precision` was simulated (successfully or not): nothing left to compute for it.
+    public func has(_ precision: LayerPrecision) -> Bool { runs[precision] != nil || failures[precision] != nil }
+
+    /// One uniform-precision simulation, without touching any profile: what ``ensure(_:model:simulator:)`` stores.
+    /// Pure, so the UI runs it on a background thread and ``record(_:_:)``s the outcome when it arrives; the
+    /// profile ends up exactly as if it had been simulated in place.
+    public static func simulate(_ precision: LayerPrecision, model: WorkbenchModel, device: Device,
+                                simulator: Simulator) -> Result<Run, SimulationFailure> {
         let p = precision == .skip ? model.storedPrecision.simulatorPrecision : precision.simulatorPrecision
         do {
             let r = try simulator.simulate(model.workload, device: device, options: SimulationOptions(precision: p))
@@ -40,9 +51,18 @@ public struct DeviceProfile: Sendable {
             var unitPower: [String: Double] = [:]
             for u in device.units { unitPower[u.id] = u.activePower.value * scale }
             let power = r.layers.map { unitPower[$0.unit] ?? 0 }
-            runs[precision] = Run(result: r, layerPower: power, weightBytes: model.workload.weightBytes(at: p), states: nil)
+            return .success(Run(result: r, layerPower: power, weightBytes: model.workload.weightBytes(at: p), states: nil))
         } catch {
-            failures[precision] = "\(error)"
+            return .failure(SimulationFailure(reason: "\(error)"))
+        }
+    }
+
+    /// Stores an outcome of ``simulate(_:model:device:simulator:)`` (a later duplicate is ignored).
+    public mutating func record(_ precision: LayerPrecision, _ outcome: Result<Run, SimulationFailure>) {
+        guard !has(precision) else { return }
+        switch outcome {
+        case .success(let run): runs[precision] = run
+        case .failure(let f): failures[precision] = f.reason
         }
     }
 
@@ -57,4 +77,10 @@ public struct DeviceProfile: Sendable {
 
     /// The run at `precision`, if it succeeded.
     public func run(_ precision: LayerPrecision) -> Run? { runs[precision] }
+}
+
+/// Why a device could not simulate a model at some precision (the simulator's message).
+public struct SimulationFailure: Error, Sendable, Equatable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
 }

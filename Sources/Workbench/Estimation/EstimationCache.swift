@@ -60,6 +60,27 @@ public struct EstimationCache: Sendable {
         MixedEstimate.compose(assignment, on: profile(device, for: assignment, simulator: simulator))
     }
 
+    /// Precisions `assignment` uses that `deviceID` has not simulated yet (empty: ``readyEstimate(_:on:)`` answers).
+    public func missing(_ assignment: PrecisionAssignment, on deviceID: String) -> [LayerPrecision] {
+        guard let p = profiles[deviceID] else { return assignment.used }
+        return assignment.used.filter { !p.has($0) }
+    }
+
+    /// `assignment` on `device` from the runs already simulated, or nil when one is missing — never simulates,
+    /// so a keypress can fill every ready cell and leave the rest to background jobs.
+    public func readyEstimate(_ assignment: PrecisionAssignment, on device: Device) -> Result<MixedEstimate, WorkbenchError>? {
+        guard let p = profiles[device.id], assignment.used.allSatisfy({ p.has($0) }) else { return nil }
+        return MixedEstimate.compose(assignment, on: p)
+    }
+
+    /// Stores a simulation done elsewhere (a background job running ``DeviceProfile/simulate(_:model:device:simulator:)``).
+    public mutating func record(_ precision: LayerPrecision, on device: Device, _ outcome: Result<DeviceProfile.Run, SimulationFailure>) {
+        var p = profiles[device.id] ?? DeviceProfile(device: device)
+        profiles[device.id] = nil  // keep the profile uniquely referenced while it changes
+        p.record(precision, outcome)
+        profiles[device.id] = p
+    }
+
     /// The uniform run of `precision` on `device` (for the Models and Devices screens' per-layer latency).
     public mutating func run(_ precision: LayerPrecision, on device: Device, simulator: Simulator) -> DeviceProfile.Run? {
         var p = profiles[device.id] ?? DeviceProfile(device: device)

@@ -56,15 +56,21 @@ public struct MixedEstimate: Sendable {
         var units = [String](repeating: "", count: n)
         var fallback = 0
         let mainUnit = r.unitTimes.max { $0.layers < $1.layers }?.unit
+        // The runs by a small index (dominant first), so the per-layer loop copies no Run (a Run copy is a
+        // dozen retains; per layer and per device that was most of a keypress).
+        let order = [assignment.dominant] + assignment.used.filter { $0 != assignment.dominant }
+        let layerLists = order.map { $0 == assignment.dominant ? r.layers : others[$0]!.result.layers }
+        let powerLists = order.map { $0 == assignment.dominant ? base.layerPower : others[$0]!.layerPower }
+        let baseLayers = r.layers
         for i in 0..<n {
             let p = assignment.layers[i]
-            let run = p == assignment.dominant ? base : others[p]!
-            let t = run.result.layers[i].time
-            latency += t - r.layers[i].time
-            dynamic += t * run.layerPower[i]
+            let k = p == assignment.dominant ? 0 : (order.firstIndex(of: p) ?? 0)
+            let t = layerLists[k][i].time
+            latency += t - baseLayers[i].time
+            dynamic += t * powerLists[k][i]
             times[i] = t
-            units[i] = run.result.layers[i].unit
-            if let m = mainUnit, units[i] != m, run.result.layers[i].kind != .view { fallback += 1 }
+            units[i] = layerLists[k][i].unit
+            if let m = mainUnit, units[i] != m, layerLists[k][i].kind != .view { fallback += 1 }
         }
         latency = max(latency, r.latency.value * 1e-3)
         let ratio = r.latency.value > 0 ? latency / r.latency.value : 1

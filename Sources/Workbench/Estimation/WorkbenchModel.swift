@@ -32,10 +32,12 @@ public struct WorkbenchModel: Sendable {
             if slot.reference.hasPrefix("zoo:") {
                 model = try Zoo.model(slot.reference)
             } else {
-                guard FileManager.default.fileExists(atPath: slot.reference) else {
-                    throw WorkbenchError.model(reference: slot.reference, reason: "no such file")
+                let path = EvalData.resolve(slot.reference)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw WorkbenchError.model(reference: slot.reference,
+                                               reason: EvalData.missingCacheHint(slot.reference).map { "\(path) \($0)" } ?? "no such file")
                 }
-                model = try ModelLoader.load(path: slot.reference)
+                model = try ModelLoader.load(path: path)
             }
         } catch let e as WorkbenchError {
             throw e
@@ -49,7 +51,12 @@ public struct WorkbenchModel: Sendable {
     public init(slot: ModelSlot, model: Model) throws {
         self.slot = slot
         metadata = model.metadata
-        let bindings = ["N": 1, "batch": 1, "batch_size": 1]
+        // Batch 1: the usual names, and any symbol leading an input's shape (exporters name it freely: Magika's
+        // tf2onnx graph calls its batch `unk__214`).
+        var bindings = ["N": 1, "batch": 1, "batch_size": 1]
+        if model.metadata.format != "zoo" {
+            for i in model.graph.inputs { if case .symbol(let s)? = i.type.shape.dims.first, s != "?" { bindings[s] = 1 } }
+        }
         do {
             inspection = try ModelInspection(model: model, bindings: bindings, includeTensors: false)
             var g = model.graph

@@ -46,23 +46,33 @@ public struct EvaluationResult: Sendable, Equatable {
     public var weightsNote: String
     public var notes: [String]
     public var elapsed: Double
+    /// The measured run on the workspace's evaluation data, when the model is a file with eval data
+    /// (then `value` is its output SQNR and `metric` says so).
+    public var measured: DataMeasurement? = nil
 }
 
 /// The background quality evaluation the Tune screen runs.
 ///
-/// Today this measures weight-quantization SQNR (``WeightQuantizer``) on every weighted layer at its assigned
-/// precision, plus each layer's int8 sensitivity, because the engine's accuracy runs on the workspace's eval
-/// data are not wired yet (see docs/DECISIONS.md); the result says what it measured.
+/// Per layer it measures weight-quantization SQNR (``WeightQuantizer``) at the layer's assigned precision, plus
+/// each layer's int8 sensitivity. The model-level value depends on what the workspace gives: for a model file
+/// with evaluation data (``EvalData``) it is measured on the engine — the original and the tuned model run over
+/// the data, output SQNR, top-1 agreement and task accuracy (``DataEvaluation``); otherwise (a catalog
+/// architecture, or a file without eval data) it is the weight-SQNR estimate, labelled so.
 public struct QualityEvaluation: Sendable {
     public var model: WorkbenchModel
     public var strategy: Strategy
     public var assignment: PrecisionAssignment
+    public var data: EvalData?
 
-    public init(model: WorkbenchModel, strategy: Strategy, assignment: PrecisionAssignment) {
+    public init(model: WorkbenchModel, strategy: Strategy, assignment: PrecisionAssignment, data: EvalData? = nil) {
         self.model = model
         self.strategy = strategy
         self.assignment = assignment
+        self.data = data
     }
+
+    /// True when the run measures on evaluation data (a model file with eval data), not weights alone.
+    public var measuresOnData: Bool { data != nil && model.metadata.format != "zoo" }
 
     /// Runs the evaluation, reporting progress in [0, 1] (by weight elements processed).
     /// - Throws: ``EvaluationError/cancelled`` as soon as `cancel` is set (checked between layers).
@@ -76,6 +86,8 @@ public struct QualityEvaluation: Sendable {
             return (i, w, n)
         }
         let total = max(1, jobs.reduce(0) { $0 + $1.elements })
+        // With eval data the weights take the first tenth of the bar, the engine runs the rest.
+        let weightShare = measuresOnData ? 0.1 : 1.0
         var done = 0
         var sum = WeightQuantizer.Energy()
         var perLayer: [String: Double] = [:]
@@ -105,17 +117,27 @@ public struct QualityEvaluation: Sendable {
                 sensitivity[layer] = s.energy(values, channels: channels).sqnr
             }
             done += job.elements
-            progress(Double(done) / Double(total))
+            progress(weightShare * Double(done) / Double(total))
         }
         var notes: [String] = []
         if q.calibration == .entropy {
             notes.append("entropy calibration is defined on activation histograms; weights use the MSE clip search")
         }
-        notes.append("accuracy on the workspace's evaluation data needs the engine's pipeline runs (not wired yet)")
         let source = real && !synthetic ? "the model's own weights"
             : real ? "the model's weights, synthetic where absent"
             : "synthetic He-normal weights (catalog models are architectures without weights)"
-        return EvaluationResult(strategy: strategy, metric: "weight SQNR", value: sum.sqnr, layerValues: perLayer,
+        if measuresOnData, let data {
+            let m = try DataEvaluation.run(model: model, strategy: strategy, assignment: assignment, data: data, cancel: cancel) {
+                progress(weightShare + (1 - weightShare) * $0)
+            }
+            notes.append(m.method)
+            return EvaluationResult(strategy: strategy, metric: "output SQNR on eval data", value: m.outputSQNR, layerValues: perLayer,
+                                    sensitivity: sensitivity, weightsNote: m.data, notes: notes, elapsed: now() - start, measured: m)
+        }
+        notes.append(model.metadata.format == "zoo"
+                     ? "estimate: a catalog architecture has no weights or data to measure accuracy on"
+                     : "estimate: the workspace names no eval data for this model (see docs/workspaces.md, eval:)")
+        return EvaluationResult(strategy: strategy, metric: "weight SQNR (estimate)", value: sum.sqnr, layerValues: perLayer,
                                 sensitivity: sensitivity, weightsNote: source, notes: notes, elapsed: now() - start)
     }
 }

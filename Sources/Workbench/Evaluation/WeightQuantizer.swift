@@ -46,18 +46,30 @@ public struct WeightQuantizer: Sendable {
     }
 
     /// The error of quantizing `values`, laid out as `channels` equal rows (axis 0 of the weight).
-    public func energy(_ values: [Float], channels: Int) -> Energy {
+    public func energy(_ values: [Float], channels: Int) -> Energy { apply(values, channels: channels, into: nil) }
+
+    /// `values` quantized and dequantized back to float (what the layer computes with at this precision), and the
+    /// error. The values are exactly those ``energy(_:channels:)`` measures its noise against.
+    public func dequantize(_ values: [Float], channels: Int) -> (values: [Float], energy: Energy) {
+        var out = values
+        let e = out.withUnsafeMutableBufferPointer { apply(values, channels: channels, into: $0.baseAddress) }
+        return (out, e)
+    }
+
+    func apply(_ values: [Float], channels: Int, into out: UnsafeMutablePointer<Float>?) -> Energy {
         guard !values.isEmpty else { return Energy() }
         switch precision {
         case .fp32, .skip:
             return Energy(signal: values.reduce(0) { $0 + Double($1) * Double($1) }, noise: 0)
         case .fp16:
             var e = Energy()
-            for v in values {
+            for (i, v) in values.enumerated() {
                 let d = Double(v)
-                let r = Double(WeightQuantizer.roundToHalf(v))
+                let h = WeightQuantizer.roundToHalf(v)
+                let r = Double(h)
                 e.signal += d * d
                 e.noise += (d - r) * (d - r)
+                out?[i] = h
             }
             return e
         case .int8, .int4:
@@ -70,11 +82,11 @@ public struct WeightQuantizer: Sendable {
             values.withUnsafeBufferPointer { all in
                 switch grouping {
                 case .perTensor:
-                    total = quantizeSlice(all[...], bits: bits)
+                    total = quantizeSlice(all[...], bits: bits, into: out)
                 case .perChannel:
                     for r in 0..<rows {
                         let end = r == rows - 1 ? all.count : (r + 1) * rowLength
-                        total = total + quantizeSlice(all[(r * rowLength)..<end], bits: bits)
+                        total = total + quantizeSlice(all[(r * rowLength)..<end], bits: bits, into: out)
                     }
                 case .group:
                     for r in 0..<rows {
@@ -82,7 +94,7 @@ public struct WeightQuantizer: Sendable {
                         var g = start
                         while g < end {
                             let ge = min(end, g + groupSize)
-                            total = total + quantizeSlice(all[g..<ge], bits: bits)
+                            total = total + quantizeSlice(all[g..<ge], bits: bits, into: out)
                             g = ge
                         }
                     }
@@ -93,20 +105,20 @@ public struct WeightQuantizer: Sendable {
     }
 
     /// Quantizes one slice with its own scale (and zero point when asymmetric) and returns its error.
-    func quantizeSlice(_ s: Slice<UnsafeBufferPointer<Float>>, bits: Int) -> Energy {
+    func quantizeSlice(_ s: Slice<UnsafeBufferPointer<Float>>, bits: Int, into out: UnsafeMutablePointer<Float>? = nil) -> Energy {
         var lo = Float.infinity, hi = -Float.infinity
         for v in s { lo = min(lo, v); hi = max(hi, v) }
         guard lo.isFinite, hi.isFinite else { return Energy() }
         if symmetric {
             let qmax = Double((1 << (bits - 1)) - 1)  // 127, 7: the symmetric range ONNX and TFLite use
             let clip = range(s, maxAbs: Double(max(abs(lo), abs(hi))), qmax: qmax)
-            return error(s, scale: clip / qmax, zeroPoint: 0, qmin: -qmax, qmax: qmax)
+            return error(s, scale: clip / qmax, zeroPoint: 0, qmin: -qmax, qmax: qmax, into: out)
         }
         let levels = Double((1 << bits) - 1)  // 255, 15
         let l = Double(min(lo, 0)), h = Double(max(hi, 0))
         let scale = (h - l) / levels
         let zp = scale > 0 ? (-l / scale).rounded() : 0
-        return error(s, scale: scale, zeroPoint: zp, qmin: 0, qmax: levels)
+        return error(s, scale: scale, zeroPoint: zp, qmin: 0, qmax: levels, into: out)
     }
 
     /// The clipping threshold the range method picks for a symmetric format.
@@ -135,9 +147,10 @@ public struct WeightQuantizer: Sendable {
         }
     }
 
-    func error(_ s: Slice<UnsafeBufferPointer<Float>>, scale: Double, zeroPoint: Double, qmin: Double, qmax: Double) -> Energy {
+    func error(_ s: Slice<UnsafeBufferPointer<Float>>, scale: Double, zeroPoint: Double, qmin: Double, qmax: Double,
+               into out: UnsafeMutablePointer<Float>? = nil) -> Energy {
         var e = Energy()
-        for v in s {
+        for (i, v) in zip(s.indices, s) {
             let d = Double(v)
             e.signal += d * d
             let r: Double
@@ -148,6 +161,7 @@ public struct WeightQuantizer: Sendable {
                 r = 0
             }
             e.noise += (d - r) * (d - r)
+            out?[i] = Float(r)
         }
         return e
     }

@@ -12,6 +12,7 @@ extension Workspace {
         for m in models {
             l.append("  - ref: \(YAMLText.scalar(m.reference))")
             if m.label != m.reference { l.append("    label: \(YAMLText.scalar(m.label))") }
+            if let e = m.eval { l.append(contentsOf: e.yamlLines(indent: 4)) }
         }
         l.append("pipelines:")
         for p in pipelines {

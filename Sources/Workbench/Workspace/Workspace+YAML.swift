@@ -40,9 +40,14 @@ extension Workspace {
 
         let models = try (top["models"]?.sequence() ?? []).map { v -> ModelSlot in
             if let s = v.node.scalar?.string { return ModelSlot(reference: s) }
-            let m = try v.mapping(allowed: ["ref", "label"])
+            let m = try v.mapping(allowed: ["ref", "label", "eval"])
             guard let ref = m["ref"] else { throw v.error("a model needs 'ref' (zoo:<id> or a file path)") }
-            return ModelSlot(reference: try ref.string(), label: try m["label"]?.string())
+            let reference = try ref.string()
+            let eval = try m["eval"].map { try EvalData(yaml: $0) }
+            if eval != nil, reference.hasPrefix("zoo:") {
+                throw m["eval"]!.error("eval data needs a model file; '\(reference)' is a catalog architecture without weights")
+            }
+            return ModelSlot(reference: reference, label: try m["label"]?.string(), eval: eval)
         }
         guard !models.isEmpty else { throw (top["models"] ?? root).error("a workspace needs at least one model") }
 

@@ -35,10 +35,13 @@ public struct Workspace: Sendable, Equatable {
 public struct ModelSlot: Sendable, Equatable {
     public var reference: String
     public var label: String
+    /// Evaluation data for a model file (see ``EvalData``); nil: the quality column estimates from weights.
+    public var eval: EvalData?
 
-    public init(reference: String, label: String? = nil) {
+    public init(reference: String, label: String? = nil, eval: EvalData? = nil) {
         self.reference = reference
         self.label = label ?? reference
+        self.eval = eval
     }
 }
 

@@ -57,6 +57,14 @@ public struct EvaluationSlot: Sendable {
     public func isStale(for strategy: Strategy) -> Bool { last.map { $0.strategy != strategy } ?? false }
 }
 
+/// The sensitivity analysis of one model: the running job and its progress, or the result, or why it failed.
+public struct SensitivitySlot: Sendable {
+    public var job: Int?
+    public var fraction: Double = 0
+    public var result: LayerSensitivity?
+    public var failure: String?
+}
+
 /// The whole application: the workspace and its models, what is selected and focused, and what each screen has
 /// computed. A value: `update` returns a new one, `view` draws one.
 public struct AppState: Sendable {
@@ -106,6 +114,10 @@ public struct AppState: Sendable {
     public var dashboard: DashboardScreenState
     public var helpScroll: Int
     public var evaluations: [Int: EvaluationSlot]
+    /// The per-layer sensitivity analysis per model (model files with eval data), running or done.
+    public var sensitivities: [Int: SensitivitySlot] = [:]
+    /// Device runs being simulated in the background ("model|device|precision"), so none is asked for twice.
+    public var pendingRuns: Set<String> = []
 
     /// Builds the state for an opened workspace. `models` are prepared by the caller (see ``Startup``).
     public init(workspace: Workspace, path: String, simulator: Simulator, models: [ModelEntry], themes: [Theme],

@@ -78,7 +78,7 @@ extension WorkbenchApp {
         case .models: ModelsScreen.reconcile(&state); return []
         case .devices: DevicesScreen.reconcile(&state); return []
         case .tune: return TuneScreen.reconcile(&state)
-        case .compare: CompareScreen.reconcile(&state); return []
+        case .compare: return CompareScreen.reconcile(&state)
         case .dashboard: return DashboardScreen.reconcile(&state)
         case .help: return []
         }

@@ -24,6 +24,23 @@ public enum WorkbenchApp {
             TuneScreen.finished(job: job, result: result, &state)
         case .sustainedFinished(let job, let result):
             DashboardScreen.finished(job: job, result: result, &state)
+        case .sensitivityProgress(let job, let fraction):
+            for (m, var slot) in state.sensitivities where slot.job == job {
+                slot.fraction = fraction
+                state.sensitivities[m] = slot
+            }
+        case .sensitivityFinished(let job, let result):
+            for (m, var slot) in state.sensitivities where slot.job == job {
+                slot.job = nil
+                switch result {
+                case .success(let r): slot.result = r
+                case .failure(.cancelled): slot.failure = "cancelled"
+                case .failure(.failed(let why)): slot.failure = why
+                }
+                state.sensitivities[m] = slot
+            }
+        case .simulationFinished(_, let report):
+            simulationFinished(report, &state)
         case .modelLoaded(let job, let result):
             ModelsScreen.loaded(job: job, result: result, &state)
         case .saveFinished(let error, let thenQuit):

@@ -115,6 +115,32 @@ public final class WorkbenchRunner {
                     }
                     inbox.post(.modelLoaded(job: job, result: r))
                 }
+            case .analyzeSensitivity(let job, let request):
+                let flag = CancellationFlag()
+                jobs[job] = flag
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .utility).async {
+                    var lastPost = -1.0
+                    let result: Result<LayerSensitivity, EvaluationError>
+                    do {
+                        result = .success(try request.run(cancel: flag) { f in
+                            if f - lastPost >= 0.01 || f >= 1 {
+                                lastPost = f
+                                inbox.post(.sensitivityProgress(job: job, fraction: f))
+                            }
+                        })
+                    } catch let e as EvaluationError {
+                        result = .failure(e)
+                    } catch {
+                        result = .failure(.failed("\(error)"))
+                    }
+                    inbox.post(.sensitivityFinished(job: job, result: result))
+                }
+            case .simulate(let job, let request):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    inbox.post(.simulationFinished(job: job, request.run()))
+                }
             case .sustain(let job, let request):
                 let flag = CancellationFlag()
                 jobs[job] = flag

@@ -26,6 +26,10 @@ public struct CompareScreenState: Sendable {
     public var sideBySide: (a: CellRef, b: CellRef)?
     public var diffTable = TableState()
     var key = ""
+    /// Each strategy's row of cells (without quality and Pareto flags), kept across rebuilds: a changed strategy
+    /// recomputes only its own row. Valid for `rowsKey` (the model and the device list).
+    var rows: [Strategy: [ComparisonCell]] = [:]
+    var rowsKey = ""
     public var matrix: ComparisonMatrix?
     public var comparison: CellComparison?
 
@@ -134,22 +138,50 @@ enum CompareScreen {
         if x >= inner.x + nameWidth, c < w.count { state.compare.column = w.first + c }
     }
 
-    static func reconcile(_ state: inout AppState) {
+    /// Brings the matrix up to date incrementally: rows of unchanged strategies are reused, a new strategy's row
+    /// is composed (the selected device simulated in place, other devices lacking a run left pending for a
+    /// background job), pending cells are filled when their runs arrive; quality and Pareto flags are then
+    /// re-applied to the whole matrix (``ComparisonMatrix/assemble(strategies:devices:rows:quality:)``).
+    static func reconcile(_ state: inout AppState) -> [Effect] {
         let strategies = state.strategies
         let devices = state.targetDevices
         var quality: [String: (value: Double, label: String)] = [:]
         if let r = state.evaluations[state.modelIndex]?.last, let s = strategies.first(where: { $0 == r.strategy }) {
             quality[s.name] = (r.value, r.metric)
         }
-        let key = "\(state.modelIndex)|" + strategies.map { "\($0.hashValue)" }.joined(separator: ",") + "|"
-            + devices.map(\.id).joined(separator: ",") + "|" + quality.map { "\($0.key)=\($0.value.value)" }.sorted().joined()
+        let rowsKey = "\(state.modelIndex)|" + devices.map(\.id).joined(separator: ",")
+        if rowsKey != state.compare.rowsKey {
+            state.compare.rows = [:]
+            state.compare.rowsKey = rowsKey
+        }
+        let key = rowsKey + "|" + strategies.map { "\($0.hashValue)" }.joined(separator: ",")
+            + "|" + quality.map { "\($0.key)=\($0.value.value)" }.sorted().joined()
             + "|\(state.compare.sideBySide.map { "\($0.a)\($0.b)" } ?? "")"
-        guard key != state.compare.key else { return }
+        let pendingBefore = state.compare.matrix?.cells.contains { $0.pending } ?? false
+        guard key != state.compare.key || pendingBefore else { return [] }
         let sim = state.simulator
+        let selected: Set<String> = state.device.map { [$0.id] } ?? []
         var comparison: CellComparison?
         let picked = state.compare.sideBySide
+        var rows = state.compare.rows
         let matrix = WorkbenchApp.withCache(&state) { cache -> ComparisonMatrix in
-            let m = ComparisonMatrix.build(cache: &cache, strategies: strategies, devices: devices, simulator: sim, quality: quality)
+            var kept: [Strategy: [ComparisonCell]] = [:]
+            for s in strategies {
+                if var row = rows[s] {
+                    if row.contains(where: { $0.pending }) {
+                        let a = cache.assignment(s)
+                        for (k, d) in devices.enumerated() where row[k].pending {
+                            if let e = cache.readyEstimate(a, on: d) { row[k].estimate = e; row[k].pending = false }
+                        }
+                    }
+                    kept[s] = row
+                } else {
+                    kept[s] = ComparisonMatrix.row(cache: &cache, strategy: s, devices: devices, simulator: sim, simulate: selected)
+                }
+            }
+            rows = kept  // rows of strategies no longer listed (an earlier tuned variant) are dropped
+            let m = ComparisonMatrix.assemble(strategies: strategies.map(\.name), devices: devices.map(\.id),
+                                              rows: strategies.map { kept[$0]! }, quality: quality)
             if let (a, b) = picked,
                let sa = strategies.first(where: { $0.name == a.strategy }), let sb = strategies.first(where: { $0.name == b.strategy }),
                let da = devices.first(where: { $0.id == a.device }), let db = devices.first(where: { $0.id == b.device }),
@@ -161,6 +193,7 @@ enum CompareScreen {
             }
             return m
         }
+        state.compare.rows = rows
         state.compare.key = key
         state.compare.matrix = matrix
         state.compare.comparison = comparison
@@ -168,14 +201,25 @@ enum CompareScreen {
             state.compare.sideBySide = nil
             state.setStatus("one of the picked cells cannot run; nothing to compare", .error)
         }
-        let rows = matrix?.strategies.count ?? 0, cols = matrix?.devices.count ?? 0
-        state.compare.row = min(state.compare.row, max(0, rows - 1))
+        let nRows = matrix?.strategies.count ?? 0, cols = matrix?.devices.count ?? 0
+        state.compare.row = min(state.compare.row, max(0, nRows - 1))
         state.compare.column = min(state.compare.column, max(0, cols - 1))
+        // Background jobs for the pending cells.
+        var effects: [Effect] = []
+        if let m = matrix, m.cells.contains(where: { $0.pending }) {
+            for (r, s) in strategies.enumerated() {
+                let pendingDevices = devices.enumerated().filter { m[r, $0.offset].pending }.map(\.element)
+                guard !pendingDevices.isEmpty, let a = WorkbenchApp.withCache(&state, { $0.assignment(s) }) else { continue }
+                effects += WorkbenchApp.requestRuns(&state, assignment: a, devices: pendingDevices)
+            }
+        }
+        return effects
     }
 
     // MARK: View
 
     static func cellText(_ c: ComparisonCell, _ metric: ComparisonMetric, _ glyphs: GlyphSet) -> String {
+        if c.pending { return "sim\(glyphs.ellipsis)" }
         guard let e = c.estimateValue else { return metric == .accuracy ? (c.quality.map { Fmt.dB($0) + " dB" } ?? "—") : "n/a" }
         switch metric {
         case .latency: return Fmt.ms(e.latency.value)
@@ -203,7 +247,7 @@ enum CompareScreen {
         case .fps: unit = "frames/s, estimated"
         case .energy: unit = "per inference, estimated"
         case .memory: unit = "% of the tightest memory, computed"
-        case .accuracy: unit = "measured quality (weight SQNR until eval-data accuracy is wired)"
+        case .accuracy: unit = "quality: output SQNR on eval data (measured) or weight SQNR (estimate)"
         }
         let star = state.glyphs == .ascii ? "*" : "★"
         let header = "metric \(s.metric.title) (\(unit)) · \(star) Pareto-optimal (latency, energy, quality; fitting cells)"
@@ -273,12 +317,12 @@ enum CompareScreen {
             lines.append(("latency " + Fmt.latencyLabelled(e.latency) + " · \(Fmt.sig(e.fps)) fps", t[.text]))
             lines.append(("energy \(Fmt.energy(e.energyPerInference))/inference (estimated) · busy \(Fmt.power(e.busyPower)), idle \(Fmt.power(e.idlePower))", t[.text]))
             lines.append(("memory: \(e.memory.summary) · weights \(Fmt.bytes(cell.weightBytes)) (computed)", e.memory.fits ? t[.text] : t[.bad]))
-            if let q = cell.quality { lines.append(("\(cell.qualityLabel ?? "quality") \(Fmt.dB(q)) dB (measured)", t[.good])) }
+            if let q = cell.quality { lines.append(("\(cell.qualityLabel ?? "quality") \(Fmt.dB(q)) dB", t[.good])) }
             else { lines.append(("accuracy: not measured (Tune: e evaluates)", t[.dim])) }
             lines.append((cell.pareto ? "Pareto-optimal: nothing else is both faster and more frugal" : "dominated by another cell", cell.pareto ? t[.good] : t[.dim]))
             for n in e.notes.prefix(max(0, inner.height - lines.count)) { lines.append((n, t[.warning])) }
         case .failure(let err):
-            lines.append(("cannot run: \(err)", t[.bad]))
+            lines.append(cell.pending ? ("simulating in the background\(state.glyphs.ellipsis)", t[.dim]) : ("cannot run: \(err)", t[.bad]))
         }
         WorkbenchApp.lines(lines, inner, state, &buffer)
     }

@@ -12,7 +12,8 @@ public struct TuneScreenState: Sendable {
     public var assignment: PrecisionAssignment?
     /// The pipeline alone (no overrides), to tell overridden layers apart.
     public var pipelineAssignment: PrecisionAssignment?
-    public var estimates: [(device: Device, result: Result<MixedEstimate, WorkbenchError>)] = []
+    /// Per target device: the estimate, or nil while its simulation runs in the background.
+    public var estimates: [(device: Device, result: Result<MixedEstimate, WorkbenchError>?)] = []
 
     public init() {}
 }
@@ -176,8 +177,25 @@ enum TuneScreen {
         slot.lastOutcome = nil
         if user { slot.auto = true }
         state.evaluations[state.modelIndex] = slot
-        effects.append(.evaluate(job: job, QualityEvaluation(model: cache.model, strategy: state.strategy, assignment: a)))
+        let data = state.workspace.models.indices.contains(state.modelIndex) ? state.workspace.models[state.modelIndex].eval : nil
+        effects.append(.evaluate(job: job, QualityEvaluation(model: cache.model, strategy: state.strategy, assignment: a, data: data)))
         return effects
+    }
+
+    /// The eval data of the selected model when it is a file (what measured figures need), else nil.
+    static func evalData(_ state: AppState) -> EvalData? {
+        guard let cache = state.cache, cache.model.metadata.format != "zoo",
+              state.workspace.models.indices.contains(state.modelIndex) else { return nil }
+        return state.workspace.models[state.modelIndex].eval
+    }
+
+    /// Starts the pipeline's per-layer sensitivity analysis for the selected model once (model files with eval
+    /// data; the result is kept per model for the session).
+    static func startSensitivity(_ state: inout AppState) -> [Effect] {
+        guard state.sensitivities[state.modelIndex] == nil, let data = evalData(state), let cache = state.cache else { return [] }
+        let job = state.newJob()
+        state.sensitivities[state.modelIndex] = SensitivitySlot(job: job)
+        return [.analyzeSensitivity(job: job, LayerSensitivityRequest(model: cache.model, data: data))]
     }
 
     static func cancelEvaluation(_ state: inout AppState) -> [Effect] {
@@ -222,28 +240,45 @@ enum TuneScreen {
         }
     }
 
+    /// Brings the figures up to date with the strategy: the assignment (derived, no cost report), the selected
+    /// device's estimate (simulated in place if it must be), every other device whose runs are cached (composed),
+    /// and background jobs for the rest, whose results fill the pending rows as they arrive.
     static func reconcile(_ state: inout AppState) -> [Effect] {
         let strategy = state.strategy
         let devices = state.targetDevices
-        let key = "\(state.modelIndex)|\(strategy.hashValue)|" + devices.map(\.id).joined(separator: ",")
+        let selected = state.device?.id
+        let key = "\(state.modelIndex)|\(strategy.hashValue)|\(selected ?? "")|" + devices.map(\.id).joined(separator: ",")
         if key != state.tune.key {
             let sim = state.simulator
-            let computed = WorkbenchApp.withCache(&state) { cache -> (PrecisionAssignment, PrecisionAssignment, [(Device, Result<MixedEstimate, WorkbenchError>)]) in
+            let computed = WorkbenchApp.withCache(&state) { cache -> (PrecisionAssignment, PrecisionAssignment, [(Device, Result<MixedEstimate, WorkbenchError>?)]) in
                 let a = cache.assignment(strategy)
                 let base = cache.assignment(Strategy(pipeline: strategy.pipeline))
-                return (a, base, devices.map { ($0, cache.estimate(a, on: $0, simulator: sim)) })
+                return (a, base, devices.map { d in
+                    (d, d.id == selected ? cache.estimate(a, on: d, simulator: sim) : cache.readyEstimate(a, on: d))
+                })
             }
             state.tune.key = key
             state.tune.assignment = computed?.0
             state.tune.pipelineAssignment = computed?.1
             state.tune.estimates = computed?.2.map { (device: $0.0, result: $0.1) } ?? []
+        } else if state.tune.estimates.contains(where: { $0.result == nil }), let a = state.tune.assignment, let cache = state.cache {
+            // Background simulations arrived: fill in what they made ready.
+            for k in state.tune.estimates.indices where state.tune.estimates[k].result == nil {
+                state.tune.estimates[k].result = cache.readyEstimate(a, on: state.tune.estimates[k].device)
+            }
         }
+        var effects: [Effect] = []
+        let pending = state.tune.estimates.filter { $0.result == nil }.map(\.device)
+        if !pending.isEmpty, let a = state.tune.assignment {
+            effects += WorkbenchApp.requestRuns(&state, assignment: a, devices: pending)
+        }
+        effects += startSensitivity(&state)
         // Re-evaluate automatically once the user has evaluated this model and the strategy moved on.
         if let slot = state.evaluations[state.modelIndex], slot.auto,
            let target = slot.running?.strategy ?? slot.last?.strategy, target != strategy {
-            return startEvaluation(&state, user: false)
+            effects += startEvaluation(&state, user: false)
         }
-        return []
+        return effects
     }
 
     // MARK: View
@@ -252,15 +287,16 @@ enum TuneScreen {
         let a = state.tune.assignment
         let slot = state.evaluations[state.modelIndex]
         let result = slot?.last
-        let times = state.tune.estimates.first { $0.device.id == state.device?.id }.flatMap { try? $0.result.get() }?.layerTimes
+        let times = state.tune.estimates.first { $0.device.id == state.device?.id }.flatMap { try? $0.result?.get() }?.layerTimes
         let overrides = state.workspace.selection.overrides
         let stale = result.map { $0.strategy != state.strategy } ?? false
+        let measuredSensitivity = state.sensitivities[state.modelIndex]?.result
         return layers.map { i in
             let node = cache.model.graph.nodes[i]
             let l = cache.model.inspection.layers[i]
             let p = a?.layers[i].rawValue ?? "?"
             let overridden = overrides[node.name] != nil
-            let sens = result?.sensitivity[node.name]
+            let sens = measuredSensitivity.map { $0.outputSQNR[node.name] } ?? result?.sensitivity[node.name]
             let sqnr = result?.layerValues[node.name]
             let t = times.flatMap { i < $0.count ? $0[i] : nil }
             let mark = overridden ? "*" : ""
@@ -284,12 +320,30 @@ enum TuneScreen {
         }
     }
 
+    /// What the sens dB column holds, in words.
+    static func sensitivityLabel(_ state: AppState) -> String {
+        if let slot = state.sensitivities[state.modelIndex] {
+            if slot.result != nil { return "output SQNR, layer alone int8 (measured)" }
+            if slot.job != nil { return "analysing \(Int(slot.fraction * 100)) %" }
+            if let f = slot.failure { return "analysis \(f)" }
+        }
+        return "int8 weight SQNR (estimate)"
+    }
+
     static func view(_ state: AppState, _ buffer: inout CellBuffer, _ area: Rect) {
         let t = state.theme
         let layout = Layout(area)
         let strategy = state.strategy
-        buffer.write("strategy \(strategy.name): \(strategy.summary)", x: layout.header.x + 1, y: layout.header.y,
-                     width: layout.header.width - 1, style: t[.dim], ellipsis: state.glyphs.ellipsis)
+        // The strategy first; right of it, in the room left, what the sens dB column is (measured or estimate).
+        let head = "strategy \(strategy.name): \(strategy.summary)"
+        let headWidth = min(TextWidth.of(head), max(0, layout.header.width - 1))
+        buffer.write(head, x: layout.header.x + 1, y: layout.header.y, width: headWidth, style: t[.dim], ellipsis: state.glyphs.ellipsis)
+        let sensNote = "sens dB: " + sensitivityLabel(state)
+        let room = layout.header.width - 1 - headWidth - 3
+        if room >= 12 {
+            let w = min(TextWidth.of(sensNote), room)
+            buffer.write(sensNote, x: layout.header.maxX - w, y: layout.header.y, width: w, style: t[.dim], ellipsis: state.glyphs.ellipsis)
+        }
         guard let cache = state.cache else { return }
         let layers = weightedLayers(cache)
         let title = "Layers with weights (\(layers.count)) · ←→ precision · * override · ms on \(state.device?.id ?? "—")"
@@ -336,6 +390,10 @@ enum TuneScreen {
                                     styles: [nil, nil, t[.dim], nil, nil, e.memory.fits ? t[.good] : t[.bad]])
                 case .failure(let err):
                     return TableRow([d.id, "cannot run: \(err)"], styles: [nil, t[.bad]])
+                case nil:
+                    // Simulating in the background; the row fills in when the job reports.
+                    let e = state.glyphs.ellipsis
+                    return TableRow([d.id, "sim\(e)", "", "\(e)", "\(e)", "\(e)"], styles: [nil, t[.dim], nil, t[.dim], t[.dim], t[.dim]])
                 }
             }
             var ts = TableState()
@@ -349,13 +407,23 @@ enum TuneScreen {
         var lines: [(String, Style)] = []
         if let r = slot?.last {
             let stale = r.strategy != strategy
-            lines.append(("\(r.metric) \(Fmt.dB(r.value)) dB · measured" + (stale ? " · STALE (was \(r.strategy.name))" : ""),
-                          stale ? t[.warning] : t[.good]))
-            lines.append(("on \(r.weightsNote)", t[.dim]))
+            // STALE first: the line is cut at the pane's width, the marker must survive.
+            lines.append(((stale ? "STALE (was \(r.strategy.name)) · " : "") + "\(r.metric) \(Fmt.dB(r.value)) dB"
+                          + (r.measured != nil ? " · measured" : ""), stale ? t[.warning] : t[.good]))
+            if let m = r.measured {
+                var parts: [String] = []
+                if let a = m.top1Agreement { parts.append("top-1 agreement \(Fmt.percent(a))") }
+                if let acc = m.accuracy { parts.append("accuracy \(Fmt.percent(acc))" + (m.originalAccuracy.map { " (original \(Fmt.percent($0)))" } ?? "")) }
+                if !parts.isEmpty { lines.append((parts.joined(separator: " · "), stale ? t[.warning] : t[.good])) }
+            }
+            if slot?.running == nil { lines.append(("on \(r.weightsNote)", t[.dim])) }
         } else if slot?.running == nil {
-            lines.append(("not evaluated · e starts (weight SQNR; eval-data accuracy not wired yet)", t[.dim]))
+            let data = state.workspace.models.indices.contains(state.modelIndex) ? state.workspace.models[state.modelIndex].eval : nil
+            lines.append((data != nil && cache.model.metadata.format != "zoo"
+                          ? "not evaluated · e measures on the eval data"
+                          : "not evaluated · e estimates weight SQNR (no eval data for this model)", t[.dim]))
         }
-        if let outcome = slot?.lastOutcome { lines.append(("last run \(outcome)", t[.warning])) }
+        if let outcome = slot?.lastOutcome { lines.insert(("last run \(outcome)", t[.warning]), at: min(lines.count, 1)) }
         if let running = slot?.running {
             let bar = Rect(x: evalInner.x, y: evalInner.y + lines.count, width: evalInner.width, height: 1)
             WorkbenchApp.lines(lines, evalInner, state, &buffer)
@@ -367,4 +435,9 @@ enum TuneScreen {
         }
         WorkbenchApp.lines(lines, evalInner, state, &buffer)
     }
+}
+
+extension AppState {
+    /// What the Tune screen's sensitivity column holds for the selected model, in words (the JSON twin reports it).
+    public var sensitivityLabel: String { TuneScreen.sensitivityLabel(self) }
 }

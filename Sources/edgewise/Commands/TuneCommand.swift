@@ -90,6 +90,8 @@ struct TuneCommand: ParsableCommand {
         var valueDB: Double
         var weights: String
         var notes: [String]
+        /// The engine run on the workspace's eval data (model files with `eval:`), as the Tune screen shows it.
+        var measured: DataMeasurement?
     }
 
     struct Document: Encodable {
@@ -110,6 +112,8 @@ struct TuneCommand: ParsableCommand {
         var devices: [DeviceRow]
         var quality: Quality?
         var layers: [LayerRow]?
+        /// What `layers[].sensitivityDB` is, as the Tune screen's column title says it.
+        var sensitivity: String
         var notes: [String]
         var saved: Bool
     }
@@ -227,28 +231,32 @@ struct TuneCommand: ParsableCommand {
                                  memoryFits: e.memory.fits, memory: e.memory.summary, composed: e.isComposed)
             case .failure(let err):
                 return DeviceRow(device: row.device.id, error: err.description)
+            case nil:  // cannot happen headless: background simulations run before the report
+                return DeviceRow(device: row.device.id, error: "not simulated")
             }
         }
         var layerRows: [LayerRow]?
+        let measuredSensitivity = state.sensitivities[state.modelIndex]?.result
         if layers || json {
-            let times = state.tune.estimates.first { $0.device.id == selected?.id }.flatMap { try? $0.result.get() }?.layerTimes
+            let times = state.tune.estimates.first { $0.device.id == selected?.id }.flatMap { try? $0.result?.get() }?.layerTimes
             layerRows = cache.model.isWeighted.indices.filter { cache.model.isWeighted[$0] }.map { i in
                 let name = cache.model.graph.nodes[i].name
                 return LayerRow(layer: name, op: cache.model.graph.nodes[i].op.rawValue,
                                 parameters: cache.model.workload.layers[i].parameters, precision: a.layers[i].rawValue,
                                 overridden: state.workspace.selection.overrides[name] != nil,
-                                sensitivityDB: evaluation?.sensitivity[name], sqnrDB: evaluation?.layerValues[name],
+                                sensitivityDB: measuredSensitivity.map { $0.outputSQNR[name] } ?? evaluation?.sensitivity[name],
+                                sqnrDB: evaluation?.layerValues[name],
                                 secondsOnSelectedDevice: times.flatMap { i < $0.count ? $0[i] : nil })
             }
         }
-        let quality = evaluation.map { Quality(metric: $0.metric, valueDB: $0.value, weights: $0.weightsNote, notes: $0.notes) }
+        let quality = evaluation.map { Quality(metric: $0.metric, valueDB: $0.value, weights: $0.weightsNote, notes: $0.notes, measured: $0.measured) }
         let doc = Document(workspace: state.workspacePath, model: cache.model.slot.reference, strategy: state.strategy.name,
                            pipeline: state.strategy.summary,
                            overrides: state.workspace.selection.overrides.mapValues(\.rawValue),
                            weightBytes: a.weightBytes, parameters: a.parameters, macs: a.macs,
                            peakActivationBytes: a.peakActivationBytes, sparsity: a.sparsity, precisions: a.used.map(\.rawValue),
                            selectedDevice: selected?.id, devices: rows, quality: quality, layers: json ? layerRows : nil,
-                           notes: a.notes, saved: save)
+                           sensitivity: state.sensitivityLabel, notes: a.notes, saved: save)
         if json { return try JSONOutput.write(doc) }
         print("\(cache.model.slot.label) — \(doc.strategy): \(doc.pipeline)")
         print("weights \(Format.bytes(doc.weightBytes)) · \(Format.si(doc.parameters)) params · \(Format.si(doc.macs)) MACs · precisions \(doc.precisions.joined(separator: "/"))")

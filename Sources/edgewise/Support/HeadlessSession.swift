@@ -55,7 +55,15 @@ struct HeadlessSession {
     @discardableResult
     mutating func show(_ screen: Screen) -> [Effect] {
         state.screen = screen
-        return WorkbenchApp.update(&state, .event(.tick), now: 0)
+        // Device simulations the screen queued for the background run here, now: a report has every figure.
+        var effects = WorkbenchApp.update(&state, .event(.tick), now: 0)
+        while effects.contains(where: { if case .simulate = $0 { return true } else { return false } }) {
+            let sims = effects.filter { if case .simulate = $0 { return true } else { return false } }
+            effects.removeAll { if case .simulate = $0 { return true } else { return false } }
+            run(sims)
+            effects += WorkbenchApp.update(&state, .event(.tick), now: 0).filter { if case .simulate = $0 { return false } else { return true } }
+        }
+        return effects
     }
 
     /// Runs background effects on this thread and feeds their results back; `progress` sees evaluation progress.
@@ -72,6 +80,12 @@ struct HeadlessSession {
                     r = .failure(.model(reference: slot.reference, reason: "\(error)"))
                 }
                 run(WorkbenchApp.update(&state, .modelLoaded(job: job, result: r), now: 0))
+            case .analyzeSensitivity(let job, let request):
+                let r: Result<LayerSensitivity, EvaluationError>
+                do { r = .success(try request.run(cancel: CancellationFlag()) { _ in }) } catch { r = .failure(error) }
+                run(WorkbenchApp.update(&state, .sensitivityFinished(job: job, result: r), now: 0))
+            case .simulate(let job, let request):
+                run(WorkbenchApp.update(&state, .simulationFinished(job: job, request.run()), now: 0))
             case .sustain(let job, let request):
                 run(WorkbenchApp.update(&state, .sustainedFinished(job: job, result: request.run()), now: 0))
             case .evaluate(let job, let evaluation):

@@ -102,6 +102,26 @@ import Workbench
         #expect(s.workspace.selection.theme == s.theme.name)
     }
 
+    @Test func tabAndShiftTabMoveBetweenPanes() throws {
+        var s = try Fixture.state()
+        // Tune has two panes: the layer table (0) and the pipeline settings (1); both keys wrap around.
+        Fixture.press(&s, .char("3"))
+        #expect(s.focusedPane == 0)
+        Fixture.press(&s, .tab)
+        #expect(s.focusedPane == 1)
+        Fixture.press(&s, .tab)
+        #expect(s.focusedPane == 0)
+        Fixture.press(&s, .backTab)
+        #expect(s.focusedPane == 1)
+        Fixture.press(&s, .backTab)
+        #expect(s.focusedPane == 0)
+        // Focus is per screen: Models keeps its own.
+        Fixture.press(&s, .tab, .char("1"))
+        #expect(s.focusedPane == 0)
+        Fixture.press(&s, .char("3"))
+        #expect(s.focusedPane == 1)
+    }
+
     @Test func mouseSelectsTabsAndRows() throws {
         var s = try Fixture.state()
         let tabs = Chrome(cols: 120, rows: 40).tabsWidget(selected: .models, glyphs: .unicode).layout(width: 120)

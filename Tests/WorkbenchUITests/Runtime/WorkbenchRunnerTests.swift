@@ -15,7 +15,7 @@ import Workbench
         #expect(runner.state.evaluations[0]?.running != nil)
         #expect(runner.wait(timeout: 30) { $0.evaluations[0]?.last != nil })
         #expect(runner.state.evaluations[0]?.running == nil)
-        #expect(runner.state.evaluations[0]?.last?.metric == "weight SQNR")
+        #expect(runner.state.evaluations[0]?.last?.metric == "weight SQNR (estimate)")
     }
 
     @Test func sustainedRunReportsBack() throws {
