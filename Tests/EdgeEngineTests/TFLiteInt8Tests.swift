@@ -78,12 +78,6 @@ import Testing
         print("int8 TFLite \(name) vs LiteRT reference kernels: \(c.total) output integers, identical \(f(c.identical)), off by one \(f(c.offByOne)), other \(f(c.other))")
         #expect(c.total > 0)
         #expect(Double(c.identical) >= 0.99 * Double(c.total))
-        if name.hasPrefix("digits_cnn") {
-            // Known gap: the engine's int8 SOFTMAX is float (exp in double, quantized to 1/256), LiteRT's reference
-            // is gemmlowp fixed point; measured 0.35 % of digits_cnn's outputs two steps apart.
-            withKnownIssue("int8 SOFTMAX is computed in float, not gemmlowp fixed point", isIntermittent: true) { #expect(c.other == 0) }
-        } else {
-            #expect(c.other == 0)
-        }
+        #expect(c.other == 0)
     }
 }
