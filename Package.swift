@@ -43,9 +43,11 @@ let package = Package(
         ]),
         // Layer 3
         .target(name: "CEdgeKernels"),
+        // libjpeg-turbo (Debian: libjpeg62-turbo-dev) behind a small C shim whose error handler returns instead of exit().
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
         // -Onone loops are 10–100× slower (see docs/DECISIONS.md, "EdgeEngine builds with -O even in debug").
-        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
+        .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels", "CJPEG"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
         // -O in debug too: the training loop, the SVD and calibration run on real weights in the tests.

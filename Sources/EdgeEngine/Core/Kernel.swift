@@ -158,7 +158,9 @@ public enum KernelRegistry {
 
     /// The registry key of a node's op (its domain prefixed unless it is ai.onnx or edgewise).
     public static func key(_ node: Node) -> OpType {
-        node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise" ? node.op : OpType(node.domain + ":" + node.op.rawValue)
+        // Quantized TFLite builtins kept in ONNX form run on TFLite's integer kernels.
+        if node.attributes["tflite_quantized"] != nil, case .string(let op)? = node.attributes["tflite_op"] { return OpType("tflite:" + op) }
+        return node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "edgewise" ? node.op : OpType(node.domain + ":" + node.op.rawValue)
     }
 
     /// The kernel for a node, or an ``EngineError/unsupported(node:op:detail:)`` naming it.

@@ -88,7 +88,9 @@ enum Lowering {
             let declared = node.outputs.map { graph.declaredTypes[$0] }
             let (inferred, values) = try NodeTyping.infer(node, types: types, contents: consts.map { $0?.ref }, declared: declared)
             var outTypes = inferred
-            if outTypes == nil, KernelRegistry.reference[KernelRegistry.key(node)] == nil {
+            // Ops without a shape rule take the file's declared types: custom ops, and TFLite builtins kept in
+            // their own domain (the quantized integer ones), whose kernels read shapes from the plan.
+            if outTypes == nil, KernelRegistry.reference[KernelRegistry.key(node)] == nil || node.domain == "tflite" || node.attributes["tflite_quantized"] != nil {
                 outTypes = declared.allSatisfy({ $0?.shape.isFullyKnown == true }) ? declared.compactMap { $0 } : nil
             }
             // Shape arithmetic inference already evaluated (Shape of a static tensor, Size …).

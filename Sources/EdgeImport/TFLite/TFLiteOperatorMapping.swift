@@ -90,8 +90,48 @@ struct TFLiteOperatorMapping {
         }
     }
 
+    /// Builtins that, on int8/uint8 tensors with quantization parameters (a fully-quantized model), keep
+    /// their schema name in domain `tflite` so the engine runs them with TFLite's integer arithmetic.
+    static let integerBuiltins: Set<String> = [
+        "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "AVERAGE_POOL_2D", "MAX_POOL_2D",
+        "RESHAPE", "SOFTMAX", "QUANTIZE", "PAD", "PADV2", "CONCATENATION", "MEAN",
+    ]
+
     /// The IR node(s) for one operator; the first carries `tflite_op`.
+    ///
+    /// A quantized integer operator (see ``integerBuiltins``) keeps its float mapping's op, inputs and
+    /// attributes plus `tflite_quantized = 1` (QUANTIZE, SOFTMAX and RESHAPE become `tflite:<BUILTIN>`), and every
+    /// quantized tensor's parameters: `x<i>_scale` / `x<i>_zero_point` for input i, `y_scale` /
+    /// `y_zero_point` for the output (per-channel lists where the file has them).
     mutating func nodes(for op: TFLiteFile.Operator, index k: Int) throws -> [Node] {
+        let mapped = try floatNodes(for: op, index: k)
+        let code = file.operatorCodes[op.opcodeIndex]
+        guard code.builtin != TFLiteSchema.customCode, Self.integerBuiltins.contains(code.name), mapped.count == 1,
+              let o = op.outputs.first, o >= 0, let out = tensor(o), let oq = out.quantization,
+              out.dtype == .int8 || out.dtype == .uint8 else { return mapped }
+        var n = mapped[0]
+        // Ops the IR has shape and cost rules for keep their ONNX form (inspect and the simulator cost them);
+        // `tflite_quantized` sends them to the engine's TFLite integer kernel (KernelRegistry.key).
+        if ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "AVERAGE_POOL_2D", "MAX_POOL_2D",
+            "CONCATENATION", "PAD", "PADV2", "MEAN"].contains(code.name), n.domain.isEmpty {
+            n.attributes["tflite_quantized"] = .int(1)
+        } else {
+            n.domain = "tflite"
+            n.op = OpType(code.name)
+            if code.name == "QUANTIZE" || code.name == "RESHAPE" { n.inputs = Array(n.inputs.prefix(1)) }
+        }
+        for (i, t) in op.inputs.enumerated() where t >= 0 {
+            guard let q = tensor(t)?.quantization, !q.scales.isEmpty else { continue }
+            n.attributes["x\(i)_scale"] = .floats(q.scales.map(Double.init))
+            n.attributes["x\(i)_zero_point"] = .ints(q.zeroPoints.map { Int(clamping: $0) })
+            if q.scales.count > 1 { n.attributes["x\(i)_axis"] = .int(q.quantizedDimension) }
+        }
+        n.attributes["y_scale"] = .floats(oq.scales.map(Double.init))
+        n.attributes["y_zero_point"] = .ints(oq.zeroPoints.map { Int(clamping: $0) })
+        return [n]
+    }
+
+    mutating func floatNodes(for op: TFLiteFile.Operator, index k: Int) throws -> [Node] {
         let code = file.operatorCodes[op.opcodeIndex]
         let outs = op.outputs.map { names[$0] }
         let ins = op.inputs.map { $0 < 0 ? "" : names[$0] }

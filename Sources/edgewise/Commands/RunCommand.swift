@@ -9,9 +9,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a model once on this host's CPU; write each output as .npy and print a summary.",
         discussion: """
-            Inputs: .npy (used as is), PNG (resized to the input's height and width, then (pixel/255 − mean)/std; \
+            Inputs: .npy (used as is), PNG or JPEG (resized to the input's height and width, then (pixel/255 − mean)/std; \
             NCHW or NHWC after the model's input), WAV (mono float32 [1, samples]), or a number for a small \
-            input (sr=16000). JPEG is not decoded: convert it to PNG. NaN or Inf in inputs or outputs is \
+            input (sr=16000). NaN or Inf in inputs or outputs is \
             flagged in the summary.
             """)
 

@@ -6,9 +6,9 @@ import Foundation
 ///
 /// `.npy` files are used as they are (type and shape must fit the model); PNG images are resized to
 /// the input's height and width (or kept at their size where those are symbolic) and normalised
-/// `(pixel/255 − mean)/std`, laid out NCHW or NHWC after the input's shape; WAV audio becomes
-/// float32 `[1, samples]` (mono). A value that is not a file but a number (`sr=16000`) fills a tensor
-/// of the input's type and shape. JPEG is not decoded: convert to PNG first.
+/// `(pixel/255 − mean)/std`, laid out NCHW or NHWC after the input's shape; JPEG images likewise
+/// (decoded by libjpeg-turbo); WAV audio becomes float32 `[1, samples]` (mono). A value that is not a
+/// file but a number (`sr=16000`) fills a tensor of the input's type and shape.
 struct InputFiles {
     var method: ImagePreprocess.Method = .bilinear
     var mean: [Float] = [0, 0, 0]
@@ -38,13 +38,11 @@ struct InputFiles {
                 let audio = try WAV.decode(bytes, name: value)
                 return HostTensor(audio.samples, shape: [1, audio.samples.count])
             }
-            if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-                throw CLIError("input '\(input.name)': JPEG is not supported (the engine decodes PNG only); convert '\(value)' to PNG")
-            }
+            if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") { return try image(try JPEG.decode(bytes, name: value), for: input) }
         } catch let e as CLIError { throw e } catch {
             throw CLIError("input '\(input.name)': \(error)")
         }
-        throw CLIError("input '\(input.name)': '\(value)' is not a .npy, .png or .wav file")
+        throw CLIError("input '\(input.name)': '\(value)' is not a .npy, .png, .jpg/.jpeg or .wav file")
     }
 
     func scalar(_ v: Double, for input: ValueInfo) throws -> HostTensor {
