@@ -31,10 +31,17 @@ extension ExecutionPlan {
         for name in feeds.keys where !inputs.contains(where: { $0.name == name }) {
             throw EngineError.unexpectedInput(name)
         }
-        var slots = [HostTensor?](repeating: nil, count: slotCount)
         for i in inputs {
             guard let t = feeds[i.name] else { throw EngineError.missingInput(i.name) }
             try check(t, against: i)
+        }
+        // A profile is per step of this plan, so profiled runs stay on it.
+        if profile == nil, let s = specialiser, let plan = s.plan(for: feeds) {
+            return try plan.run(feeds.filter { !s.names.contains($0.key) })
+        }
+        var slots = [HostTensor?](repeating: nil, count: slotCount)
+        for i in inputs {
+            guard let t = feeds[i.name] else { throw EngineError.missingInput(i.name) }
             switch inputSources[i.name] {
             case .arena(let o, _)?: if t.byteCount > 0 { (arena.pointer + o).copyMemory(from: t.storage.pointer, byteCount: t.byteCount) }
             case .slot(let s)?: slots[s] = t
