@@ -25,6 +25,7 @@ extension OptimizedKernels {
         .hardSigmoid: OptimizedActivation.factory(.hardSigmoid),
         .leakyRelu: OptimizedActivation.factory(.leakyRelu),
         .clip: OptimizedActivation.factory(.clip),
+        .transpose: { try OptimizedTranspose.make($0) },
         "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
         "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
         "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
