@@ -22,6 +22,15 @@ public final class StepProfile {
 }
 
 extension ExecutionPlan {
+    /// The plan a run with `feeds` executes, and the feeds it takes: the plan specialised for the
+    /// feeds' scalar control inputs (``InputSpecialiser``) without those inputs, or this plan and
+    /// `feeds`. Profile that plan's steps (a profiled ``run(_:profile:)`` stays on the plan it is called on).
+    public func executing(_ feeds: [String: HostTensor]) -> (plan: ExecutionPlan, feeds: [String: HostTensor]) {
+        guard let s = specialiser, inputs.allSatisfy({ i in feeds[i.name].map { (try? check($0, against: i)) != nil } == true }),
+              let plan = s.plan(for: feeds) else { return (self, feeds) }
+        return (plan, feeds.filter { !s.names.contains($0.key) })
+    }
+
     /// Runs the plan once.
     ///
     /// - Parameter profile: if given, each step's wall time is added to it.
