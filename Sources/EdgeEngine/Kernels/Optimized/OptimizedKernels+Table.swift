@@ -26,6 +26,7 @@ extension OptimizedKernels {
         .leakyRelu: OptimizedActivation.factory(.leakyRelu),
         .clip: OptimizedActivation.factory(.clip),
         .transpose: { try OptimizedTranspose.make($0) },
+        "LSTM": { try OptimizedLSTM.make($0) },
         "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
         "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
         "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
