@@ -208,6 +208,7 @@ def main():
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--cpu", default=str(os.cpu_count() - 1))
     ap.add_argument("--no-tflite", action="store_true")
+    ap.add_argument("--no-llm", action="store_true")
     ap.add_argument("--int8", action="store_true")
     a = ap.parse_args()
     if not a.skip_build:
@@ -268,7 +269,8 @@ def main():
           + (" (" + ", ".join(f"{n} {x:.2f}" for n, x in slower) + ")" if slower else "")
           + f"; load average at the end: {os.getloadavg()[0]:.1f}")
 
-    llm_section(a)
+    if not a.no_llm:
+        llm_section(a)
     if a.no_tflite:
         return
     print(f"\nEngine vs LiteRT (ai-edge-litert, XNNPACK) — median ms, 1 thread\n")
