@@ -27,6 +27,7 @@ extension OptimizedKernels {
         .clip: OptimizedActivation.factory(.clip),
         .transpose: { try OptimizedTranspose.make($0) },
         "LSTM": { try OptimizedLSTM.make($0) },
+        .convTranspose: { try OptimizedConvTranspose.make($0) },
         "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
         "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
         "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },
