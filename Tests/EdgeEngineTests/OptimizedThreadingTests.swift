@@ -205,7 +205,7 @@ import Testing
     }
 
     /// The chooser's policy on made-up timings: probes alternate 1 and 2 parts, the split is kept only
-    /// when its best probe is under 0.9 × the best single-threaded one, and the next round re-probes.
+    /// when its probes' total is under 0.85 × the single-threaded probes' total, and the next round re-probes.
     @Test func splitChooserFollowsMeasuredTimes() {
         let c = SplitChooser(candidate: 2)
         func round(one: UInt64, split: UInt64) -> [Int] {
@@ -219,10 +219,10 @@ import Testing
         }
         #expect(c.next == 1)
         #expect(round(one: 1000, split: 800) == [1, 2, 1, 2, 1, 2])
-        #expect(c.chosen == 2)  // 800 < 0.9 · 1000 = 900
+        #expect(c.chosen == 2)  // 3 · 800 = 2400 < 0.85 · 3 · 1000 = 2550
         for _ in (2 * SplitChooser.trials)..<SplitChooser.period { #expect(c.next == 2); c.record(parts: 2, nanoseconds: 800) }
-        _ = round(one: 1000, split: 950)
-        #expect(c.chosen == 1)  // 950 ≥ 900: a split that does not pay 10 % is not kept
+        _ = round(one: 1000, split: 900)
+        #expect(c.chosen == 1)  // 3 · 900 = 2700 ≥ 2550: a split that does not pay 15 % is not kept
         #expect(c.next == 1)
         let single = SplitChooser(candidate: 1)
         #expect(single.next == 1)

@@ -44,17 +44,18 @@ public enum IntraOp {
 /// from measured wall times of its own calls.
 ///
 /// Calls come in rounds of ``period``: the first `2 · trials` calls of a round alternate one part and
-/// `candidate` parts, and the rest of the round uses the split only if its fastest probe beat the
-/// fastest single-threaded probe by ``margin`` (at least 10 %). Re-probing every round follows a
+/// `candidate` parts, and the rest of the round uses the split only if its probes' total time is below
+/// ``margin`` (0.85) × the single-threaded probes' total. Totals rather than minima: on a shared
+/// machine one lucky split probe (both cores momentarily free) must not decide the round. Re-probing every round follows a
 /// machine whose load changes; probing costs at most `trials` calls per round on the slower choice.
 /// Not thread-safe: a plan runs one call of a kernel at a time.
 final class SplitChooser {
     let candidate: Int
     static let trials = 3
     static let period = 200
-    static let margin = 0.9
+    static let margin = 0.85
     private var calls = 0
-    private var best1 = UInt64.max, bestSplit = UInt64.max
+    private var total1: UInt64 = 0, totalSplit: UInt64 = 0
     /// The parts used outside probes (1 until a round has shown that splitting pays).
     private(set) var chosen = 1
 
@@ -74,9 +75,9 @@ final class SplitChooser {
         let phase = calls % Self.period
         calls += 1
         guard phase < 2 * Self.trials else { return }
-        if phase == 0 { best1 = .max; bestSplit = .max }
-        if parts == 1 { best1 = min(best1, ns) } else { bestSplit = min(bestSplit, ns) }
-        if phase == 2 * Self.trials - 1 { chosen = Double(bestSplit) < Self.margin * Double(best1) ? candidate : 1 }
+        if phase == 0 { total1 = 0; totalSplit = 0 }
+        if parts == 1 { total1 &+= ns } else { totalSplit &+= ns }
+        if phase == 2 * Self.trials - 1 { chosen = Double(totalSplit) < Self.margin * Double(total1) ? candidate : 1 }
     }
 
     /// Runs `body(parts)` with the parts chosen for this call and records its time.
