@@ -48,8 +48,10 @@ let package = Package(
         .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
+        // -O in debug too: the training loop (Train/) runs whole epochs inside the tests.
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
-                                                      .product(name: "Yams", package: "Yams")]),
+                                                      .product(name: "Yams", package: "Yams")],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 5
         .target(name: "EdgeSim", dependencies: ["EdgeIR", "EdgeZoo", .product(name: "Yams", package: "Yams")],
                 resources: [.copy("Data")]),

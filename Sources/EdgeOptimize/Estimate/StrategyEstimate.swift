@@ -48,6 +48,8 @@ public struct StrategyEstimate: Sendable {
                 }
             case .lowRank(let l):
                 notes.append("low-rank rank for \(l.summary) depends on the weights; measured by the pipeline run")
+            case .finetune:
+                break   // changes weight values only: same size, params and MACs
             }
         }
         if sparsity > 0 {

@@ -39,6 +39,8 @@ public struct PipelineRunner: Sendable {
         /// Layers (weights) the step changed.
         public var layers: Int
         public var seconds: Double
+        /// Top-1 accuracy against the evaluation labels, when labels are given.
+        public var accuracy: Double? = nil
     }
 
     public struct Report: Sendable, Codable, Equatable {
@@ -50,6 +52,8 @@ public struct PipelineRunner: Sendable {
         public var evaluationInputs: Int
         public var seededInputs: Bool
         public var steps: [StepReport]
+        /// The original model's top-1 accuracy against the evaluation labels, when labels are given.
+        public var originalAccuracy: Double? = nil
     }
 
     /// Feeds the models are compared on.
@@ -58,6 +62,11 @@ public struct PipelineRunner: Sendable {
     public var calibration: [[String: HostTensor]]?
     public var seeded = false
     public var opset: Int
+    /// Class labels of the evaluation feeds (one array per feed, one label per row of the classifier
+    /// output): each step then reports top-1 accuracy.
+    public var labels: [[Int]]?
+    /// Class labels of the calibration feeds, which `finetune` steps train on.
+    public var calibrationLabels: [[Int]]?
 
     public init(evaluation: [[String: HostTensor]], calibration: [[String: HostTensor]]? = nil, opset: Int = 99) {
         self.evaluation = evaluation
@@ -139,6 +148,11 @@ public struct PipelineRunner: Sendable {
                 }
             case .lowRank:
                 throw fail("low-rank factorization is not available yet")
+            case .finetune(let f):
+                do { try f.check() } catch { throw fail("\(error)") }
+                if spec.steps[..<i].contains(where: { if case .quantize = $0 { return true } else { return false } }) {
+                    throw fail("fine-tuning trains float weights; put it before the quantize step")
+                }
             }
         }
     }
@@ -165,6 +179,7 @@ public struct PipelineRunner: Sendable {
         } catch {
             throw PipelineRunError(step: 0, summary: "", message: "the original model does not run on the evaluation set: \(error)")
         }
+        try checkTraining(spec, model.graph)
         let originalBytes = try Self.size(model)
         var current = model
         var bytes = originalBytes
@@ -198,13 +213,20 @@ public struct PipelineRunner: Sendable {
                     layers = r.layers.count
                 case .lowRank:
                     throw OptimizeError.unsupported("low-rank factorization is not available yet")
+                case .finetune(let f):
+                    let trainable = try TrainableGraph(current.graph)
+                    let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: trainable.inputName)
+                    let (g, _) = try Trainer.train(current.graph, on: data, settings: f, teacher: model.graph)
+                    next.graph = g
+                    layers = trainable.parameters.count
                 }
                 let outs = try outputs(of: next.graph)
                 let (sqnr, top1) = Self.compare(reference, outs, names: model.graph.outputs.map(\.name))
                 let after = try Self.size(next)
                 rows.append(StepReport(index: i + 1, step: step.summary, bytesBefore: bytes, bytesAfter: after, sqnr: sqnr,
                                        top1Agreement: top1, sparsity: sparsity, layers: layers,
-                                       seconds: Date().timeIntervalSince(started)))
+                                       seconds: Date().timeIntervalSince(started),
+                                       accuracy: try labels.map { try Self.accuracy(outs, labels: $0, names: model.graph.outputs.map(\.name)) }))
                 bytes = after
                 current = next
             } catch let e as PipelineRunError {
@@ -214,7 +236,8 @@ public struct PipelineRunner: Sendable {
             }
         }
         return (current, Report(pipeline: spec.name, summary: spec.summary, originalBytes: originalBytes, finalBytes: bytes,
-                                evaluationInputs: evaluation.count, seededInputs: seeded, steps: rows))
+                                evaluationInputs: evaluation.count, seededInputs: seeded, steps: rows,
+                                originalAccuracy: try labels.map { try Self.accuracy(reference, labels: $0, names: model.graph.outputs.map(\.name)) }))
     }
 
     static func method(_ q: QuantizeSettings) -> RangeCalibrator.Method {

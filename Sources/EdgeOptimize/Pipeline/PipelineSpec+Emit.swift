@@ -42,6 +42,7 @@ extension PipelineStep {
             if l.spatial { kv.append("spatial: true") }
             if l.finetuneSteps > 0 { kv.append("finetune_steps: \(l.finetuneSteps)") }
             return "lowrank: {" + kv.joined(separator: ", ") + "}"
+        case .finetune(let f): return f.yamlFlow
         }
     }
 }

@@ -9,7 +9,7 @@
 /// ```
 /// Every setting is checked before any work starts; errors name the file, line and column.
 extension PipelineSpec {
-    public static let stepNames = ["quantize", "prune", "lowrank"]
+    public static let stepNames = ["quantize", "prune", "lowrank", "finetune", "distill"]
 
     /// Parses a standalone pipeline file.
     public static func parse(yaml text: String, file: String) throws -> PipelineSpec {
@@ -35,6 +35,7 @@ extension PipelineStep {
         switch kind {
         case "quantize": self = .quantize(try QuantizeSettings(yaml: body))
         case "prune": self = .prune(try PruneSettings(yaml: body))
+        case "finetune", "distill": self = .finetune(try TrainingSettings(yaml: body, distill: kind == "distill"))
         default: self = .lowRank(try LowRankSettings(yaml: body))
         }
     }

@@ -25,12 +25,15 @@ public enum PipelineStep: Sendable, Equatable, Codable {
     case quantize(QuantizeSettings)
     case prune(PruneSettings)
     case lowRank(LowRankSettings)
+    /// Training on the labelled calibration set (or distillation from the original model); see ``Trainer``.
+    case finetune(TrainingSettings)
 
     public var summary: String {
         switch self {
         case .quantize(let q): return q.summary
         case .prune(let p): return p.summary
         case .lowRank(let l): return l.summary
+        case .finetune(let f): return f.summary
         }
     }
 }

@@ -15,6 +15,8 @@ struct OptimizeCommand: ParsableCommand {
             output SQNR (dB) and, for classifier-shaped outputs, top-1 agreement. The comparison inputs are \
             --eval NAME=FILE (.npy, PNG, WAV; repeatable, one per model input), or else --samples inputs generated \
             from --seed. Static quantization calibrates on --calib NAME=FILE (the evaluation inputs when absent). \
+            With --labels FILE (.npy of class indices, one per row of the evaluation input) each step also reports \
+            top-1 accuracy; finetune/distill steps train on the calibration input with --calib-labels. \
             Every setting is checked before any work; OUT is written atomically, and not at all on failure.
             """)
 
@@ -32,6 +34,12 @@ struct OptimizeCommand: ParsableCommand {
 
     @Option(name: .customLong("calib"), help: "NAME=FILE calibration input for static quantization (repeatable).")
     var calibInputs: [String] = []
+
+    @Option(help: "Class labels of the --eval rows (.npy, integer): adds top-1 accuracy per step.")
+    var labels: String?
+
+    @Option(name: .customLong("calib-labels"), help: "Class labels of the --calib rows (.npy, integer), for finetune/distill steps.")
+    var calibLabels: String?
 
     @Option(help: "Generated evaluation inputs when --eval is not given.")
     var samples: Int = 4
@@ -77,6 +85,14 @@ struct OptimizeCommand: ParsableCommand {
             runner.evaluation = [try loader.tensors(evalInputs, model: m)]
         }
         if !calibInputs.isEmpty { runner.calibration = [try loader.tensors(calibInputs, model: m)] }
+        if let labels {
+            guard !evalInputs.isEmpty else { throw CLIError("--labels needs --eval (the inputs they label)") }
+            runner.labels = [try OptimizeText.labels(labels)]
+        }
+        if let calibLabels {
+            guard !calibInputs.isEmpty else { throw CLIError("--calib-labels needs --calib (the inputs they label)") }
+            runner.calibrationLabels = [try OptimizeText.labels(calibLabels)]
+        }
         let report: PipelineRunner.Report
         do {
             (m, report) = try runner.run(spec, on: m)
@@ -98,20 +114,37 @@ struct OptimizeCommand: ParsableCommand {
         print("pipeline \(report.pipeline): \(report.summary)")
         print("measured on \(report.evaluationInputs) \(report.seededInputs ? "generated (seed \(seed))" : "given") input set(s), engine vs the original")
         var t = TextTable([("#", .right), ("step", .left), ("size before", .right), ("size after", .right), ("SQNR dB", .right),
-                           ("top-1 agree", .right), ("sparsity", .right), ("layers", .right), ("time", .right)])
+                           ("top-1 agree", .right), ("sparsity", .right), ("layers", .right), ("time", .right)]
+                          + (report.originalAccuracy == nil ? [] : [("accuracy", .right)]))
         for s in report.steps {
             t.add([String(s.index), s.step, Format.bytes(s.bytesBefore), Format.bytes(s.bytesAfter), OptimizeText.db(s.sqnr),
                    s.top1Agreement.map(Format.percent) ?? "—", s.sparsity.map(Format.percent) ?? "—", String(s.layers),
-                   String(format: "%.2f s", s.seconds)])
+                   String(format: "%.2f s", s.seconds)] + (report.originalAccuracy == nil ? [] : [s.accuracy.map(OptimizeText.accuracy) ?? "—"]))
         }
         print(t.render())
         let last = report.steps.last
         print("size \(Format.bytes(report.originalBytes)) → \(Format.bytes(report.finalBytes))"
               + (last.map { "; output SQNR \(OptimizeText.db($0.sqnr)) dB" + ($0.top1Agreement.map { ", top-1 agreement \(Format.percent($0))" } ?? "") } ?? "")
+              + (report.originalAccuracy.map { a in "; accuracy \(OptimizeText.accuracy(a)) → \(last?.accuracy.map(OptimizeText.accuracy) ?? "—") (\(runner.labels?.reduce(0) { $0 + $1.count } ?? 0) labelled rows)" } ?? "")
               + "; written to \(out)")
     }
 }
 
 enum OptimizeText {
     static func db(_ x: Double) -> String { x == .infinity ? "∞" : x.isFinite ? String(format: "%.2f", x) : "−∞" }
+
+    /// Accuracy with two decimals of a percent (0.9561 → "95.61%"): drops of a tenth of a point show.
+    static func accuracy(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+
+    /// Class labels from a .npy of integers (any shape; read in order).
+    static func labels(_ path: String) throws -> [Int] {
+        let t: HostTensor
+        do { t = try NPY.read(path: path) } catch { throw CLIError("cannot read labels '\(path)': \(error)") }
+        switch t.dtype {
+        case .int64: return t.values(as: Int64.self).map { Int($0) }
+        case .int32: return t.values(as: Int32.self).map { Int($0) }
+        case .uint8: return t.values(as: UInt8.self).map { Int($0) }
+        default: throw CLIError("labels '\(path)' are \(t.dtype.rawValue); expected integer class indices")
+        }
+    }
 }
