@@ -245,6 +245,7 @@ def main():
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--cpu", default=str(os.cpu_count() - 1))
     ap.add_argument("--no-tflite", action="store_true")
+    ap.add_argument("--no-llm", action="store_true")
     ap.add_argument("--int8", action="store_true")
     ap.add_argument("--cycles", action="store_true", help="with --int8: also user-mode cycles per inference (perf stat)")
     a = ap.parse_args()
@@ -284,22 +285,30 @@ def main():
 
     print(f"\nEngine vs onnxruntime {__import__('onnxruntime').__version__} — median ms over {a.runs} runs, measured on this host "
           f"(kernel ISA: {isa}); ratio = engine / ORT\n")
-    hdr = f"| {'model':32} | ORT 1T | engine 1T | ratio 1T | ORT 2T | engine 2T | ratio 2T | max err | note |"
+    hdr = f"| {'model':32} | ORT 1T | engine 1T | ratio 1T | ORT 2T | engine 2T | ratio 2T | engine 2T/1T | ORT 2T/1T | max err | note |"
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
-    r1, r2 = [], []
+    r1, r2, t2 = [], [], []
     for name, o1, e1, o2, e2, err, note in rows:
         q1 = e1 / o1 if o1 and e1 else None
         q2 = e2 / o2 if o2 and e2 else None
-        r1.append(q1); r2.append(q2)
+        s2 = e2 / e1 if e1 and e2 else None
+        so = o2 / o1 if o1 and o2 else None
+        r1.append(q1); r2.append(q2); t2.append(s2)
         print(f"| {name:32} | {fmt(o1):>6} | {fmt(e1):>9} | {fmt(q1, '{:.2f}'):>8} | {fmt(o2):>6} | {fmt(e2):>9} | "
-              f"{fmt(q2, '{:.2f}'):>8} | {fmt(err, '{:.1e}'):>7} | {note[:60]} |")
+              f"{fmt(q2, '{:.2f}'):>8} | {fmt(s2, '{:.2f}'):>12} | {fmt(so, '{:.2f}'):>9} | {fmt(err, '{:.1e}'):>7} | {note[:60]} |")
     g1, g2 = geomean(r1), geomean(r2)
     worst = max((x for x in r1 if x), default=None)
     print(f"\ngeometric mean ratio: 1 thread {fmt(g1, '{:.2f}')} over {sum(1 for x in r1 if x)} models "
           f"(goal ≤ 1.5, stretch ≤ 1.0; worst {fmt(worst, '{:.2f}')}, goal ≤ 3); 2 threads {fmt(g2, '{:.2f}')}")
+    slower = [(n, x) for (n, *_), x in zip(rows, t2) if x and x > 1.0]
+    print(f"engine 2 threads / 1 thread: worst {fmt(max((x for x in t2 if x), default=None), '{:.2f}')}, "
+          f"above 1.00 on {len(slower)} of {sum(1 for x in t2 if x)} models"
+          + (" (" + ", ".join(f"{n} {x:.2f}" for n, x in slower) + ")" if slower else "")
+          + f"; load average at the end: {os.getloadavg()[0]:.1f}")
 
-    llm_section(a)
+    if not a.no_llm:
+        llm_section(a)
     if a.no_tflite:
         return
     print(f"\nEngine vs LiteRT (ai-edge-litert, XNNPACK) — median ms, 1 thread\n")

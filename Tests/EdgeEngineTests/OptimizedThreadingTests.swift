@@ -135,8 +135,11 @@ import Testing
                     let problem = OptimizedCheck.mismatch(one, ref, tol: 1e-5)
                     #expect(problem == nil, "isa \(isa) \(c): \(problem ?? "")")
                 }
-                let two = try OptimizedCheck.run(k2, inputs, output: yShape)
-                #expect(Self.bits(two) == Self.bits(one), "isa \(isa) \(c) nhwc \(nhwc): 2 threads")
+                // The chooser probes one part on a kernel's first call and the split on its second.
+                for call in 0..<2 {
+                    let two = try OptimizedCheck.run(k2, inputs, output: yShape)
+                    #expect(Self.bits(two) == Self.bits(one), "isa \(isa) \(c) nhwc \(nhwc): 2 threads, call \(call)")
+                }
                 // 2 and 3 parts, one after another, through the C entry points.
                 for parts in [2, 3] {
                     let out = HostTensor(Array(repeating: OptimizedCheck.sentinel, count: yShape.reduce(1, *)), shape: yShape)
@@ -174,8 +177,10 @@ import Testing
             #expect(k2.parts == min(2, Self.cores))
             #expect(k2.splitBatches == (!constantB && Self.cores >= 2))
             let one = try OptimizedCheck.run(k1, [a, b], output: yShape)
-            let two = try OptimizedCheck.run(k2, [a, b], output: yShape)
-            #expect(Self.bits(two) == Self.bits(one), "\(aShape)·\(bShape)")
+            for call in 0..<2 {  // call 0 probes one part, call 1 the split
+                let two = try OptimizedCheck.run(k2, [a, b], output: yShape)
+                #expect(Self.bits(two) == Self.bits(one), "\(aShape)·\(bShape) call \(call)")
+            }
             // Anchor one element: y[0,0,0] = Σ_p a[0,0,p]·b[0,p,0], summed in double precision here.
             let av = a.floats(), bv = b.floats(), k = aShape.last!, n = bShape.last!
             let y00 = (0..<k).reduce(0.0) { $0 + Double(av[$1]) * Double(bv[$1 * n]) }
@@ -192,10 +197,34 @@ import Testing
     }
 
     @Test func smallWorkStaysSingleThreaded() {
-        // 2²⁰ − 1 multiply-adds: one part; 2²⁰: split.
-        #expect(IntraOp.parts(threads: 2, work: (1 << 20) - 1) == 1)
-        #expect(IntraOp.parts(threads: 2, work: 1 << 20) == 2)
+        // 2¹⁸ − 1 multiply-adds: one part; 2¹⁸: a candidate for splitting.
+        #expect(IntraOp.parts(threads: 2, work: (1 << 18) - 1) == 1)
+        #expect(IntraOp.parts(threads: 2, work: 1 << 18) == 2)
         #expect(IntraOp.parts(threads: 1, work: 1 << 30) == 1)
         #expect(IntraOp.parts(threads: 4, work: 1 << 30, maxParts: 3) == 3)
+    }
+
+    /// The chooser's policy on made-up timings: probes alternate 1 and 2 parts, the split is kept only
+    /// when its probes' total is under 0.85 × the single-threaded probes' total, and the next round re-probes.
+    @Test func splitChooserFollowsMeasuredTimes() {
+        let c = SplitChooser(candidate: 2)
+        func round(one: UInt64, split: UInt64) -> [Int] {
+            var used: [Int] = []
+            for _ in 0..<(2 * SplitChooser.trials) {
+                let p = c.next
+                used.append(p)
+                c.record(parts: p, nanoseconds: p == 1 ? one : split)
+            }
+            return used
+        }
+        #expect(c.next == 1)
+        #expect(round(one: 1000, split: 800) == [1, 2, 1, 2, 1, 2])
+        #expect(c.chosen == 2)  // 3 · 800 = 2400 < 0.85 · 3 · 1000 = 2550
+        for _ in (2 * SplitChooser.trials)..<SplitChooser.period { #expect(c.next == 2); c.record(parts: 2, nanoseconds: 800) }
+        _ = round(one: 1000, split: 900)
+        #expect(c.chosen == 1)  // 3 · 900 = 2700 ≥ 2550: a split that does not pay 15 % is not kept
+        #expect(c.next == 1)
+        let single = SplitChooser(candidate: 1)
+        #expect(single.next == 1)
     }
 }

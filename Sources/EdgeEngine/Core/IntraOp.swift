@@ -3,14 +3,17 @@ import Foundation
 
 /// Intra-op threading: one kernel call split into parts that run at once and write disjoint outputs.
 ///
-/// A kernel splits only when its work reaches ``minimumMultiplyAdds``, so dispatch overhead never
-/// lands on small ops (a part hand-off costs microseconds; a 2¹⁹ multiply-add part runs for tens of
-/// them). Every split kernel computes each output element exactly as the single-threaded call does,
-/// so results are bit-identical for any thread count (OptimizedThreadingTests).
+/// A kernel is a candidate for splitting only when its work reaches ``minimumMultiplyAdds``, so
+/// dispatch overhead never lands on small ops (a part hand-off costs microseconds). Whether a
+/// candidate actually splits is then decided per node from measured call times (``SplitChooser``):
+/// on a busy machine the second core may not be there to help, and a split call that waits for it is
+/// slower than one thread. Every split kernel computes each output element exactly as the
+/// single-threaded call does, so results are bit-identical for any thread count and any choice
+/// (OptimizedThreadingTests).
 public enum IntraOp {
     /// Work below which a kernel runs on the calling thread alone (multiply-adds, or element-taps for
     /// depthwise convolution).
-    public static let minimumMultiplyAdds = 1 << 20
+    public static let minimumMultiplyAdds = 1 << 18
 
     /// Threads from `EDGEWISE_THREADS` (1 when unset or not a positive integer).
     public static func environmentThreads(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Int {
@@ -34,5 +37,55 @@ public enum IntraOp {
             nonisolated(unsafe) let f = b
             DispatchQueue.concurrentPerform(iterations: parts) { f($0) }
         }
+    }
+}
+
+/// Chooses, for one kernel, between a single-threaded call and a split into ``candidate`` parts,
+/// from measured wall times of its own calls.
+///
+/// Calls come in rounds of ``period``: the first `2 · trials` calls of a round alternate one part and
+/// `candidate` parts, and the rest of the round uses the split only if its probes' total time is below
+/// ``margin`` (0.85) × the single-threaded probes' total. Totals rather than minima: on a shared
+/// machine one lucky split probe (both cores momentarily free) must not decide the round. Re-probing every round follows a
+/// machine whose load changes; probing costs at most `trials` calls per round on the slower choice.
+/// Not thread-safe: a plan runs one call of a kernel at a time.
+final class SplitChooser {
+    let candidate: Int
+    static let trials = 3
+    static let period = 200
+    static let margin = 0.85
+    private var calls = 0
+    private var total1: UInt64 = 0, totalSplit: UInt64 = 0
+    /// The parts used outside probes (1 until a round has shown that splitting pays).
+    private(set) var chosen = 1
+
+    init(candidate: Int) { self.candidate = max(1, candidate) }
+
+    /// Parts for the next call.
+    var next: Int {
+        guard candidate > 1 else { return 1 }
+        let phase = calls % Self.period
+        if phase < 2 * Self.trials { return phase % 2 == 0 ? 1 : candidate }
+        return chosen
+    }
+
+    /// Records the wall time of a call made with `parts` (the value ``next`` gave).
+    func record(parts: Int, nanoseconds ns: UInt64) {
+        guard candidate > 1 else { return }
+        let phase = calls % Self.period
+        calls += 1
+        guard phase < 2 * Self.trials else { return }
+        if phase == 0 { total1 = 0; totalSplit = 0 }
+        if parts == 1 { total1 &+= ns } else { totalSplit &+= ns }
+        if phase == 2 * Self.trials - 1 { chosen = Double(totalSplit) < Self.margin * Double(total1) ? candidate : 1 }
+    }
+
+    /// Runs `body(parts)` with the parts chosen for this call and records its time.
+    func measure(_ body: (Int) throws -> Void) rethrows {
+        let parts = next
+        if candidate <= 1 { try body(1); return }
+        let start = monotonicNanoseconds()
+        try body(parts)
+        record(parts: parts, nanoseconds: monotonicNanoseconds() &- start)
     }
 }

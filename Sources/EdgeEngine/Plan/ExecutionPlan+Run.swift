@@ -22,6 +22,15 @@ public final class StepProfile {
 }
 
 extension ExecutionPlan {
+    /// The plan a run with `feeds` executes, and the feeds it takes: the plan specialised for the
+    /// feeds' scalar control inputs (``InputSpecialiser``) without those inputs, or this plan and
+    /// `feeds`. Profile that plan's steps (a profiled ``run(_:profile:)`` stays on the plan it is called on).
+    public func executing(_ feeds: [String: HostTensor]) -> (plan: ExecutionPlan, feeds: [String: HostTensor]) {
+        guard let s = specialiser, inputs.allSatisfy({ i in feeds[i.name].map { (try? check($0, against: i)) != nil } == true }),
+              let plan = s.plan(for: feeds) else { return (self, feeds) }
+        return (plan, feeds.filter { !s.names.contains($0.key) })
+    }
+
     /// Runs the plan once.
     ///
     /// - Parameter profile: if given, each step's wall time is added to it.
@@ -31,10 +40,17 @@ extension ExecutionPlan {
         for name in feeds.keys where !inputs.contains(where: { $0.name == name }) {
             throw EngineError.unexpectedInput(name)
         }
-        var slots = [HostTensor?](repeating: nil, count: slotCount)
         for i in inputs {
             guard let t = feeds[i.name] else { throw EngineError.missingInput(i.name) }
             try check(t, against: i)
+        }
+        // A profile is per step of this plan, so profiled runs stay on it.
+        if profile == nil, let s = specialiser, let plan = s.plan(for: feeds) {
+            return try plan.run(feeds.filter { !s.names.contains($0.key) })
+        }
+        var slots = [HostTensor?](repeating: nil, count: slotCount)
+        for i in inputs {
+            guard let t = feeds[i.name] else { throw EngineError.missingInput(i.name) }
             switch inputSources[i.name] {
             case .arena(let o, _)?: if t.byteCount > 0 { (arena.pointer + o).copyMemory(from: t.storage.pointer, byteCount: t.byteCount) }
             case .slot(let s)?: slots[s] = t

@@ -75,6 +75,8 @@ public final class ExecutionPlan {
     let outputSources: [Source]
     let slotCount: Int
     let arena: AlignedBytes
+    /// Plans for the values of scalar inputs that steer a run-time `If` (nil when there is none).
+    var specialiser: InputSpecialiser?
 
     /// What an omitted optional input looks like to a kernel: shape [0], pointing at nothing usable.
     nonisolated(unsafe) static let absentRef = TensorRef(dtype: .float32, shape: [0], data: UnsafeMutableRawPointer(bitPattern: 64)!)
@@ -106,6 +108,12 @@ public final class ExecutionPlan {
     ///   ``IRError`` for shape errors.
     public convenience init(graph: Graph, inputShapes: [String: [Int]] = [:], options: EngineOptions = EngineOptions(),
                             opset: Int = 99) throws {
+        try self.init(graph: graph, inputShapes: inputShapes, options: options, opset: opset, specialise: true)
+    }
+
+    /// Compiles `graph`; with `specialise`, runs may use plans specialised for scalar control inputs
+    /// (``InputSpecialiser``).
+    convenience init(graph: Graph, inputShapes: [String: [Int]], options: EngineOptions, opset: Int, specialise: Bool) throws {
         var types: [String: TensorType] = [:]
         for i in graph.inputs {
             var t = i.type
@@ -127,6 +135,9 @@ public final class ExecutionPlan {
         var lowered = try Lowering.lower(graph, inputTypes: types, scope: Lowering.Scope(), options: options, opset: opset, budget: &budget)
         if options.fuse { try PlanPasses.run(&lowered) }
         try self.init(lowered: lowered, originalNodes: graph.nodes.count, options: options)
+        if specialise {
+            specialiser = InputSpecialiser.make(for: self, graph: graph, inputShapes: inputShapes, options: options, opset: opset)
+        }
     }
 
     /// Compiles a subgraph (an `If` branch) that reads outer-scope values: runtime captures become

@@ -8,13 +8,30 @@ import EdgeIR
 ///   shifted bias (the BN's statistics are constants at inference);
 /// - ``fuseBias(_:)``: `Conv → Add(per-channel constant)` and `Gemm → Add(row constant)` move the
 ///   constant into the bias;
+/// - the affine passes (PlanPasses+Affine.swift): standalone BatchNorm as a 1×1 depthwise Conv,
+///   `Conv → Mul(constant)` folded into the weights, `Mul → Add` by constants as one 1×1 depthwise Conv,
+///   decomposed hard-swish as `HardSwish`;
 /// - ``fuseActivation(_:)``: an elementwise activation after Conv/Gemm/MatMul/FullyConnected/Add/Sub/
 ///   Mul/Div becomes that node's `activation` attribute (TFLite's fused activations use the same one).
 enum PlanPasses {
     static func run(_ g: inout LoweredGraph) throws {
-        for (name, pass) in [("fold-batchnorm", foldBatchNorm), ("fuse-bias", fuseBias), ("fuse-activation", fuseActivation)] {
+        // Scale and bias folding repeat: Conv → Mul → Add → Mul → Add chains fold one pair per round.
+        let scaleAndBias: (inout LoweredGraph) -> Int = { g in
+            var total = 0
+            for _ in 0..<4 {
+                let n = fuseScale(&g) + fuseBias(&g)
+                total += n
+                if n == 0 { break }
+            }
+            return total
+        }
+        let passes: [(String, (inout LoweredGraph) -> Int)] = [
+            ("fold-batchnorm", foldBatchNorm), ("batchnorm-to-conv", batchNormToConv), ("fuse-scale-bias", scaleAndBias),
+            ("affine-to-conv", affineToConv), ("fuse-hardswish", fuseHardSwish), ("fuse-activation", fuseActivation),
+        ]
+        for (name, pass) in passes {
             let n = pass(&g)
-            g.removedNodes += n
+            if name != "batchnorm-to-conv" { g.removedNodes += n }  // that one replaces nodes one for one
             g.passLog.append((name, n))
         }
         let before = g.nodes.count
@@ -109,25 +126,24 @@ enum PlanPasses {
             var node = g.nodes[p]
             guard node.string("activation") == nil, let y = outType.shape.values else { continue }
             let channels: Int
+            let values: [Float]
             switch node.op {
             case .conv:
-                let nhwc = node.string("layout") == "NHWC"
-                let axis = nhwc ? y.count - 1 : 1
-                // The constant must vary along the channel axis only.
-                let padded = Array(repeating: 1, count: max(0, y.count - c.shape.count)) + c.shape
-                guard padded.count == y.count, padded.enumerated().allSatisfy({ $0.offset == axis || $0.element == 1 }),
-                      padded[axis] == y[axis] else { continue }
-                channels = y[axis]
+                // The constant must vary along the channel axis only (or be a scalar).
+                guard let v = channelVector(c, outputShape: y, axis: channelAxis(node, rank: y.count)) else { continue }
+                channels = v.count
+                values = v
             case .gemm:
                 guard node.input(2) == nil, c.shape == [y[1]] || c.shape == [1, y[1]] else { continue }
                 channels = y[1]
+                values = (0..<channels).map { c.ref.f32()[$0] }
                 node.attributes["beta"] = .float(1)
             default: continue
             }
             let old = node.input(2).flatMap { g.constants[$0] }
             if node.input(2) != nil && (old?.dtype != .float32 || old?.elementCount != channels) { continue }
             let nb = HostTensor(dtype: .float32, shape: [channels])
-            for k in 0..<channels { nb.ref.f32()[k] = (old?.ref.f32()[k] ?? 0) + c.ref.f32()[k] }
+            for k in 0..<channels { nb.ref.f32()[k] = (old?.ref.f32()[k] ?? 0) + values[k] }
             let bName = "\(node.name)/fused_bias"
             g.constants[bName] = nb
             g.types[bName] = TensorType(.float32, Shape([channels]))

@@ -72,6 +72,7 @@ do {
     }
     if profileTop > 0 {
         // Per-op time over a few profiled runs, to stderr (not part of the JSON line).
+        let (plan, inputs) = plan.executing(inputs)
         let profile = StepProfile(steps: plan.steps.count)
         for _ in 0..<max(1, runs / 5) { _ = try plan.run(inputs, profile: profile) }
         var byOp: [String: (ns: UInt64, count: Int)] = [:]

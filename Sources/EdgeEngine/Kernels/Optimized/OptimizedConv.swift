@@ -16,8 +16,10 @@ final class OptimizedConv: Kernel {
     let weights: AlignedBytes
     let bias: AlignedBytes?
     let activation: ck_activation
-    /// Parts each call is split into (1: single-threaded), each with its own workspace.
+    /// Parts a call may be split into (1: single-threaded), each with its own workspace; whether a
+    /// call splits is measured per node (``SplitChooser``).
     let parts: Int
+    let chooser: SplitChooser
     let workspace: AlignedBytes
     /// Floats per part's workspace (a multiple of 16, so every part's stays 64-byte aligned).
     let workspaceStride: Int
@@ -36,6 +38,7 @@ final class OptimizedConv: Kernel {
         let pixels = Int(p.n) * Int(p.oh) * Int(p.ow), taps = Int(p.kh) * Int(p.kw)
         let work = path == .depthwise ? pixels * Int(p.c) * taps : pixels * Int(p.cout) * Int(p.c / p.group) * taps
         parts = IntraOp.parts(threads: threads, work: work, maxParts: path == .depthwise ? Int(p.nhwc != 0 ? p.oh : p.c) : .max)
+        chooser = SplitChooser(candidate: parts)
         workspaceStride = (floats + 15) / 16 * 16
         workspace = AlignedBytes(count: workspaceStride * parts * 4)
     }
@@ -45,21 +48,17 @@ final class OptimizedConv: Kernel {
         let w = weights.pointer.assumingMemoryBound(to: Float.self)
         let b = bias.map { UnsafePointer($0.pointer.assumingMemoryBound(to: Float.self)) }
         let ws = workspace.pointer.assumingMemoryBound(to: Float.self)
-        let level = isa.level, act = activation, path = self.path, parts = Int32(self.parts), stride = workspaceStride
-        var p = params
-        if parts == 1 {
-            switch path {
-            case .gemm: ck_conv2d(level, &p, w, b, act, x, y, ws)
-            case .depthwise: ck_dwconv2d(level, &p, w, b, act, x, y, ws)
-            }
-            return
-        }
-        IntraOp.run(self.parts) { part in
-            var p = p
-            let wsPart = ws + part * stride
-            switch path {
-            case .gemm: ck_conv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
-            case .depthwise: ck_dwconv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
+        let level = isa.level, act = activation, path = self.path, stride = workspaceStride
+        let p = params
+        chooser.measure { count in
+            let parts = Int32(count)
+            IntraOp.run(count) { part in
+                var p = p
+                let wsPart = ws + part * stride
+                switch path {
+                case .gemm: ck_conv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
+                case .depthwise: ck_dwconv2d_part(level, &p, w, b, act, x, y, wsPart, Int32(part), parts)
+                }
             }
         }
     }

@@ -23,6 +23,8 @@ final class OptimizedMatrix: Kernel {
     /// Parts each call is split into (1: single-threaded), each with its own workspace: whole batches
     /// per part when there are enough of them, otherwise every batch's GEMM split by ck_sgemm_part.
     let parts: Int
+    /// Whether a call splits, measured per node.
+    let chooser: SplitChooser
     let splitBatches: Bool
     let workspaceStride: Int
 
@@ -40,6 +42,7 @@ final class OptimizedMatrix: Kernel {
         self.args = a
         let work = batches.count * Int(a.m) * Int(a.n) * Int(a.k)
         parts = IntraOp.parts(threads: threads, work: work)
+        chooser = SplitChooser(candidate: parts)
         // Splitting whole batches keeps each GEMM intact; do it when every part gets at least two.
         splitBatches = parts > 1 && batches.count >= 2 * parts
         workspaceStride = (ck_sgemm_workspace_size(isa.level, &a) + 16 + 15) / 16 * 16
@@ -51,16 +54,18 @@ final class OptimizedMatrix: Kernel {
         let B: UnsafeMutablePointer<Float>? = bIsRuntime ? inputs[1].f32() : nil
         let ws = workspace.pointer.assumingMemoryBound(to: Float.self)
         let perY = Int(args.m) * Int(args.n)
-        if parts > 1 {
-            runParts(A: A, B: B, Y: Y, ws: ws, perY: perY)
-            return
-        }
-        for batch in batches {
-            args.a = UnsafePointer(A + batch.a)
-            if let B { args.b = UnsafePointer(B + batch.b) }
-            args.c = Y + batch.y
-            if let c = fullC { (Y + batch.y).update(from: c.pointer.assumingMemoryBound(to: Float.self), count: perY) }
-            ck_sgemm(isa.level, &args, ws)
+        chooser.measure { count in
+            if count > 1 {
+                runParts(A: A, B: B, Y: Y, ws: ws, perY: perY)
+                return
+            }
+            for batch in batches {
+                args.a = UnsafePointer(A + batch.a)
+                if let B { args.b = UnsafePointer(B + batch.b) }
+                args.c = Y + batch.y
+                if let c = fullC { (Y + batch.y).update(from: c.pointer.assumingMemoryBound(to: Float.self), count: perY) }
+                ck_sgemm(isa.level, &args, ws)
+            }
         }
     }
 
