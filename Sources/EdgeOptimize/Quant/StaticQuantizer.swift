@@ -33,6 +33,7 @@ public enum StaticQuantizer {
                                 symmetricRange: Bool? = nil, perChannel: Bool = true, exclude: [String] = [],
                                 opset: Int = 99) throws -> (Graph, Report) {
         try checkCalibration(graph, calibration)
+        let graph = HalfWeightFolding.fold(graph)
         let targets = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) && !exclude.contains($0.name) && !exclude.contains($0.op.rawValue) }
         // Activations to calibrate: float non-constant inputs 0 (and 1 for MatMul of two activations)
         // and every output of the targets.
