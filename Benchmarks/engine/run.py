@@ -6,6 +6,10 @@ Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] 
 --int8 prints only the int8 table: each model of INT8_MODELS in fp32 and in its int8 form (QOperator,
 made by Scripts/reference/quantize_int8.py with onnxruntime's quantize_static, cached in
 ~/.cache/edgewise/int8/), engine and onnxruntime single-threaded on core C; speed-up = fp32 / int8.
+With --cycles it also prints user-mode CPU cycles per inference from `perf stat -e cycles:u`: the
+cycles of a process doing 2 + N runs minus those of one doing 2 (load, compile and warm-up cancel),
+divided by N. Cycles count only this process's own execution, so unlike wall-clock medians they hold
+up when other work shares the core (this 2-core machine is usually loaded); still measured, on this host.
 
 Every runtime sees the same inputs (seeded, written once as .npy) and runs pinned with `taskset` to the
 same cores: single-threaded on core C (default: the last core), two threads on cores 0,1. ONNX Runtime
@@ -128,7 +132,7 @@ def int8_models():
 def int8_section(a):
     import numpy as np
     script = os.path.join(HERE, "..", "..", "Scripts", "reference", "quantize_int8.py")
-    rows = []
+    rows, cyc = [], {}
     for name, src, dst, shape in int8_models():
         if a.only and a.only not in name:
             continue
@@ -153,6 +157,10 @@ def int8_section(a):
                 o = pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj, "-"])
                 e = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup), "--input", f"{iname}={f}"])
                 times[kind] = (o.get("median_ms"), e.get("median_ms"), o.get("error", "") or e.get("error", ""))
+                if a.cycles:
+                    ort = lambda n: [sys.executable, "-c", ORT_SCRIPT, path, "1", str(n), "0", fj, "-"]
+                    eng = lambda n: [BIN, path, "--runs", str(n), "--warmup", "0", "--input", f"{iname}={f}"]
+                    cyc[(name, kind)] = (cycles_per_run(a.cpu, ort, a.runs), cycles_per_run(a.cpu, eng, a.runs))
         (o32, e32, n1), (o8, e8, n2) = times["fp32"], times["int8"]
         rows.append((name, o32, o8, e32, e8, n1 or n2))
         print(f"  {name}: done", file=sys.stderr)
@@ -165,6 +173,35 @@ def int8_section(a):
         se = e32 / e8 if e32 and e8 else None
         print(f"| {name:30} | {fmt(o32):>8} | {fmt(o8):>8} | {fmt(so, '{:.2f}'):>12} | {fmt(e32):>11} | {fmt(e8):>11} | "
               f"{fmt(se, '{:.2f}'):>15} | {note[:60]} |")
+    if not a.cycles:
+        return
+    print(f"\nint8 vs fp32 — million user-mode cycles per inference (perf stat, 2 + {a.runs} runs minus 2), 1 thread, "
+          f"measured on this host; speed-up = fp32 / int8\n")
+    print(hdr.replace(" note |", ""))
+    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-2]) + "|")
+    for name, *_ in rows:
+        (o32, e32), (o8, e8) = cyc.get((name, "fp32"), (None, None)), cyc.get((name, "int8"), (None, None))
+        m = lambda v: None if v is None else v / 1e6
+        so = o32 / o8 if o32 and o8 else None
+        se = e32 / e8 if e32 and e8 else None
+        print(f"| {name:30} | {fmt(m(o32), '{:.1f}'):>8} | {fmt(m(o8), '{:.1f}'):>8} | {fmt(so, '{:.2f}'):>12} | "
+              f"{fmt(m(e32), '{:.1f}'):>11} | {fmt(m(e8), '{:.1f}'):>11} | {fmt(se, '{:.2f}'):>15} |")
+
+
+def cycles_per_run(cores, argv_for, n):
+    """User-mode cycles of one run: cycles(2 + n runs) − cycles(2 runs), over n (None without perf)."""
+    def cycles(k):
+        r = subprocess.run(["perf", "stat", "-x,", "-e", "cycles:u", "taskset", "-c", cores] + argv_for(k),
+                           capture_output=True, text=True)
+        for line in r.stderr.splitlines():
+            if "cycles" in line and line.split(",")[0].replace(".", "").isdigit():
+                return float(line.split(",")[0])
+        return None
+    try:
+        lo, hi = cycles(2), cycles(2 + n)
+    except FileNotFoundError:
+        return None
+    return (hi - lo) / n if lo is not None and hi is not None else None
 
 
 def pinned(cores, argv, env=None):
@@ -209,6 +246,7 @@ def main():
     ap.add_argument("--cpu", default=str(os.cpu_count() - 1))
     ap.add_argument("--no-tflite", action="store_true")
     ap.add_argument("--int8", action="store_true")
+    ap.add_argument("--cycles", action="store_true", help="with --int8: also user-mode cycles per inference (perf stat)")
     a = ap.parse_args()
     if not a.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE], check=True,

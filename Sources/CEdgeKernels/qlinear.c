@@ -2,6 +2,10 @@
 #include "ck_qlinear.h"
 #include <math.h>
 #include <string.h>
+#include "ck_cpu.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // The reference computes v·multiplier and then adds the zero point as two roundings; a fused
 // multiply-add would round once and could differ at a tie.
@@ -85,10 +89,39 @@ void ck_qlinear_store(int32_t m, int32_t n, const int32_t *acc, ptrdiff_t ld_acc
     }
 }
 
+#if defined(__x86_64__)
+/// ck_quantize_f32 eight at a time: q = x / scale (the same IEEE division), rounded half to even in
+/// float — q is a float, so its nearest integer is too — plus the zero point, NaN → 0, clamped. Where
+/// round(q) + zero is inexact in float (|q| ≥ 2^24) the result is far outside [lo, hi] either way.
+__attribute__((target("avx2,fma")))
+static size_t quantize_avx2(const float *x, size_t n, float scale, int32_t zero, int32_t lo, int32_t hi,
+                            int32_t out_unsigned, void *y) {
+    const __m256 s = _mm256_set1_ps(scale), z = _mm256_set1_ps((float)zero);
+    const __m256 l = _mm256_set1_ps((float)lo), h = _mm256_set1_ps((float)hi);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 q = _mm256_div_ps(_mm256_loadu_ps(x + i), s);
+        __m256 v = _mm256_add_ps(_mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), z);
+        v = _mm256_blendv_ps(v, _mm256_setzero_ps(), _mm256_cmp_ps(q, q, _CMP_UNORD_Q));
+        v = _mm256_min_ps(_mm256_max_ps(v, l), h);
+        const __m256i iv = _mm256_cvtps_epi32(v);
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(iv), _mm256_extracti128_si256(iv, 1));
+        const __m128i b = out_unsigned ? _mm_packus_epi16(w, w) : _mm_packs_epi16(w, w);
+        _mm_storel_epi64((__m128i *)((uint8_t *)y + i), b);
+    }
+    return i;
+}
+#endif
+
 void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
                      void *y) {
     const double z = zero, l = lo, h = hi;
-    for (size_t i = 0; i < n; i++) {
+    size_t start = 0;
+#if defined(__x86_64__)
+    if (lo >= -128 && hi <= 255 && ck_isa_selected() >= CK_ISA_AVX2)
+        start = quantize_avx2(x, n, scale, zero, lo, hi, out_unsigned, y);
+#endif
+    for (size_t i = start; i < n; i++) {
         const float q = x[i] / scale;
         double v = nearbyint((double)q) + z;
         if (isnan(v)) v = 0;
@@ -98,7 +131,8 @@ void ck_quantize_f32(const float *x, size_t n, float scale, int32_t zero, int32_
     }
 }
 
-void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y) {
+static inline __attribute__((always_inline)) void dequantize_body(const void *x, size_t n, int32_t in_unsigned, float scale,
+                                                                   int32_t zero, float *y) {
     const float z = (float)zero;
     if (in_unsigned) {
         const uint8_t *u = x;
@@ -109,10 +143,74 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
     }
 }
 
+#if defined(__x86_64__)
+/// The same loop compiled for AVX2 (eight lanes; the arithmetic — convert, subtract, multiply — is unchanged).
+__attribute__((target("avx2,fma")))
+static void dequantize_avx2(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y) {
+    dequantize_body(x, n, in_unsigned, scale, zero, y);
+}
+#endif
+
+void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, int32_t zero, float *y) {
+#if defined(__x86_64__)
+    if (ck_isa_selected() >= CK_ISA_AVX2) {
+        dequantize_avx2(x, n, in_unsigned, scale, zero, y);
+        return;
+    }
+#endif
+    dequantize_body(x, n, in_unsigned, scale, zero, y);
+}
+
+/// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
+/// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
+/// window's columns inside the input. 0 (the flipped minimum) is the identity of both, so a window with
+/// no tap inside gives the type's minimum, as the reference's running maximum does.
+static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const int32_t in[3], const int32_t ker[3],
+                             const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
+                             uint8_t *vrow) {
+    const int32_t w = in[2];
+    for (int32_t oh = 0; oh < out[1]; oh++) {
+        memset(vrow, 0, (size_t)w);
+        for (int32_t b = 0; b < ker[1]; b++) {
+            const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
+            if (ih < 0 || ih >= in[1]) continue;
+            const uint8_t *row = xc + (ptrdiff_t)ih * w;
+            for (int32_t i = 0; i < w; i++) {
+                const uint8_t v = row[i] ^ flip;
+                vrow[i] = v > vrow[i] ? v : vrow[i];
+            }
+        }
+        uint8_t *yr = yc + (ptrdiff_t)oh * out[2];
+        for (int32_t ow = 0; ow < out[2]; ow++) {
+            uint8_t m = 0;
+            const int32_t w0 = ow * stride[2] - pad[2];
+            if (w0 >= 0 && w0 + (ker[2] - 1) * dil[2] < w) {
+                // Every tap inside: no bounds checks.
+                const uint8_t *t = vrow + w0;
+                for (int32_t e = 0; e < ker[2]; e++) m = t[e * dil[2]] > m ? t[e * dil[2]] : m;
+                yr[ow] = m ^ flip;
+                continue;
+            }
+            for (int32_t e = 0; e < ker[2]; e++) {
+                const int32_t iw = w0 + e * dil[2];
+                if (iw < 0 || iw >= w) continue;
+                m = vrow[iw] > m ? vrow[iw] : m;
+            }
+            yr[ow] = m ^ flip;
+        }
+    }
+}
+
 void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_t in[3], const int32_t ker[3],
                   const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
     const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
     const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
+    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192) {
+        uint8_t vrow[8192];
+        for (int32_t c = 0; c < planes; c++)
+            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow);
+        return;
+    }
     for (int32_t c = 0; c < planes; c++) {
         const uint8_t *xc = (const uint8_t *)x + c * ip;
         uint8_t *yc = (uint8_t *)y + c * op;

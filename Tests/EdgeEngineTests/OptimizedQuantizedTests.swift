@@ -46,6 +46,8 @@ import Testing
         var stride = (1, 1), dilation = (1, 1), pads = [1, 1, 1, 1]
         var x: DType = .uint8, w8: DType = .int8, y: DType = .uint8
         var perChannel = false, bias = true
+        /// An output scale that makes the multiplier exceed 0.5 (the kernel then clamps in double, not by packing).
+        var yScale: Float? = nil
     }
 
     static let convCases: [ConvCase] = [
@@ -57,6 +59,20 @@ import Testing
         ConvCase(cin: 6, cout: 6, group: 6, h: 8, w: 8, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true),  // depthwise
         ConvCase(cin: 64, cout: 19, h: 4, w: 4, kh: 3, kw: 3, stride: (1, 1), pads: [1, 0, 1, 0], x: .uint8, w8: .int8, y: .uint8,
                  perChannel: false, bias: true),  // k = 576
+        // Fused path (OptimizedQConv): depthwise with stride 2 and uneven padding, per-channel weight zeros.
+        ConvCase(batch: 2, cin: 10, cout: 10, group: 10, h: 15, w: 17, kh: 3, kw: 3, stride: (2, 2), pads: [1, 1, 0, 1],
+                 perChannel: true),
+        // Depthwise 5×5, dilation 2, stride (1, 2), int8 input.
+        ConvCase(cin: 7, cout: 7, group: 7, h: 13, w: 19, kh: 5, kw: 5, stride: (1, 2), dilation: (2, 2), pads: [4, 3, 2, 4],
+                 x: .int8, w8: .int8, y: .int8),
+        // Pointwise, k = 200 (patch blocks of 320 positions: two blocks, the last ragged), cout 23 (ragged tiles).
+        ConvCase(cin: 200, cout: 23, h: 9, w: 37, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8),
+        // Odd k (3·3·3 = 27) over 40×40 positions (two blocks), stride 1, int8 weights, uint8 output.
+        ConvCase(cin: 3, cout: 8, h: 40, w: 40, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
+        // Grouped, not depthwise (2 input and 3 output channels per group).
+        ConvCase(cin: 8, cout: 12, group: 4, h: 6, w: 10, kh: 3, kw: 1, stride: (1, 2), pads: [1, 0, 1, 0], perChannel: true),
+        // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
+        ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
     ]
 
     /// QLinearConv (requantize) and ConvInteger: every case, every ISA, bytes identical to the reference.
@@ -77,7 +93,7 @@ import Testing
                 // Scales so acc · multiplier spans the output range: acc's spread is about √k · 74² (uniform bytes,
                 // σ ≈ 74); with w_scale ≈ 0.03 and y_scale = 0.08·√k: 5476·√k · 0.02 · 0.03 / (0.08·√k) ≈ 41.
                 let ws = HostTensor((0..<(c.perChannel ? c.cout : 1)).map { _ in rng.float(0.01, 0.05) }, shape: c.perChannel ? [c.cout] : [])
-                let ys = HostTensor([Float(c.cin / c.group * c.kh * c.kw).squareRoot() * 0.08 + rng.float(0, 0.01)], shape: [])
+                let ys = HostTensor([c.yScale ?? Float(c.cin / c.group * c.kh * c.kw).squareRoot() * 0.08 + rng.float(0, 0.01)], shape: [])
                 let yz = Self.zero(c.y, [], &rng)
                 let b = c.bias ? Self.bytes(.int32, [c.cout], &rng) : nil
                 inputs = [x, HostTensor([0.02], shape: []), xz, w, ws, wz, ys, yz] + (b.map { [$0] } ?? [])
@@ -100,8 +116,17 @@ import Testing
                 let got = try Self.run(k, inputs, out)
                 let first = zip(got, ref).enumerated().first { $0.element.0 != $0.element.1 }
                 #expect(first == nil, "case \(ci) isa \(isa): byte \(first?.offset ?? -1) differs")
+                // The fused kernel split into 2 and 3 parts (run concurrently): the same bytes.
+                for parts in [2, 3] {
+                    let kp = OptimizedQConv.make(ctx, requantize: requantize, isa: isa, parts: parts)
+                    #expect(kp != nil, "case \(ci) declined by the fused kernel")
+                    guard let kp else { continue }
+                    let gotP = try Self.run(kp, inputs, out)
+                    let firstP = zip(gotP, ref).enumerated().first { $0.element.0 != $0.element.1 }
+                    #expect(firstP == nil, "case \(ci) isa \(isa) parts \(parts): byte \(firstP?.offset ?? -1) differs")
+                }
             }
-            if requantize {
+            if requantize && c.yScale == nil {
                 // Not every output saturated: the comparison exercised rounding, not just clamping.
                 let distinct = Set(try Self.run(try KernelRegistry.make(Self.context(node, inputs, output: out, constant: constant, reference: true)), inputs, out))
                 #expect(distinct.count > 8, "case \(ci): only \(distinct.count) distinct output bytes")

@@ -8,6 +8,7 @@
 #include "ck_conv.h"
 #include "ck_qgemm.h"
 #include "ck_qlinear.h"
+#include "ck_qconv.h"
 #include "ck_gguf.h"
 #include "ck_pool.h"
 #include "ck_eltwise.h"

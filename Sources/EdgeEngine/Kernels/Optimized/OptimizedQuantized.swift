@@ -199,6 +199,7 @@ final class OptimizedQuantized: Kernel {
     }
 
     static func makeConv(_ ctx: KernelContext, requantize: Bool, isa: KernelISA) throws -> Kernel? {
+        if let fused = OptimizedQConv.make(ctx, requantize: requantize, isa: isa) { return fused }
         let iw = requantize ? 3 : 1, iwz = requantize ? 5 : 3
         guard let w = ctx.constants[iw] else { return nil }
         let x = ctx.inputShape(0), ws = w.shape, y = ctx.outputShape(0)

@@ -1,0 +1,47 @@
+#ifndef CK_QCONV_H
+#define CK_QCONV_H
+/// Quantized 2-D convolution (NCHW, 8-bit input and weights, exact int32 sums) with the requantization
+/// fused into the store: the integer counterpart of ck_conv.h.
+///
+/// GEMM form per image and group: Y[Cout/g × OH·OW] = W[Cout/g × K] · P[K × OH·OW], weights as the A
+/// operand (packed once, k pairs of int16 for vpmaddwd), the patch matrix P written block by block
+/// straight into int16-pair panels (a 1×1 stride-1 convolution reads X rows directly). Every output
+/// element is v = Σ_p w·x' + c0[j] − b_zero[j]·Σ_p x' in wrapping int32, where x' = x ^ x_xor read as
+/// int8 (uint8 inputs become x − 128) and padding taps read `pad_byte` — the caller folds the zero
+/// points into c0 (bias − a_zero·Σw + k·a_zero·b_zero). Then, as the ONNX reference computes it,
+/// y = clamp(round_half_even(v · multiplier[j] + out_zero)) in double, stored as int8 or uint8 — or v
+/// itself as int32 when multiplier is NULL (ConvInteger). Results do not depend on the ISA or on how
+/// the call is split into parts.
+#include <stddef.h>
+#include <stdint.h>
+#include "ck_conv.h"
+
+typedef struct {
+    const int32_t *c0;          ///< Cout entries (all groups)
+    const int32_t *b_zero;      ///< Cout entries, or NULL when every weight zero point is 0
+    const double *multiplier;   ///< Cout entries, or NULL: int32 output
+    int32_t out_zero, out_min, out_max;
+    int32_t out_unsigned;       ///< 1: uint8 output, 0: int8
+    /// 1 when [out_min, out_max] is the output type's whole range and |v·multiplier + out_zero| < 2^31 for
+    /// every int32 v: then the saturating int32 → 16 → 8-bit packs clamp exactly and the double clamp is skipped.
+    int32_t packs_clamp;
+} ck_qconv_epilogue;
+
+/// Bytes of packed weights for the GEMM path (p->nhwc must be 0).
+size_t ck_qconv_packed_weights_size(int isa, const ck_conv2d_params *p);
+/// Packs W, int8 [Cout][K] (OIHW flattened), for the GEMM path.
+void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, void *dst);
+/// Bytes of scratch one part of the GEMM path needs.
+size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p);
+/// Part `part` of `parts` of the convolution (X raw bytes, N·C·H·W; Y N·Cout·OH·OW of int8/uint8/int32).
+void ck_qconv_part(int isa, const ck_conv2d_params *p, const void *packed_w, const ck_qconv_epilogue *e, uint8_t x_xor,
+                   uint8_t pad_byte, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts);
+
+/// Depthwise (group = C = Cout): w is [C][KH·KW] int16 holding w − b_zero, a_zero the input zero point in
+/// the x' domain (x ^ x_xor as int8); v = Σ (x' − a_zero)(w − b_zero) + c0[c] (padding adds nothing),
+/// then the epilogue as above (e->b_zero is ignored). Parts split the N·C channel planes.
+size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p);
+void ck_qdwconv_part(int isa, const ck_conv2d_params *p, const int16_t *w, const ck_qconv_epilogue *e, uint8_t x_xor,
+                     int32_t a_zero, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts);
+
+#endif

@@ -1,0 +1,575 @@
+// Quantized NCHW convolution: int16-pair GEMM with the requantization in the store (see ck_qconv.h).
+#include "ck_qconv.h"
+#include "internal/ck_internal.h"
+#include <math.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+// v · multiplier + out_zero is two roundings in the reference; a fused multiply-add would be one.
+#pragma STDC FP_CONTRACT OFF
+
+// Tile: QMR output channels × QNR output positions. Packed weights: [group][tile][kp][QMR] int32, each
+// the int16 pair (w[2q], w[2q+1]) low half first. Packed patches: [panel][kp][QNR][2] int16, so one
+// vpmaddwd of a broadcast weight pair with a panel row gives 8 positions' two-tap sums.
+enum { QMR = 6, QNR = 16 };
+
+static int32_t rup(int32_t v, int32_t m) { return (v + m - 1) / m * m; }
+
+typedef struct {
+    int32_t cin_g, cout_g, k, kp, ohw, nc, nblocks, tiles, pointwise;
+} qgeo;
+
+static qgeo geo_of(const ck_conv2d_params *p) {
+    qgeo g;
+    g.cin_g = p->c / p->group;
+    g.cout_g = p->cout / p->group;
+    g.k = g.cin_g * p->kh * p->kw;
+    g.kp = (g.k + 1) / 2;
+    g.ohw = p->oh * p->ow;
+    // Patch block: about 128 KB of pairs (4 bytes per position per pair), 16…1024 positions, so it stays in
+    // L2 while every weight tile passes over it.
+    int32_t nc = (int32_t)((size_t)128 * 1024 / ((size_t)g.kp * 4)) / QNR * QNR;
+    nc = CK_MAX(QNR, CK_MIN(nc, 1024));
+    nc = CK_MIN(nc, rup(g.ohw, QNR));
+    g.nc = nc;
+    g.nblocks = (g.ohw + nc - 1) / nc;
+    g.tiles = (g.cout_g + QMR - 1) / QMR;
+    g.pointwise = p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->pad_top == 0 && p->pad_left == 0 &&
+                  p->oh == p->h && p->ow == p->w;
+    return g;
+}
+
+size_t ck_qconv_packed_weights_size(int isa, const ck_conv2d_params *p) {
+    (void)isa;
+    qgeo g = geo_of(p);
+    return (size_t)p->group * (size_t)g.tiles * (size_t)g.kp * QMR * 4;
+}
+
+void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, void *dst) {
+    (void)isa;
+    qgeo g = geo_of(p);
+    uint32_t *d = dst;
+    for (int32_t gi = 0; gi < p->group; gi++)
+        for (int32_t t = 0; t < g.tiles; t++)
+            for (int32_t q = 0; q < g.kp; q++)
+                for (int i = 0; i < QMR; i++) {
+                    int32_t r = t * QMR + i;
+                    int32_t lo = 0, hi = 0;
+                    if (r < g.cout_g) {
+                        const int8_t *wr = w + ((size_t)gi * g.cout_g + r) * g.k;
+                        lo = wr[2 * q];
+                        hi = 2 * q + 1 < g.k ? wr[2 * q + 1] : 0;
+                    }
+                    *d++ = (uint32_t)(uint16_t)(int16_t)lo | ((uint32_t)(uint16_t)(int16_t)hi << 16);
+                }
+}
+
+size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p) {
+    (void)isa;
+    qgeo g = geo_of(p);
+    return (size_t)g.nc * g.kp * 4 + 2 * ((size_t)g.nc + 64) + (size_t)g.nc * 4 + 512;
+}
+
+/// Row p = (ci, ky, kx) of the patch matrix for positions [n0, n0 + nc), raw bytes (padding taps read
+/// `padb`), readable up to nc rounded up to QNR. Points into x when it can.
+static const uint8_t *patch_row(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t p, int32_t n0,
+                                int32_t nc, uint8_t padb, uint8_t *row) {
+    const int32_t ncr = rup(nc, QNR);
+    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
+    if (g->pointwise) {
+        const uint8_t *s = xg + p * plane + n0;
+        if (n0 + ncr <= g->ohw) return s;
+        memcpy(row, s, (size_t)nc);
+        memset(row + nc, padb, (size_t)(ncr - nc));
+        return row;
+    }
+    const int32_t kx = p % P->kw, ky = (p / P->kw) % P->kh, ci = p / (P->kw * P->kh);
+    const uint8_t *xc = xg + ci * plane;
+    int32_t oy = n0 / P->ow, ox = n0 % P->ow, done = 0;
+    while (done < nc) {
+        const int32_t run = CK_MIN(P->ow - ox, nc - done);
+        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
+        uint8_t *out = row + done;
+        if (iy < 0 || iy >= P->h) {
+            memset(out, padb, (size_t)run);
+        } else {
+            const uint8_t *src = xc + (ptrdiff_t)iy * P->w;
+            const int32_t ix0 = ox * P->sw - P->pad_left + kx * P->dw;
+            if (P->sw == 1) {
+                const int32_t lo = ix0 < 0 ? CK_MIN(-ix0, run) : 0;
+                const int32_t hi = CK_MAX(lo, CK_MIN(run, P->w - ix0));
+                if (lo > 0) memset(out, padb, (size_t)lo);
+                if (hi > lo) memcpy(out + lo, src + ix0 + lo, (size_t)(hi - lo));
+                if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
+            } else {
+                // Taps inside the row: ix0 + t·sw in [0, w) for t in [lo, hi); padding either side.
+                const int32_t sw = P->sw;
+                int32_t lo = ix0 < 0 ? CK_MIN((-ix0 + sw - 1) / sw, run) : 0;
+                int32_t hi = ix0 > P->w - 1 ? lo : CK_MIN(run, (P->w - 1 - ix0) / sw + 1);
+                hi = CK_MAX(lo, hi);
+                if (lo > 0) memset(out, padb, (size_t)lo);
+                for (int32_t t = lo; t < hi; t++) out[t] = src[ix0 + t * sw];
+                if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
+            }
+        }
+        done += run;
+        ox = 0;
+        oy++;
+    }
+    if (ncr > nc) memset(row + nc, padb, (size_t)(ncr - nc));
+    return row;
+}
+
+/// Scalar epilogue of one element (the reference's arithmetic).
+static inline void store_scalar(uint32_t v, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx) {
+    if (!e->multiplier) {
+        ((int32_t *)y)[idx] = (int32_t)v;
+        return;
+    }
+    double d = (double)(int32_t)v * e->multiplier[j];
+    d = d + (double)e->out_zero;
+    d = nearbyint(d);
+    d = d < e->out_min ? e->out_min : (d > e->out_max ? e->out_max : d);
+    if (e->out_unsigned) ((uint8_t *)y)[idx] = (uint8_t)(int32_t)d;
+    else ((int8_t *)y)[idx] = (int8_t)(int32_t)d;
+}
+
+// ---- portable ---------------------------------------------------------------------------------
+
+static void pack_block_portable(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t n0, int32_t nc,
+                                uint8_t xx, uint8_t padb, int16_t *dst, uint8_t *r0buf, uint8_t *r1buf) {
+    const int32_t npan = (nc + QNR - 1) / QNR;
+    for (int32_t q = 0; q < g->kp; q++) {
+        const uint8_t *r0 = patch_row(P, g, xg, 2 * q, n0, nc, padb, r0buf);
+        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
+        for (int32_t t = 0; t < npan; t++) {
+            int16_t *d = dst + ((ptrdiff_t)t * g->kp + q) * (2 * QNR);
+            for (int j = 0; j < QNR; j++) {
+                d[2 * j] = (int8_t)(r0[t * QNR + j] ^ xx);
+                d[2 * j + 1] = r1 ? (int8_t)(r1[t * QNR + j] ^ xx) : 0;
+            }
+        }
+    }
+}
+
+static void tile_portable(int32_t kp, const uint32_t *a, const int16_t *b, int32_t mv, int32_t nv, int32_t j0,
+                          const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    uint32_t acc[QMR][QNR];
+    memset(acc, 0, sizeof acc);
+    for (int32_t q = 0; q < kp; q++) {
+        for (int i = 0; i < QMR; i++) {
+            const int32_t lo = (int16_t)(uint16_t)a[i], hi = (int16_t)(uint16_t)(a[i] >> 16);
+            for (int j = 0; j < QNR; j++) acc[i][j] += (uint32_t)(lo * b[2 * j] + hi * b[2 * j + 1]);
+        }
+        a += QMR;
+        b += 2 * QNR;
+    }
+    for (int i = 0; i < mv; i++) {
+        const int32_t j = j0 + i;
+        const uint32_t c0 = (uint32_t)e->c0[j], bz = e->b_zero && colsum ? (uint32_t)e->b_zero[j] : 0;
+        for (int c = 0; c < nv; c++) {
+            uint32_t v = acc[i][c] + c0;
+            if (bz) v -= bz * (uint32_t)colsum[c];
+            store_scalar(v, j, e, y, y0 + i * ldy + c);
+        }
+    }
+}
+
+/// Column sums Σ_p x' of a packed block (for nonzero weight zero points).
+static void colsums_portable(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs) {
+    for (int32_t t = 0; t < npan; t++)
+        for (int j = 0; j < QNR; j++) {
+            int32_t s = 0;
+            for (int32_t q = 0; q < kp; q++) {
+                const int16_t *d = blk + ((ptrdiff_t)t * kp + q) * (2 * QNR);
+                s += d[2 * j] + d[2 * j + 1];
+            }
+            cs[t * QNR + j] = s;
+        }
+}
+
+// ---- AVX2 -------------------------------------------------------------------------------------
+#if defined(__x86_64__)
+
+__attribute__((target("avx2,fma")))
+static void pack_block_avx2(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t n0, int32_t nc,
+                            uint8_t xx, uint8_t padb, int16_t *dst, uint8_t *r0buf, uint8_t *r1buf) {
+    const int32_t npan = (nc + QNR - 1) / QNR;
+    const __m128i vx = _mm_set1_epi8((char)xx);
+    for (int32_t q = 0; q < g->kp; q++) {
+        const uint8_t *r0 = patch_row(P, g, xg, 2 * q, n0, nc, padb, r0buf);
+        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
+        int16_t *d = dst + (ptrdiff_t)q * (2 * QNR);
+        const ptrdiff_t step = (ptrdiff_t)g->kp * (2 * QNR);
+        for (int32_t t = 0; t < npan; t++, d += step) {
+            const __m128i a = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(r0 + t * QNR)), vx);
+            const __m128i b = r1 ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(r1 + t * QNR)), vx) : _mm_setzero_si128();
+            _mm256_storeu_si256((__m256i *)d, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(a, b)));
+            _mm256_storeu_si256((__m256i *)(d + 16), _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(a, b)));
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void colsums_avx2(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int32_t t = 0; t < npan; t++) {
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        const int16_t *d = blk + (ptrdiff_t)t * kp * (2 * QNR);
+        for (int32_t q = 0; q < kp; q++, d += 2 * QNR) {
+            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)d), ones));
+            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(d + 16)), ones));
+        }
+        _mm256_storeu_si256((__m256i *)(cs + t * QNR), s0);
+        _mm256_storeu_si256((__m256i *)(cs + t * QNR + 8), s1);
+    }
+}
+
+/// round_half_even(v · m + zp) clamped to [lo, hi], for 4 int32 lanes, as int32.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m128i rq4(__m128i v, __m256d m, __m256d zp, __m256d lo, __m256d hi) {
+    __m256d d = _mm256_mul_pd(_mm256_cvtepi32_pd(v), m);
+    d = _mm256_add_pd(d, zp);
+    d = _mm256_round_pd(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    d = _mm256_min_pd(_mm256_max_pd(d, lo), hi);
+    return _mm256_cvtpd_epi32(d);
+}
+
+/// rq4 without the clamp, for ck_qconv_epilogue.packs_clamp: the rounded value is an integer below 2^31 in
+/// magnitude, so the conversion is exact and the packs saturate it to the type's range.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m128i rq4_unclamped(__m128i v, __m256d m, __m256d zp) {
+    __m256d d = _mm256_mul_pd(_mm256_cvtepi32_pd(v), m);
+    d = _mm256_add_pd(d, zp);
+    return _mm256_cvtpd_epi32(_mm256_round_pd(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
+/// The epilogue of 16 sums of channel j: 16 bytes (or 16 int32) to y[idx…].
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx,
+                                int32_t nv) {
+    if (!e->multiplier) {
+        int32_t *o = (int32_t *)y + idx;
+        if (nv == 16) {
+            _mm256_storeu_si256((__m256i *)o, v0);
+            _mm256_storeu_si256((__m256i *)(o + 8), v1);
+        } else {
+            int32_t t[16];
+            _mm256_storeu_si256((__m256i *)t, v0);
+            _mm256_storeu_si256((__m256i *)(t + 8), v1);
+            memcpy(o, t, (size_t)nv * 4);
+        }
+        return;
+    }
+    const __m256d m = _mm256_set1_pd(e->multiplier[j]), zp = _mm256_set1_pd((double)e->out_zero);
+    __m128i a, b, c, d;
+    if (e->packs_clamp) {
+        a = rq4_unclamped(_mm256_castsi256_si128(v0), m, zp);
+        b = rq4_unclamped(_mm256_extracti128_si256(v0, 1), m, zp);
+        c = rq4_unclamped(_mm256_castsi256_si128(v1), m, zp);
+        d = rq4_unclamped(_mm256_extracti128_si256(v1, 1), m, zp);
+    } else {
+        const __m256d lo = _mm256_set1_pd((double)e->out_min), hi = _mm256_set1_pd((double)e->out_max);
+        a = rq4(_mm256_castsi256_si128(v0), m, zp, lo, hi);
+        b = rq4(_mm256_extracti128_si256(v0, 1), m, zp, lo, hi);
+        c = rq4(_mm256_castsi256_si128(v1), m, zp, lo, hi);
+        d = rq4(_mm256_extracti128_si256(v1, 1), m, zp, lo, hi);
+    }
+    const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
+    const __m128i bytes = e->out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd);
+    uint8_t *o = (uint8_t *)y + idx;
+    if (nv == 16) {
+        _mm_storeu_si128((__m128i *)o, bytes);
+    } else {
+        uint8_t t[16];
+        _mm_storeu_si128((__m128i *)t, bytes);
+        memcpy(o, t, (size_t)nv);
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, int32_t mv, int32_t nv, int32_t j0,
+                      const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    __m256i acc[QMR][2];
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_si256();
+    for (int32_t q = 0; q < kp; q++) {
+        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+            const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
+            acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(av, b0));
+            acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(av, b1));
+        }
+        a += QMR;
+        b += 2 * QNR;
+    }
+    const int bzOn = e->b_zero && colsum;
+    const __m256i cs0 = bzOn ? _mm256_loadu_si256((const __m256i *)colsum) : _mm256_setzero_si256();
+    const __m256i cs1 = bzOn ? _mm256_loadu_si256((const __m256i *)(colsum + 8)) : _mm256_setzero_si256();
+    for (int i = 0; i < mv; i++) {
+        const int32_t j = j0 + i;
+        const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
+        __m256i v0 = _mm256_add_epi32(acc[i][0], c0), v1 = _mm256_add_epi32(acc[i][1], c0);
+        if (bzOn) {
+            const __m256i bz = _mm256_set1_epi32(e->b_zero[j]);
+            v0 = _mm256_sub_epi32(v0, _mm256_mullo_epi32(bz, cs0));
+            v1 = _mm256_sub_epi32(v1, _mm256_mullo_epi32(bz, cs1));
+        }
+        store16_avx2(v0, v1, j, e, y, y0 + i * ldy, nv);
+    }
+}
+
+/// A row of n sums (v = acc + c0) of channel j through the epilogue, 16 at a time.
+__attribute__((target("avx2,fma")))
+static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx) {
+    const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
+    for (int32_t c = 0; c < n; c += 16) {
+        const int32_t nv = CK_MIN(16, n - c);
+        uint32_t t[16];
+        const uint32_t *s = acc + c;
+        if (nv < 16) {
+            memset(t, 0, sizeof t);
+            memcpy(t, s, (size_t)nv * 4);
+            s = t;
+        }
+        const __m256i v0 = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)s), c0);
+        const __m256i v1 = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(s + 8)), c0);
+        store16_avx2(v0, v1, j, e, y, idx + c, nv);
+    }
+}
+#endif
+
+// ---- driver -----------------------------------------------------------------------------------
+
+static int avx2_on(int isa) {
+#if defined(__x86_64__)
+    return isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2);
+#else
+    (void)isa;
+    return 0;
+#endif
+}
+
+void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, const ck_qconv_epilogue *e, uint8_t x_xor,
+                   uint8_t pad_byte, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts) {
+    const qgeo g = geo_of(P);
+    const int avx = avx2_on(isa);
+    const int64_t units0 = (int64_t)P->n * P->group * g.nblocks;
+    // Few position blocks (late layers): split the weight tiles too, each part packing its own copy.
+    const int64_t rsplit = units0 >= 2 * (int64_t)parts ? 1 : CK_MAX(1, CK_MIN((int64_t)parts, (int64_t)g.tiles));
+    const int64_t total = units0 * rsplit;
+    const int64_t ub = total * part / parts, ue = total * (part + 1) / parts;
+    int16_t *blk = workspace;
+    uint8_t *row0 = (uint8_t *)(blk + (size_t)g.nc * g.kp * 2);
+    uint8_t *row1 = row0 + g.nc + 64;
+    int32_t *cs = (int32_t *)(((uintptr_t)(row1 + g.nc + 64) + 63) & ~(uintptr_t)63);
+    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
+    const size_t ebytes = e->multiplier ? 1 : 4;
+    (void)ebytes;
+    int64_t packed_unit = -1;
+    for (int64_t u = ub; u < ue; u++) {
+        const int64_t rs = u % rsplit, bu = u / rsplit;
+        const int32_t blkI = (int32_t)(bu % g.nblocks), gi = (int32_t)((bu / g.nblocks) % P->group);
+        const int32_t img = (int32_t)(bu / ((int64_t)g.nblocks * P->group));
+        const int32_t t0 = (int32_t)(g.tiles * rs / rsplit), t1 = (int32_t)(g.tiles * (rs + 1) / rsplit);
+        if (t0 == t1) continue;
+        const int32_t n0 = blkI * g.nc, ncv = CK_MIN(g.nc, g.ohw - n0), npan = (ncv + QNR - 1) / QNR;
+        const uint8_t *xg = x + ((ptrdiff_t)img * P->c + (ptrdiff_t)gi * g.cin_g) * plane;
+        if (packed_unit != bu) {
+#if defined(__x86_64__)
+            if (avx) pack_block_avx2(P, &g, xg, n0, ncv, x_xor, pad_byte, blk, row0, row1);
+            else
+#endif
+                pack_block_portable(P, &g, xg, n0, ncv, x_xor, pad_byte, blk, row0, row1);
+            if (e->b_zero) {
+#if defined(__x86_64__)
+                if (avx) colsums_avx2(blk, g.kp, npan, cs);
+                else
+#endif
+                    colsums_portable(blk, g.kp, npan, cs);
+            }
+            packed_unit = bu;
+        }
+        for (int32_t t = t0; t < t1; t++) {
+            const uint32_t *a = (const uint32_t *)packed_w + ((size_t)gi * g.tiles + t) * g.kp * QMR;
+            const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
+            for (int32_t pn = 0; pn < npan; pn++) {
+                const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
+                const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
+                const int16_t *b = blk + (ptrdiff_t)pn * g.kp * (2 * QNR);
+                const int32_t *c = e->b_zero ? cs + pn * QNR : NULL;
+#if defined(__x86_64__)
+                if (avx) tile_avx2(g.kp, a, b, mv, nv, j0, c, e, y, y0, g.ohw);
+                else
+#endif
+                    tile_portable(g.kp, a, b, mv, nv, j0, c, e, y, y0, g.ohw);
+            }
+        }
+    }
+}
+
+// ---- depthwise --------------------------------------------------------------------------------
+
+typedef struct {
+    int32_t q;      ///< length of one phase row
+} dwgeo;
+
+static dwgeo dw_of(const ck_conv2d_params *p) {
+    dwgeo g;
+    g.q = p->ow + ((p->kw - 1) * p->dw) / p->sw + 1;
+    return g;
+}
+
+size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p) {
+    dwgeo g = dw_of(p);
+    // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32.
+    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256;
+}
+
+/// One channel plane: phase rows (x' − a_zero as int32; phase ph holds padded columns q·sw + ph, so
+/// tap kx of output ox is row[(kx·dw) % sw][ox + (kx·dw) / sw], contiguous in ox), then per output row
+/// the taps multiply-added over the whole row. Shared by both ISAs through always_inline.
+static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_params *P, const int16_t *w,
+                                                                uint8_t xx, int32_t az, const uint8_t *x,
+                                                                int32_t *buf, uint32_t *acc) {
+    const dwgeo g = dw_of(P);
+    for (int32_t ph = 0; ph < P->sw; ph++)
+        for (int32_t iy = 0; iy < P->h; iy++) {
+            int32_t *r = buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
+            // Columns inside the input: q·sw + ph − pad_left in [0, W), i.e. q in [qa, qb).
+            const int32_t first = P->pad_left - ph;
+            int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
+            int32_t qb = (P->w - 1 + P->pad_left - ph) < 0 ? 0 : (P->w - 1 + P->pad_left - ph) / P->sw + 1;
+            qa = CK_MIN(qa, g.q);
+            qb = CK_MAX(qa, CK_MIN(qb, g.q));
+            for (int32_t q = 0; q < qa; q++) r[q] = 0;
+            const uint8_t *s = x + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
+            if (P->sw == 1) {
+                for (int32_t q = 0; q < qb - qa; q++) r[qa + q] = (int32_t)(int8_t)(s[q] ^ xx) - az;
+            } else {
+                for (int32_t q = 0; q < qb - qa; q++) r[qa + q] = (int32_t)(int8_t)(s[q * P->sw] ^ xx) - az;
+            }
+            for (int32_t q = qb; q < g.q; q++) r[q] = 0;
+        }
+    (void)acc;
+}
+
+static inline __attribute__((always_inline)) void dw_row_body(const ck_conv2d_params *P, const int16_t *w,
+                                                              const int32_t *buf, int32_t oy, uint32_t *acc) {
+    const dwgeo g = dw_of(P);
+    const int32_t ow = P->ow;
+    for (int32_t i = 0; i < ow; i++) acc[i] = 0;
+    for (int32_t ky = 0; ky < P->kh; ky++) {
+        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
+        if (iy < 0 || iy >= P->h) continue;
+        for (int32_t kx = 0; kx < P->kw; kx++) {
+            const int32_t off = kx * P->dw, ph = off % P->sw;
+            const int32_t *src = buf + ((ptrdiff_t)ph * P->h + iy) * g.q + off / P->sw;
+            const int32_t wv = w[ky * P->kw + kx];
+            for (int32_t i = 0; i < ow; i++) acc[i] += (uint32_t)(src[i] * wv);
+        }
+    }
+}
+
+static void dw_plane_portable(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
+                              int32_t *buf, uint32_t *acc) {
+    dw_plane_body(P, w, xx, az, x, buf, acc);
+}
+static void dw_row_portable(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
+    dw_row_body(P, w, buf, oy, acc);
+}
+#if defined(__x86_64__)
+/// Taps up to which the AVX2 depthwise path runs in float: every product (x' − a_zero)(w − b_zero) is an
+/// integer of magnitude ≤ 255·255 and a sum of T of them stays below 2^24 for T ≤ 258, so float
+/// multiply-adds are exact and equal the reference's int32 sums.
+enum { DW_FLOAT_TAPS = 64 };
+
+__attribute__((target("avx2,fma")))
+static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
+                          int32_t *buf, uint32_t *acc) {
+    dw_plane_body(P, w, xx, az, x, buf, acc);
+    if (P->kh * P->kw > DW_FLOAT_TAPS) return;
+    const size_t n = (size_t)P->sw * P->h * dw_of(P).q;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps((float *)(buf + i), _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(buf + i))));
+    for (; i < n; i++) {
+        const float f = (float)buf[i];
+        memcpy(buf + i, &f, 4);
+    }
+}
+
+/// One output row, 32 outputs at a time in four independent float accumulators, every tap applied in
+/// registers (exact, see DW_FLOAT_TAPS). Reads up to 31 values past a phase row's end (the next row, or
+/// the slack after the buffer); those lanes are not stored.
+__attribute__((target("avx2,fma")))
+static void dw_row_avx2(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
+    if (P->kh * P->kw > DW_FLOAT_TAPS) {
+        dw_row_body(P, w, buf, oy, acc);
+        return;
+    }
+    const dwgeo g = dw_of(P);
+    const float *src[DW_FLOAT_TAPS];
+    float wt[DW_FLOAT_TAPS];
+    int32_t nt = 0;
+    for (int32_t ky = 0; ky < P->kh; ky++) {
+        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
+        if (iy < 0 || iy >= P->h) continue;
+        for (int32_t kx = 0; kx < P->kw; kx++) {
+            const int32_t off = kx * P->dw;
+            src[nt] = (const float *)buf + ((ptrdiff_t)(off % P->sw) * P->h + iy) * g.q + off / P->sw;
+            wt[nt++] = (float)w[ky * P->kw + kx];
+        }
+    }
+    for (int32_t i = 0; i < P->ow; i += 32) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int32_t t = 0; t < nt; t++) {
+            const __m256 wv = _mm256_set1_ps(wt[t]);
+            const float *s = src[t] + i;
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), wv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), wv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), wv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 24), wv, a3);
+        }
+        _mm256_storeu_si256((__m256i *)(acc + i), _mm256_cvtps_epi32(a0));
+        _mm256_storeu_si256((__m256i *)(acc + i + 8), _mm256_cvtps_epi32(a1));
+        _mm256_storeu_si256((__m256i *)(acc + i + 16), _mm256_cvtps_epi32(a2));
+        _mm256_storeu_si256((__m256i *)(acc + i + 24), _mm256_cvtps_epi32(a3));
+    }
+}
+#endif
+
+void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const ck_qconv_epilogue *e, uint8_t x_xor,
+                     int32_t a_zero, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts) {
+    const int avx = avx2_on(isa);
+    const dwgeo g = dw_of(P);
+    const int64_t planes = (int64_t)P->n * P->c;
+    const int64_t pb = planes * part / parts, pe = planes * (part + 1) / parts;
+    int32_t *buf = workspace;
+    uint32_t *acc = (uint32_t *)(buf + (size_t)P->sw * P->h * g.q + 48);
+    const ptrdiff_t inPlane = (ptrdiff_t)P->h * P->w, outPlane = (ptrdiff_t)P->oh * P->ow;
+    for (int64_t pl = pb; pl < pe; pl++) {
+        const int32_t ch = (int32_t)(pl % P->c);
+        const int16_t *wc = w + (ptrdiff_t)ch * P->kh * P->kw;
+        const uint8_t *xp = x + pl * inPlane;
+#if defined(__x86_64__)
+        if (avx) dw_plane_avx2(P, wc, x_xor, a_zero, xp, buf, acc);
+        else
+#endif
+            dw_plane_portable(P, wc, x_xor, a_zero, xp, buf, acc);
+        for (int32_t oy = 0; oy < P->oh; oy++) {
+            const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
+#if defined(__x86_64__)
+            if (avx) {
+                dw_row_avx2(P, wc, buf, oy, acc);
+                store_row_avx2(acc, P->ow, ch, e, y, idx);
+                continue;
+            }
+#endif
+            dw_row_portable(P, wc, buf, oy, acc);
+            const uint32_t c0 = (uint32_t)e->c0[ch];
+            for (int32_t i = 0; i < P->ow; i++) store_scalar(acc[i] + c0, ch, e, y, idx + i);
+        }
+    }
+}
