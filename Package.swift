@@ -42,7 +42,9 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         // Layer 3
-        .target(name: "CEdgeKernels"),
+        // -O2 even in debug builds: these are the speed kernels (SGEMM, int8, GGUF dots) that the tests run over
+        // whole real models; integer results do not depend on the level, and float ones are checked with tolerances.
+        .target(name: "CEdgeKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // libjpeg-turbo (Debian: libjpeg62-turbo-dev) behind a small C shim whose error handler returns instead of exit().
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // Optimised even in debug builds: the reference kernels run whole real models in the tests, and
@@ -50,7 +52,8 @@ let package = Package(
         .target(name: "EdgeEngine", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "CEdgeKernels", "CJPEG"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Layer 4
-        // -O in debug too: the training loop, the SVD and calibration run on real weights in the tests.
+        // -O in debug too: the training loop, the SVD, calibration and the GGUF quantizers run on real weights
+        // (135 M GGUF weights, full-vocabulary softmaxes) in the tests.
         .target(name: "EdgeOptimize", dependencies: ["EdgeIR", "EdgeZoo", "EdgeImport", "EdgeEngine",
                                                       .product(name: "Yams", package: "Yams")],
                 swiftSettings: [.unsafeFlags(["-O"])]),

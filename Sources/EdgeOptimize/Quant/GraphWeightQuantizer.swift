@@ -62,7 +62,7 @@ public enum GraphWeightQuantizer {
             }
             let axis: Int
             switch node.op {
-            case .conv: axis = 0
+            case .conv: axis = node.string("weight_layout") == "1HWO" ? 3 : 0     // TFLite depthwise: [1, kh, kw, C]
             case .gemm: axis = (node.attributes["transB"].flatMap { if case .int(let v) = $0 { return v } else { return nil } } ?? 0) == 1 ? 0 : dims.count - 1
             default: axis = dims.count - 1
             }

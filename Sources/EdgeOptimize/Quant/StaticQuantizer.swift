@@ -41,6 +41,7 @@ public enum StaticQuantizer {
                                 opset: Int = 99, biasCorrection: Bool = false,
                                 afterFeed: (Int) throws -> Void = { _ in }) throws -> (Graph, Report) {
         try checkCalibration(graph, calibration)
+        let graph = HalfWeightFolding.fold(graph)
         let targets = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) && !exclude.contains($0.name) && !exclude.contains($0.op.rawValue) }
         // Activations to calibrate: float non-constant inputs 0 (and 1 for MatMul of two activations)
         // and every output of the targets.
@@ -54,9 +55,9 @@ public enum StaticQuantizer {
         // Run the float graph with every activation exposed as an output.
         var probe = graph
         for a in activations where !probe.outputs.contains(where: { $0.name == a }) {
-            guard let t = graph.valueTypes[a] ?? graph.inputs.first(where: { $0.name == a })?.type else {
-                throw OptimizeError.unsupported("activation '\(a)' has no inferred type; run shape inference first")
-            }
+            // The engine infers the concrete shape at run time; a value static inference left untyped
+            // (behind an op whose output shape depends on data) is float like every quantized input.
+            let t = graph.valueTypes[a] ?? graph.inputs.first(where: { $0.name == a })?.type ?? TensorType(.float32, Shape([Dim.unknown]))
             probe.outputs.append(ValueInfo(name: a, type: t))
         }
         var calibrators: [String: RangeCalibrator] = [:]
@@ -101,7 +102,7 @@ public enum StaticQuantizer {
         if biasCorrection {
             (report.biasCorrected, report.biasSkipped) = correctBiases(&g, original: graph, targets: targets, shifts: shifts)
         }
-        let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr)
+        let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr, opset: opset)
         // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
         // every consumer among the targets reads the dequantized copy.
         var nodes: [Node] = prologue
@@ -141,7 +142,13 @@ public enum StaticQuantizer {
     /// Moves each weight ``GraphWeightQuantizer`` quantized into int8 codes (`W_quantized`), a scale
     /// and a zero point, and returns the `DequantizeLinear` nodes that rebuild `W` — the QDQ weight
     /// form onnxruntime writes. Put the nodes before all others.
-    static func weightDequantizeNodes(_ g: inout Graph, quantized wq: Graph, report wr: GraphWeightQuantizer.Report) -> [Node] {
+    ///
+    /// `DequantizeLinear` has no `axis` before opset 13, so at lower opsets a per-channel weight is
+    /// rebuilt as `Cast(codes → float) · scale` (minus the zero point first when it is not 0), the
+    /// scales shaped `[C, 1, …]` along the channel axis: the same values, computed the way
+    /// DequantizeLinear defines them, `(q − zero_point) · scale`, in ops every opset has.
+    static func weightDequantizeNodes(_ g: inout Graph, quantized wq: Graph, report wr: GraphWeightQuantizer.Report,
+                                      opset: Int = 99) -> [Node] {
         var prologue: [Node] = []
         for layer in wr.layers {
             guard let t = wq.constants[layer.weight], let q = t.quantization else { continue }
@@ -156,6 +163,22 @@ public enum StaticQuantizer {
             case .perAxis(let ax, let s, let z): (scales, zps, axis) = (s, z, ax)
             case .perTensor(let s, let z): (scales, zps, axis) = ([s], [z], nil)
             default: continue
+            }
+            if let axis, opset < 13 {
+                var dims = [Int](repeating: 1, count: t.shape.rank)
+                dims[axis] = scales.count
+                g.setConstant(.float32(layer.weight + "_scale", scales, shape: Shape(dims)))
+                let cast = layer.weight + "_float_codes"
+                prologue.append(Node(name: layer.weight + "/Cast", op: "Cast", inputs: [codes], outputs: [cast],
+                                     attributes: ["to": .int(1)]))      // TensorProto FLOAT
+                var centred = cast
+                if zps.contains(where: { $0 != 0 }) {
+                    g.setConstant(.float32(layer.weight + "_zero_point", zps.map(Float.init), shape: Shape(dims)))
+                    centred = layer.weight + "_centred_codes"
+                    prologue.append(Node(name: layer.weight + "/Sub", op: "Sub", inputs: [cast, layer.weight + "_zero_point"], outputs: [centred]))
+                }
+                prologue.append(Node(name: layer.weight + "/Mul", op: "Mul", inputs: [centred, layer.weight + "_scale"], outputs: [layer.weight]))
+                continue
             }
             let shape = axis == nil ? Shape.scalar : Shape([scales.count])
             g.setConstant(.float32(layer.weight + "_scale", scales, shape: shape))

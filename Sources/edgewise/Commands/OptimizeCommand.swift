@@ -58,12 +58,13 @@ struct OptimizeCommand: ParsableCommand {
 
     func validate() throws {
         guard samples >= 1 else { throw CLIError("--samples must be ≥ 1") }
-        guard out.lowercased().hasSuffix(".onnx") else { throw CLIError("--out must name an .onnx file, got '\(out)'") }
+        guard out.lowercased().hasSuffix(".onnx") || Self.isGGUF(model) else { throw CLIError("--out must name an .onnx file, got '\(out)'") }
     }
 
     func run() throws {
         // Everything that can be checked is checked before the model is touched.
         guard FileManager.default.fileExists(atPath: pipeline) else { throw CLIError("no such pipeline file '\(pipeline)'") }
+        if Self.isGGUF(model) { return try runGGUF() }
         guard let text = try? String(contentsOfFile: pipeline, encoding: .utf8) else {
             throw CLIError("cannot read pipeline file '\(pipeline)' as UTF-8 text")
         }
