@@ -5,7 +5,7 @@ The data come from the scikit-learn 1.9.1 wheel that Scripts/fetch-models.sh ext
 label 0..9). Images are scaled to x/16 and shaped [N, 1, 8, 8] float32; labels are int64.
 
 Split (fixed, no shuffling): rows 0-999 train, rows 1000-1796 test — the split of the 64-32-10 MLP
-baseline in /work/shared/models.md (0.941 there). The later rows come from other writers, so this
+baseline in the shared models.md notes (0.941 there). The later rows come from other writers, so this
 split is harder than a random one.
 
 stdin, one of:
