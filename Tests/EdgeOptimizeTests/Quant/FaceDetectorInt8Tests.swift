@@ -56,8 +56,31 @@ import Testing
     static let heads = ["classificator_8", "classificator_16", "regressor_8", "regressor_16"]
 
     struct Measured {
-        var fp32: (Double, Double), qdq: (Double, Double), integer: (Double, Double)
+        var fp32: (Double, Double), qdq: (Double, Double), integer: (Double, Double), onnxRuntime: (Double, Double)
         var qdqScores: [Double]
+    }
+
+    /// Face scores onnxruntime gives the exported QDQ model on the same input tensors (graph
+    /// optimizations off, as the project's references run QDQ files: the file's own arithmetic, not a
+    /// fused re-quantized form).
+    static func onnxRuntimeScores(_ model: Model, _ xs: [HostTensor]) throws -> [Double] {
+        let dir = try TestPaths.temporaryDirectory("edgewise-face-int8")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let onnx = dir.appendingPathComponent("face_int8.onnx").path, batch = dir.appendingPathComponent("x.npy").path
+        try ONNXExporter.write(model, to: onnx)
+        try NPY.write(HostTensor(xs.flatMap { $0.floats() }, shape: [xs.count, 128, 128, 3]), path: batch)
+        let script = """
+            import sys, json, numpy as np, onnxruntime as ort
+            o = ort.SessionOptions(); o.intra_op_num_threads = 1
+            o.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+            s = ort.InferenceSession(sys.argv[1], o, providers=["CPUExecutionProvider"])
+            name = s.get_inputs()[0].name
+            k = [i for i, v in enumerate(s.get_outputs()) if "classificators" in v.name][0]
+            x = np.load(sys.argv[2])
+            print(json.dumps([float(s.run(None, {name: x[i:i + 1]})[k].max()) for i in range(len(x))]))
+            """
+        let logits = try #require(try Python.run(script, arguments: [onnx, batch]) as? [Double])
+        return logits.map { 1 / (1 + exp(-$0)) }
     }
 
     /// Quantizes with `method` on the 40 calibration images and measures fp32, the QDQ graph (float
@@ -87,15 +110,22 @@ import Testing
         #expect(Set(converted.skipped.map(\.node)) == Set(heads))
         #expect(qop.nodes.filter { $0.op.rawValue == "QLinearConv" }.count == 33)
         let integer = Self.accuracyAndAUC(try Self.scores(qop, evalX, input: input), faces: labels)
+        var exported = model
+        exported.graph = q
+        let ort = Self.accuracyAndAUC(try Self.onnxRuntimeScores(exported, evalX), faces: labels)
         func f(_ v: (Double, Double)) -> String { String(format: "accuracy %.4f AUC %.4f", v.0, v.1) }
         print("BlazeFace on LFW, static int8 \(label) (160 images, disjoint from the 40 calibration images): fp32 \(f(fp32)); "
               + "int8 QDQ (float kernels) \(f(qdq)); int8 33 QLinearConv (integer kernels) \(f(integer)); "
-              + "weight bytes \(report.weights.bytesBefore) → \(report.weights.bytesAfter)")
-        return Measured(fp32: fp32, qdq: qdq, integer: integer, qdqScores: qdqScores)
+              + "the QDQ export in onnxruntime \(f(ort)); weight bytes \(report.weights.bytesBefore) → \(report.weights.bytesAfter)")
+        return Measured(fp32: fp32, qdq: qdq, integer: integer, onnxRuntime: ort, qdqScores: qdqScores)
     }
 
     /// The issue's number, with percentile 99.9 calibration (symmetric, onnxruntime's default for it).
-    /// Measured: fp32 0.9938 / AUC 1.0000; int8 QDQ 1.0000 / 1.0000; integer kernels 0.9938 / 0.9998.
+    /// Measured: fp32 0.9938 / AUC 1.0000; int8 QDQ 1.0000 / 1.0000; integer kernels 0.9938 / 0.9998;
+    /// the exported QDQ file in onnxruntime 0.9938 / 0.9998. (With onnxruntime's graph optimizations on,
+    /// which fuse the pairs into its own int8 kernels, a one-off run gave 0.74 / 0.80; its optimizations
+    /// also lower the accuracy of `quantize_static`'s own file for this model, 0.65 → 0.52, so it is
+    /// not the file.)
     /// The calibrator was chosen after measuring seven on these same 160 images (QDQ / integer
     /// accuracy): MinMax 0.925 / 0.9375, percentile 99.9 1.000 / 0.9938, 99.99 0.9938 / 0.9688,
     /// 99.99 asymmetric 0.9875 / 1.000, 99.999 0.9563 / 0.9625, entropy 0.9563 / 0.9625, MSE
@@ -107,18 +137,21 @@ import Testing
         #expect(m.fp32.0 >= 0.98)
         #expect(m.qdq.0 >= 0.98)
         #expect(m.integer.0 >= 0.98)
+        #expect(m.onnxRuntime.0 >= 0.98)
     }
 
     /// MinMax no longer collapses. Before the heads kept their float output, both int8 graphs gave the
     /// same score for every image (accuracy 0.5, AUC 0.5; onnxruntime's own `quantize_static` MinMax
     /// does the same on this model): `classificator_16`'s calibrated range was −7828…1.5 (LiteRT's fp32
     /// run gives −7650 on LFW image 170, a non-face), an int8 step of 30.7 that rounded every decisive
-    /// logit to exactly 0. Measured now: QDQ 0.925 / AUC 0.9899, integer kernels 0.9375 / 0.9977 —
-    /// below the issue's 0.98 (see above for the calibrator that meets it).
+    /// logit to exactly 0. Measured now: QDQ 0.925 / AUC 0.9899, integer kernels 0.9375 / 0.9977,
+    /// onnxruntime on the export 0.9062 / 0.9896 — below the issue's 0.98 (see above for the calibrator
+    /// that meets it).
     @Test func minMaxNoLongerCollapses() throws {
         let m = try Self.measure(.minMax, label: "MinMax")
         #expect(Set(m.qdqScores).count > 100)
         #expect(m.qdq.1 >= 0.95)
         #expect(m.integer.1 >= 0.95)
+        #expect(m.onnxRuntime.1 >= 0.95)
     }
 }
