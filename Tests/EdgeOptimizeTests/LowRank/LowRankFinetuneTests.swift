@@ -39,7 +39,11 @@ import Testing
 
     /// 1×1 Conv (bias) → Relu → GlobalAveragePool → Flatten → Gemm, rank 2 on the conv only: two 1×1 convs.
     static func pointwisePair() throws -> Graph {
-        var rng = SplitMix64(seed: 33)
+        try LowRankFactorizer.factorize(try pointwiseOriginal(seed: 33), rank: .fixed(2), exclude: ["fc"]).0
+    }
+
+    static func pointwiseOriginal(seed: UInt64 = 35) throws -> Graph {
+        var rng = SplitMix64(seed: seed)
         var b = GraphBuilder(name: "pointwise")
         let x = b.input("x", .float32, Shape([.symbol("N"), .value(6), .value(5), .value(5)]))
         var h = try b.apply(.conv, [x, T.weight(&b, "w", [8, 6, 1, 1], &rng), T.weight(&b, "b", [8], &rng)], name: "pw")
@@ -48,7 +52,7 @@ import Testing
         h = try b.apply(.flatten, [h], name: "flatten")
         h = try b.apply(.gemm, [h, T.weight(&b, "g", [8, 3], &rng)], name: "fc")
         b.output(h)
-        return try LowRankFactorizer.factorize(try b.finish(), rank: .fixed(2), exclude: ["fc"]).0
+        return try b.finish()
     }
 
     /// 3×3 Conv (strides 2×1, asymmetric pads, bias) → Relu → Flatten → Gemm, spatial rank 2: a 3×1
@@ -110,16 +114,8 @@ import Testing
 
     /// Only the factors and the rewritten layers' biases change; the excluded Gemm keeps its bytes.
     @Test func onlyTheFactorsAreTrained() throws {
-        var rng = SplitMix64(seed: 35)
-        var b = GraphBuilder(name: "pointwise")
-        let x = b.input("x", .float32, Shape([.symbol("N"), .value(6), .value(5), .value(5)]))
-        var h = try b.apply(.conv, [x, T.weight(&b, "w", [8, 6, 1, 1], &rng), T.weight(&b, "b", [8], &rng)], name: "pw")
-        h = try b.apply(.relu, [h], name: "relu")
-        h = try b.apply(.globalAveragePool, [h], name: "gap")
-        h = try b.apply(.flatten, [h], name: "flatten")
-        h = try b.apply(.gemm, [h, T.weight(&b, "g", [8, 3], &rng)], name: "fc")
-        b.output(h)
-        let original = try b.finish()
+        var rng = SplitMix64(seed: 37)
+        let original = try Self.pointwiseOriginal()
         let (g, report) = try LowRankFactorizer.factorize(original, rank: .fixed(2), exclude: ["fc"])
         #expect(LowRankFactorizer.factorTensors(g, report) == ["w_lowrank_0", "w_lowrank_1", "b"])
         let data = try LabelledSet(feeds: [["x": HostTensor(T.values(16 * 150, &rng), shape: [16, 6, 5, 5])]], labels: nil, input: "x")
@@ -132,6 +128,29 @@ import Testing
         #expect(throws: OptimizeError.self) { try LowRankFactorizer.finetune(g, report: report, on: data, teacher: nil, settings: .init(steps: 1)) }
         // A trainable name that is no parameter is refused.
         #expect(throws: OptimizeError.self) { try Trainer.train(g, on: data, settings: TrainingSettings(distill: true, alpha: 1), teacher: original, trainable: ["nope"]) }
+    }
+}
+
+extension LowRankFinetuneTests {
+    /// The YAML keys round-trip; a separate `distill` step after `lowrank` trains the factorised graph.
+    @Test func yamlAndALaterDistillStep() throws {
+        let p = try PipelineSpec.parse(yaml: "name: l\nsteps:\n  - lowrank: {rank: 2, finetune_steps: 40, finetune_lr: 0.02}\n  - distill: {steps: 5, alpha: 1}\n", file: "l.yaml")
+        guard case .lowRank(let l) = p.steps[0] else { Issue.record("not lowrank"); return }
+        #expect(l.finetuneSteps == 40 && l.finetuneRate == 0.02 && l.summary == "lowrank(rank 2, finetune 40)")
+        #expect(try PipelineSpec.parse(yaml: p.yamlLines().joined(separator: "\n") + "\n", file: "again.yaml") == p)
+        #expect { try PipelineSpec.parse(yaml: "name: l\nsteps:\n  - lowrank: {rank: 2, finetune_lr: 0}\n", file: "b.yaml") } throws: {
+            "\($0)".contains("b.yaml:3:") && "\($0)".contains("finetune_lr must be in (0, 10]")
+        }
+        // Fine-tuning the factors after a quantize step is refused before any work.
+        let late = PipelineSpec(name: "late", steps: [.quantize(QuantizeSettings(precision: .int8)), .lowRank(l)])
+        #expect { try PipelineRunner.check(late) } throws: { "\($0)".contains("step 2") && "\($0)".contains("before the quantize step") }
+        // Both steps run on an unlabelled calibration set (distillation from the original model).
+        let original = try LowRankFinetuneTests.pointwiseOriginal()
+        var rng = SplitMix64(seed: 36)
+        let x = HostTensor(T.values(16 * 150, &rng), shape: [16, 6, 5, 5])
+        let (out, report) = try PipelineRunner(evaluation: [["x": x]]).run(p, on: Model(graph: original, metadata: ModelMetadata(format: "onnx", source: "t")))
+        #expect(report.steps.count == 2 && report.steps[0].notes?.last?.contains("40 Adam steps on 16 calibration samples, distilled") == true)
+        #expect(out.graph.nodes.map(\.name).contains("pw/lowrank_0"))
     }
 }
 
