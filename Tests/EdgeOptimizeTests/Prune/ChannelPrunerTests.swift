@@ -21,7 +21,7 @@ import Testing
         let fp32 = try CompressionFixture.engine(model.graph, input, x, opset: opset)
         let (g, report) = try ChannelPruner.prune(model.graph, ratio: ratio, norm: norm)
         #expect(!report.layers.isEmpty)
-        // The squeeze-and-excitation gates and residual adds stop some layers (the join rule).
+        // The squeeze-and-excitation gates (they multiply a Reshape output the walk does not follow) stop some groups.
         #expect(report.skipped.contains { $0.reason.contains("join") })
         for l in report.layers {
             // ⌊ratio·C⌋ channels go, at least one stays.
