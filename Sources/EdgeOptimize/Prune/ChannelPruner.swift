@@ -83,6 +83,7 @@ public enum ChannelPruner {
             throw OptimizeError.invalidSetting(name: "channel ratio", value: "\(ratio)", expected: "a fraction in [0, 1)")
         }
         var g = graph
+        foldConstantReshapes(&g)
         _ = try g.inferShapes(strict: false)
         var report = Report()
         let sources = graph.nodes.filter { [.conv, .gemm, .matMul].contains($0.op) }.map(\.name)
@@ -165,6 +166,7 @@ public enum ChannelPruner {
             report.layers.append(Layer(node: name, channelsBefore: channels, channelsAfter: kept.count,
                                        narrowed: walk.narrowed, group: group.count > 1 ? group.dropFirst().map(\.node) : nil))
         }
+        if report.layers.isEmpty { return (graph, report) }   // nothing pruned: not even the folded reshapes
         return (g, report)
     }
 
@@ -319,12 +321,37 @@ public enum ChannelPruner {
                     walk.edits.append(.slice(name: wn, axis: kAxis))
                     walk.narrowed.append(n.name)
                 } else {
-                    return "its channels reach \(label), which is not followed (see the join rule)"
+                    return "its channels reach \(label), which is not followed"
                 }
             }
         }
         for (_, others) in joins { for x in others where !members.contains(x) && !foreign.contains(x) { foreign.append(x) } }
         return nil
+    }
+
+    /// Replaces every Reshape of a float32 constant by a constant constant of the new shape — PaddlePaddle's
+    /// exports add a conv bias as `Add(conv, Reshape(bias [C], [1, C, 1, 1]))` — so the walk sees a
+    /// constant operand it can slice, not a join. The values and every other node are unchanged.
+    static func foldConstantReshapes(_ g: inout Graph) {
+        var used: [String: Int] = [:]
+        for n in g.nodes { for x in n.inputs { used[x, default: 0] += 1 } }
+        g.nodes = g.nodes.filter { n in
+            guard n.op == .reshape, n.outputs.count == 1, let data = n.input(0), let shapeName = n.input(1),
+                  let t = g.constants[data], t.dtype == .float32, t.quantization == nil, t.storage.isPresent,
+                  let dims = t.shape.values, let target = g.constants[shapeName]?.integerValues(),
+                  !g.outputs.contains(where: { $0.name == n.outputs[0] }), n.int("allowzero", default: 0) == 0 else { return true }
+            let count = dims.reduce(1, *)
+            var out = target.enumerated().map { i, d in d == 0 && i < dims.count ? dims[i] : Int(d) }
+            if let k = out.firstIndex(of: -1) {
+                let known = out.enumerated().filter { $0.offset != k }.reduce(1) { $0 * $1.element }
+                guard known > 0, count % known == 0 else { return true }
+                out[k] = count / known
+            }
+            guard out.allSatisfy({ $0 >= 0 }), out.reduce(1, *) == count else { return true }
+            g.setConstant(.float32(n.outputs[0], WeightValues.floats(t), shape: Shape(out)))
+            if used[data] == 1 { g.removeConstant(named: data) }
+            return false
+        }
     }
 
     /// `t` with only the `keep` indices along `axis`.
