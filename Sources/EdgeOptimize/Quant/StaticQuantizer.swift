@@ -23,6 +23,9 @@ public enum StaticQuantizer {
         /// Layers whose bias was corrected (with `biasCorrection`), and those that could not be.
         public var biasCorrected: [String] = []
         public var biasSkipped: [LowRankFactorizer.Skip] = []
+        /// With `biasCorrection`: output SQNR (dB) on the calibration set without and with the correction;
+        /// the correction is kept only when it is not worse (see `keepIfNotWorse`).
+        public var biasCorrectionSQNR: (without: Double, with: Double)?
     }
 
     /// - Parameters:
@@ -138,6 +141,10 @@ public enum StaticQuantizer {
         }
         g.nodes = nodes
         _ = try g.inferShapes(strict: false)
+        if biasCorrection {
+            return try keepIfNotWorse(g, report, original: graph, calibration: calibration, method: method, symmetricRange: symmetricRange,
+                                      perChannel: perChannel, exclude: exclude, opset: opset)
+        }
         return (g, report)
     }
 
