@@ -650,6 +650,53 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     }
 }
 
+// ---- TFLite ADD -------------------------------------------------------------------------------
+
+static inline int32_t tfl_add_one(int32_t av, int32_t bv, const ck_tfl_add_params *p) {
+    const int32_t sa = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)(av - p->a_zero) << p->left_shift), p->a_mult, p->a_shift);
+    const int32_t sb = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)(bv - p->b_zero) << p->left_shift), p->b_mult, p->b_shift);
+    int32_t r = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)sa + (uint32_t)sb), p->y_mult, p->y_shift) + p->y_zero;
+    return r < p->lo ? p->lo : (r > p->hi ? p->hi : r);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+static int64_t tfl_add_avx2(int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p) {
+    const __m256i za = _mm256_set1_epi32(p->a_zero), zb = _mm256_set1_epi32(p->b_zero), zero = _mm256_setzero_si256();
+    const __m256i mn = _mm256_set1_epi32(INT32_MIN), mx = _mm256_set1_epi32(INT32_MAX);
+    const __m256i yz = _mm256_set1_epi32(p->y_zero), lo = _mm256_set1_epi32(p->lo), hi = _mm256_set1_epi32(p->hi);
+    const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i ra = _mm_loadl_epi64((const __m128i *)(a + i)), rb = _mm_loadl_epi64((const __m128i *)(b + i));
+        __m256i va = p->a_unsigned ? _mm256_cvtepu8_epi32(ra) : _mm256_cvtepi8_epi32(ra);
+        __m256i vb = p->b_unsigned ? _mm256_cvtepu8_epi32(rb) : _mm256_cvtepi8_epi32(rb);
+        va = _mm256_sll_epi32(_mm256_sub_epi32(va, za), ls);
+        vb = _mm256_sll_epi32(_mm256_sub_epi32(vb, zb), ls);
+        const __m256i sa = tfl_rq8(va, p->a_mult, p->a_shift, 0, zero, mn, mx);
+        const __m256i sb = tfl_rq8(vb, p->b_mult, p->b_shift, 0, zero, mn, mx);
+        const __m256i r = tfl_rq8(_mm256_add_epi32(sa, sb), p->y_mult, p->y_shift, 0, yz, lo, hi);
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+        _mm_storel_epi64((__m128i *)(y + i), p->y_unsigned ? _mm_packus_epi16(w, w) : _mm_packs_epi16(w, w));
+    }
+    return i;
+}
+#endif
+
+void ck_tfl_add(int isa, int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p) {
+    int64_t i = 0;
+#if defined(__x86_64__)
+    if (avx2_on(isa)) i = tfl_add_avx2(n, a, b, y, p);
+#else
+    (void)isa;
+#endif
+    for (; i < n; i++) {
+        const int32_t av = p->a_unsigned ? (int32_t)a[i] : (int32_t)(int8_t)a[i];
+        const int32_t bv = p->b_unsigned ? (int32_t)b[i] : (int32_t)(int8_t)b[i];
+        y[i] = (uint8_t)tfl_add_one(av, bv, p);
+    }
+}
+
 // ---- layout -----------------------------------------------------------------------------------
 
 void ck_transpose_u8(int64_t rows, int64_t cols, const uint8_t *src, uint8_t *dst) {

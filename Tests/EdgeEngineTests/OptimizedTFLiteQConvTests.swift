@@ -104,6 +104,36 @@ import Testing
         }
     }
 
+    /// Quantized ADD of same-shaped tensors (``OptimizedTFLiteAdd``): int8 and uint8 operands, scales in either
+    /// order, a fused ReLU6; 455 elements (not a multiple of 8). Broadcasting stays on the reference.
+    @Test func addAgainstReference() throws {
+        var rng = SeededRNG(seed: 99)
+        let shape = [1, 5, 7, 13]
+        for (ci, (ta, tb, ty, sa, sb, sy, act)) in [(DType.int8, DType.int8, DType.int8, 0.05, 0.03, 0.07, nil as String?),
+                                                     (.uint8, .uint8, .uint8, 0.02, 0.09, 0.1, nil),
+                                                     (.int8, .int8, .int8, 0.04, 0.04, 0.03, "Relu6")].enumerated() {
+            let a = Q.bytes(ta, shape, &rng), b = Q.bytes(tb, shape, &rng)
+            var attrs: [String: Attribute] = [
+                "tflite_quantized": .int(1), "tflite_op": .string("ADD"),
+                "x0_scale": .floats([sa]), "x0_zero_point": .ints([ta == .uint8 ? 131 : -3]),
+                "x1_scale": .floats([sb]), "x1_zero_point": .ints([tb == .uint8 ? 120 : 5]),
+                "y_scale": .floats([sy]), "y_zero_point": .ints([ty == .uint8 ? 127 : -1]),
+            ]
+            if let act { attrs["activation"] = .string(act) }
+            let node = Node(name: "add", op: .add, inputs: ["a", "b"], outputs: ["y"], attributes: attrs)
+            let out = TensorType(ty, Shape(shape))
+            let ref = try Q.run(try KernelRegistry.make(Q.context(node, [a, b], output: out, constant: [], reference: true)), [a, b], out)
+            #expect(Set(ref).count > 8, "case \(ci): only \(Set(ref).count) distinct bytes")
+            for isa in Q.isas {
+                let k = try #require(OptimizedTFLiteAdd.make(Q.context(node, [a, b], output: out, constant: [], reference: false), isa: isa))
+                let got = try Q.run(k, [a, b], out)
+                #expect(got == ref, "case \(ci) isa \(isa): \(zip(got, ref).filter { $0 != $1 }.count) bytes differ")
+            }
+            let bb = Q.bytes(tb, [1, 1, 1, 13], &rng)
+            #expect(OptimizedTFLiteAdd.make(Q.context(node, [a, bb], output: out, constant: [], reference: false), isa: .portable) == nil)
+        }
+    }
+
     /// Depth multipliers other than 1 and non-constant weights stay on the reference loops.
     @Test func declines() throws {
         var rng = SeededRNG(seed: 7)

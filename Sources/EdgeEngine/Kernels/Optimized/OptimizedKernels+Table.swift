@@ -37,6 +37,7 @@ extension OptimizedKernels {
         "tflite:CONV_2D": { try OptimizedTFLiteQConv.make($0, kind: .conv) },
         "tflite:DEPTHWISE_CONV_2D": { try OptimizedTFLiteQConv.make($0, kind: .depthwise) },
         "tflite:FULLY_CONNECTED": { try OptimizedTFLiteQConv.make($0, kind: .fullyConnected) },
+        "tflite:ADD": { try OptimizedTFLiteAdd.make($0) },
         "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
         "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
     ]

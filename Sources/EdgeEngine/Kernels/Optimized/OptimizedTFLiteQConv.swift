@@ -150,3 +150,37 @@ final class OptimizedTFLiteQConv: Kernel {
                                     outPixels: oh * ow, buffers: buffers)
     }
 }
+
+/// TFLite's quantized ADD of two same-shaped 8-bit tensors (residual joins) in C (`ck_tfl_add`, AVX2 eight
+/// lanes), the reference's arithmetic (``TFLiteInteger``: 2^20 left shift, three fixed-point multipliers)
+/// element for element. Broadcasting ADDs stay on the reference.
+final class OptimizedTFLiteAdd: Kernel {
+    let isa: KernelISA
+    var params: ck_tfl_add_params
+
+    init(isa: KernelISA, params: ck_tfl_add_params) {
+        self.isa = isa
+        self.params = params
+    }
+
+    func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
+        ck_tfl_add(isa.level, Int64(outputs[0].count), inputs[0].u8(), inputs[1].u8(), outputs[0].u8(), &params)
+    }
+
+    static func make(_ ctx: KernelContext) throws -> Kernel? { make(ctx, isa: .selected) }
+
+    static func make(_ ctx: KernelContext, isa: KernelISA) -> Kernel? {
+        typealias T = TFLiteInteger
+        let is8 = { (t: DType?) in t == .int8 || t == .uint8 }
+        guard is8(ctx.inputType(0)), is8(ctx.inputType(1)), let out = ctx.outputTypes.first?.dtype, is8(out),
+              ctx.inputShape(0) == ctx.outputShape(0), ctx.inputShape(1) == ctx.outputShape(0),
+              let a = try? T.params(ctx, "x0"), let b = try? T.params(ctx, "x1"), let y = try? T.params(ctx, "y"),
+              let range = try? T.activationRange(ctx, y, out) else { return nil }
+        let (ma, mb, my) = T.addMultipliers(a, b, y)
+        let p = ck_tfl_add_params(a_zero: a.zero, a_mult: ma.0, a_shift: ma.1, b_zero: b.zero, b_mult: mb.0, b_shift: mb.1,
+                                  y_mult: my.0, y_shift: my.1, y_zero: y.zero, lo: range.0, hi: range.1,
+                                  left_shift: T.addLeftShift, a_unsigned: ctx.inputType(0) == .uint8 ? 1 : 0,
+                                  b_unsigned: ctx.inputType(1) == .uint8 ? 1 : 0, y_unsigned: out == .uint8 ? 1 : 0)
+        return OptimizedTFLiteAdd(isa: isa, params: p)
+    }
+}
