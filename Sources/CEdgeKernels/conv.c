@@ -121,8 +121,19 @@ size_t ck_conv2d_workspace_size(int isa, const ck_conv2d_params *p) {
 /// One NHWC im2col row: output pixel `pix`, K = kh·kw·c values in (ky, kx, ci) order.
 static void im2col_nhwc_row(const ck_conv2d_params *p, const float *x, int32_t pix, float *dst) {
     int32_t oy = pix / p->ow, ox = pix % p->ow;
+    const int32_t ix0 = ox * p->sw - p->pad_left;
+    // Taps of one kernel row inside the image with dilation 1 are adjacent pixels: one copy of kw·c values
+    // (a first layer with c = 3 would otherwise copy 12 bytes per call).
+    const int whole_rows = p->dw == 1 && ix0 >= 0 && ix0 + p->kw <= p->w;
     for (int32_t ky = 0; ky < p->kh; ky++) {
         int32_t iy = oy * p->sh - p->pad_top + ky * p->dh;
+        if (whole_rows && iy >= 0 && iy < p->h) {
+            const float *src = x + ((ptrdiff_t)iy * p->w + ix0) * p->c;
+            const int32_t n = p->kw * p->c;
+            for (int32_t i = 0; i < n; i++) dst[i] = src[i];
+            dst += n;
+            continue;
+        }
         for (int32_t kx = 0; kx < p->kw; kx++) {
             int32_t ix = ox * p->sw - p->pad_left + kx * p->dw;
             if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) memset(dst, 0, (size_t)p->c * sizeof(float));

@@ -76,24 +76,36 @@ static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_
     }
 }
 
+/// W channels of one NHWC output pixel, accumulated in registers over the taps (same order and expression
+/// per channel as a tap-by-tap accumulation in memory, so the same sums).
+#define DW_NHWC_BLOCK(W)                                                                                     \
+    for (; ch + (W) <= c; ch += (W)) {                                                                         \
+        float acc[W];                                                                                          \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < (W); i++) acc[i] = bias ? bias[ch + i] : 0.0f; \
+        for (int32_t ky = 0; ky < p->kh; ky++) {                                                               \
+            int32_t iy = oy * p->sh - p->pad_top + ky * p->dh;                                                 \
+            if (iy < 0 || iy >= p->h) continue;                                                                \
+            for (int32_t kx = 0; kx < p->kw; kx++) {                                                           \
+                int32_t ix = ox * p->sw - p->pad_left + kx * p->dw;                                            \
+                if (ix < 0 || ix >= p->w) continue;                                                            \
+                const float *restrict src = x + ((size_t)iy * p->w + ix) * c + ch;                             \
+                const float *restrict wt = w + ((size_t)ky * p->kw + kx) * c + ch;                             \
+                _Pragma("clang loop unroll(full)") for (int i = 0; i < (W); i++) acc[i] += wt[i] * src[i];    \
+            }                                                                                                  \
+        }                                                                                                      \
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < (W); i++) o[ch + i] = acc[i];                  \
+    }
+
 static inline __attribute__((always_inline)) void dw_nhwc_body(const ck_conv2d_params *p, const float *x, const float *w,
                                                                const float *bias, float *y, int32_t oy0, int32_t oy1) {
     int32_t c = p->c;
     for (int32_t oy = oy0; oy < oy1; oy++) {
         for (int32_t ox = 0; ox < p->ow; ox++) {
             float *restrict o = y + ((size_t)oy * p->ow + ox) * c;
-            for (int32_t ch = 0; ch < c; ch++) o[ch] = bias ? bias[ch] : 0.0f;
-            for (int32_t ky = 0; ky < p->kh; ky++) {
-                int32_t iy = oy * p->sh - p->pad_top + ky * p->dh;
-                if (iy < 0 || iy >= p->h) continue;
-                for (int32_t kx = 0; kx < p->kw; kx++) {
-                    int32_t ix = ox * p->sw - p->pad_left + kx * p->dw;
-                    if (ix < 0 || ix >= p->w) continue;
-                    const float *restrict src = x + ((size_t)iy * p->w + ix) * c;
-                    const float *restrict wt = w + ((size_t)ky * p->kw + kx) * c;
-                    for (int32_t ch = 0; ch < c; ch++) o[ch] += wt[ch] * src[ch];
-                }
-            }
+            int32_t ch = 0;
+            DW_NHWC_BLOCK(32)
+            DW_NHWC_BLOCK(8)
+            DW_NHWC_BLOCK(1)
         }
     }
 }

@@ -1,5 +1,6 @@
 // Quantized NCHW convolution: int16-pair GEMM with the requantization in the store (see ck_qconv.h).
 #include "ck_qconv.h"
+#include "ck_qgemm.h"
 #include "internal/ck_internal.h"
 #include <math.h>
 #include <string.h>
@@ -122,8 +123,25 @@ static const uint8_t *patch_row(const ck_conv2d_params *P, const qgeo *g, const 
     return row;
 }
 
+/// TFLite's requantization of one sum (see ck_qconv_epilogue.q_mult), before the zero point and clamp.
+static inline int32_t tfl_requant(int32_t v, int32_t j, const ck_qconv_epilogue *e) {
+    if (e->q_single_rounding) {
+        const int total = 31 - e->q_shift[j];
+        const int64_t r = ((int64_t)v * e->q_mult[j] + ((int64_t)1 << (total - 1))) >> total;
+        return (int32_t)r;
+    }
+    return ck_multiply_by_quantized_multiplier(v, e->q_mult[j], e->q_shift[j]);
+}
+
 /// Scalar epilogue of one element (the reference's arithmetic).
 static inline void store_scalar(uint32_t v, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx) {
+    if (e->q_mult) {
+        int32_t r = tfl_requant((int32_t)v, j, e) + e->out_zero;
+        r = r < e->out_min ? e->out_min : (r > e->out_max ? e->out_max : r);
+        if (e->out_unsigned) ((uint8_t *)y)[idx] = (uint8_t)r;
+        else ((int8_t *)y)[idx] = (int8_t)r;
+        return;
+    }
     if (!e->multiplier) {
         ((int32_t *)y)[idx] = (int32_t)v;
         return;
@@ -246,10 +264,68 @@ static inline __m128i rq4_unclamped(__m128i v, __m256d m, __m256d zp) {
     return _mm256_cvtpd_epi32(_mm256_round_pd(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
+/// TFLite's requantization (tfl_requant) of 8 int32 lanes with one multiplier and shift, plus the zero
+/// point, clamped to [lo, hi]. 64-bit products of even and odd lanes (vpmuldq); the high half of a
+/// rounded doubling product is (v·m + 2^30) >> 31 for either sign of v·m (gemmlowp's nudge and
+/// truncating division agree with this floor), of which the low 32 bits are the int32 result.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256i tfl_rq8(__m256i v, int32_t m, int32_t shift, int single, __m256i zp, __m256i lo, __m256i hi) {
+    const __m256i mv = _mm256_set1_epi32(m);
+    __m256i r;
+    if (single) {
+        const int total = 31 - shift;
+        const __m256i round = _mm256_set1_epi64x((int64_t)1 << (total - 1)), zero = _mm256_setzero_si256();
+        const __m128i cnt = _mm_cvtsi32_si128(total);
+        __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(v, mv), round);
+        __m256i po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), mv), round);
+        // Arithmetic 64-bit shift as (p ^ s) >>> total ^ s, s the sign mask.
+        const __m256i se = _mm256_cmpgt_epi64(zero, pe), so = _mm256_cmpgt_epi64(zero, po);
+        pe = _mm256_xor_si256(_mm256_srl_epi64(_mm256_xor_si256(pe, se), cnt), se);
+        po = _mm256_xor_si256(_mm256_srl_epi64(_mm256_xor_si256(po, so), cnt), so);
+        r = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+    } else {
+        const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+        const __m256i x = _mm256_sll_epi32(v, _mm_cvtsi32_si128(left));
+        const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
+        const __m256i pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, mv), nudge), 31);
+        const __m256i po = _mm256_slli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), mv), nudge), 1);
+        r = _mm256_blend_epi32(pe, po, 0xAA);
+        if (right > 0) {
+            // RoundingDivideByPOT: (r >> right) + (remainder > mask/2 + (r < 0)).
+            const int32_t maskv = (int32_t)(((int64_t)1 << right) - 1);
+            const __m256i mask = _mm256_set1_epi32(maskv);
+            const __m256i rem = _mm256_and_si256(r, mask);
+            const __m256i thr = _mm256_add_epi32(_mm256_set1_epi32(maskv >> 1), _mm256_srli_epi32(r, 31));
+            r = _mm256_sub_epi32(_mm256_sra_epi32(r, _mm_cvtsi32_si128(right)), _mm256_cmpgt_epi32(rem, thr));
+        }
+    }
+    r = _mm256_add_epi32(r, zp);
+    return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
+}
+
 /// The epilogue of 16 sums of channel j: 16 bytes (or 16 int32) to y[idx…].
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx,
                                 int32_t nv) {
+    if (e->q_mult) {
+        const __m256i zp = _mm256_set1_epi32(e->out_zero);
+        const __m256i lo = _mm256_set1_epi32(e->out_min), hi = _mm256_set1_epi32(e->out_max);
+        const __m256i a = tfl_rq8(v0, e->q_mult[j], e->q_shift[j], e->q_single_rounding, zp, lo, hi);
+        const __m256i b = tfl_rq8(v1, e->q_mult[j], e->q_shift[j], e->q_single_rounding, zp, lo, hi);
+        // Lanes a0..3 b0..3 a4..7 b4..7 after the in-lane packs; permute back to 0..15.
+        __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+        const __m128i lo16 = _mm256_castsi256_si128(w), hi16 = _mm256_extracti128_si256(w, 1);
+        const __m128i bytes = e->out_unsigned ? _mm_packus_epi16(lo16, hi16) : _mm_packs_epi16(lo16, hi16);
+        uint8_t *o = (uint8_t *)y + idx;
+        if (nv == 16) {
+            _mm_storeu_si128((__m128i *)o, bytes);
+        } else {
+            uint8_t t[16];
+            _mm_storeu_si128((__m128i *)t, bytes);
+            memcpy(o, t, (size_t)nv);
+        }
+        return;
+    }
     if (!e->multiplier) {
         int32_t *o = (int32_t *)y + idx;
         if (nv == 16) {
@@ -572,4 +648,67 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
             for (int32_t i = 0; i < P->ow; i++) store_scalar(acc[i] + c0, ch, e, y, idx + i);
         }
     }
+}
+
+// ---- TFLite ADD -------------------------------------------------------------------------------
+
+static inline int32_t tfl_add_one(int32_t av, int32_t bv, const ck_tfl_add_params *p) {
+    const int32_t sa = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)(av - p->a_zero) << p->left_shift), p->a_mult, p->a_shift);
+    const int32_t sb = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)(bv - p->b_zero) << p->left_shift), p->b_mult, p->b_shift);
+    int32_t r = ck_multiply_by_quantized_multiplier((int32_t)((uint32_t)sa + (uint32_t)sb), p->y_mult, p->y_shift) + p->y_zero;
+    return r < p->lo ? p->lo : (r > p->hi ? p->hi : r);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+static int64_t tfl_add_avx2(int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p) {
+    const __m256i za = _mm256_set1_epi32(p->a_zero), zb = _mm256_set1_epi32(p->b_zero), zero = _mm256_setzero_si256();
+    const __m256i mn = _mm256_set1_epi32(INT32_MIN), mx = _mm256_set1_epi32(INT32_MAX);
+    const __m256i yz = _mm256_set1_epi32(p->y_zero), lo = _mm256_set1_epi32(p->lo), hi = _mm256_set1_epi32(p->hi);
+    const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i ra = _mm_loadl_epi64((const __m128i *)(a + i)), rb = _mm_loadl_epi64((const __m128i *)(b + i));
+        __m256i va = p->a_unsigned ? _mm256_cvtepu8_epi32(ra) : _mm256_cvtepi8_epi32(ra);
+        __m256i vb = p->b_unsigned ? _mm256_cvtepu8_epi32(rb) : _mm256_cvtepi8_epi32(rb);
+        va = _mm256_sll_epi32(_mm256_sub_epi32(va, za), ls);
+        vb = _mm256_sll_epi32(_mm256_sub_epi32(vb, zb), ls);
+        const __m256i sa = tfl_rq8(va, p->a_mult, p->a_shift, 0, zero, mn, mx);
+        const __m256i sb = tfl_rq8(vb, p->b_mult, p->b_shift, 0, zero, mn, mx);
+        const __m256i r = tfl_rq8(_mm256_add_epi32(sa, sb), p->y_mult, p->y_shift, 0, yz, lo, hi);
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+        _mm_storel_epi64((__m128i *)(y + i), p->y_unsigned ? _mm_packus_epi16(w, w) : _mm_packs_epi16(w, w));
+    }
+    return i;
+}
+#endif
+
+void ck_tfl_add(int isa, int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p) {
+    int64_t i = 0;
+#if defined(__x86_64__)
+    if (avx2_on(isa)) i = tfl_add_avx2(n, a, b, y, p);
+#else
+    (void)isa;
+#endif
+    for (; i < n; i++) {
+        const int32_t av = p->a_unsigned ? (int32_t)a[i] : (int32_t)(int8_t)a[i];
+        const int32_t bv = p->b_unsigned ? (int32_t)b[i] : (int32_t)(int8_t)b[i];
+        y[i] = (uint8_t)tfl_add_one(av, bv, p);
+    }
+}
+
+// ---- layout -----------------------------------------------------------------------------------
+
+void ck_transpose_u8(int64_t rows, int64_t cols, const uint8_t *src, uint8_t *dst) {
+    if (rows == 1 || cols == 1) {
+        memcpy(dst, src, (size_t)(rows * cols));
+        return;
+    }
+    enum { B = 32 };
+    for (int64_t r0 = 0; r0 < rows; r0 += B)
+        for (int64_t c0 = 0; c0 < cols; c0 += B) {
+            const int64_t r1 = CK_MIN(rows, r0 + B), c1 = CK_MIN(cols, c0 + B);
+            for (int64_t c = c0; c < c1; c++)
+                for (int64_t r = r0; r < r1; r++) dst[c * rows + r] = src[r * cols + c];
+        }
 }

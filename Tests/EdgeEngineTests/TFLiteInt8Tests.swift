@@ -44,7 +44,9 @@ import Testing
                 j["scale"] as? Double ?? 1)
     }
 
-    static func compare(model name: String, kernels: String) throws -> Counts {
+    /// Counts for our reference loops (`forceReference`) and for the plan with the optimized kernels, and how
+    /// many outputs differ between those two plans.
+    static func compare(model name: String, kernels: String) throws -> (reference: Counts, optimized: Counts, differ: Int) {
         let path = dir + "/" + name + ".tflite"
         let samples = dir + "/" + (name.hasPrefix("digits") ? "digits_cnn" : "mobile_block") + "_inputs.npy"
         try #require(FileManager.default.fileExists(atPath: path), "run Scripts/make-int8-tflite.sh")
@@ -52,32 +54,42 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let ref = try litert(path, samples: samples, kernels: kernels, out: tmp)
         let model = try ModelLoader.load(path: path)
-        let plan = try ExecutionPlan(model: model, options: EngineOptions(forceReference: true))
+        let plans = [try ExecutionPlan(model: model, options: EngineOptions(forceReference: true)),
+                     try ExecutionPlan(model: model, options: EngineOptions(forceReference: false))]
         let input = model.graph.inputs[0]
         let per = ref.inputs.elementCount / ref.inputs.shape[0], outPer = ref.outputs.elementCount / ref.outputs.shape[0]
         let width = ref.inputs.dtype == .float32 ? 4 : 1
-        var c = Counts()
+        var counts = [Counts(), Counts()], differ = 0
         for k in 0..<ref.inputs.shape[0] {
             let x = HostTensor(dtype: ref.inputs.dtype, shape: [1] + Array(ref.inputs.shape.dropFirst()))
             x.ref.data.copyMemory(from: ref.inputs.ref.data + k * per * width, byteCount: per * width)
-            let y = try #require(try plan.run([input.name: x])[plan.outputNames[0]])
-            let got = y.ref, want = ref.outputs.ref
-            for i in 0..<outPer {
-                let a = got.double(at: i), b = want.double(at: k * outPer + i)
-                let steps = ref.outputs.dtype == .float32 ? abs(a - b) / ref.outScale : abs(a - b)
-                if steps < 1e-3 { c.identical += 1 } else if steps < 1 + 1e-3 { c.offByOne += 1 } else { c.other += 1 }
+            var outs: [HostTensor] = []  // kept alive: a TensorRef does not own its bytes
+            for (p, plan) in plans.enumerated() {
+                let y = try #require(try plan.run([input.name: x])[plan.outputNames[0]])
+                outs.append(y)
+                let got = y.ref, want = ref.outputs.ref
+                for i in 0..<outPer {
+                    let a = got.double(at: i), b = want.double(at: k * outPer + i)
+                    let steps = ref.outputs.dtype == .float32 ? abs(a - b) / ref.outScale : abs(a - b)
+                    if steps < 1e-3 { counts[p].identical += 1 } else if steps < 1 + 1e-3 { counts[p].offByOne += 1 } else { counts[p].other += 1 }
+                }
             }
+            for i in 0..<outPer where outs[0].ref.double(at: i) != outs[1].ref.double(at: i) { differ += 1 }
         }
-        return c
+        return (counts[0], counts[1], differ)
     }
 
     @Test(arguments: ["digits_cnn_int8", "digits_cnn_uint8", "digits_cnn_float", "mobile_block_int8", "mobile_block_uint8", "mobile_block_float"])
     func agreesWithLiteRTReferenceKernels(_ name: String) throws {
-        let c = try Self.compare(model: name, kernels: "reference")
-        let f = { (n: Int) in String(format: "%.2f %%", 100 * Double(n) / Double(max(c.total, 1))) }
-        print("int8 TFLite \(name) vs LiteRT reference kernels: \(c.total) output integers, identical \(f(c.identical)), off by one \(f(c.offByOne)), other \(f(c.other))")
-        #expect(c.total > 0)
-        #expect(Double(c.identical) >= 0.99 * Double(c.total))
-        #expect(c.other == 0)
+        let both = try Self.compare(model: name, kernels: "reference")
+        for (label, c) in [("reference loops", both.reference), ("optimized kernels", both.optimized)] {
+            let f = { (n: Int) in String(format: "%.2f %%", 100 * Double(n) / Double(max(c.total, 1))) }
+            print("int8 TFLite \(name), our \(label) vs LiteRT reference kernels: \(c.total) output integers, identical \(f(c.identical)), off by one \(f(c.offByOne)), other \(f(c.other))")
+            #expect(c.total > 0)
+            #expect(Double(c.identical) >= 0.99 * Double(c.total))
+            #expect(c.other == 0)
+        }
+        // The optimized kernels compute the reference loops' outputs exactly.
+        #expect(both.differ == 0, "\(both.differ) outputs differ between the optimized kernels and the reference loops")
     }
 }

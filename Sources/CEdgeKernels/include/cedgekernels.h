@@ -12,6 +12,8 @@
 #include "ck_gguf.h"
 #include "ck_pool.h"
 #include "ck_eltwise.h"
+#include "ck_prelu.h"
+#include "ck_pool_nhwc.h"
 
 /// Version of the C kernel library (bumped when a kernel's numerics change).
 int32_t ck_version(void);

@@ -25,6 +25,14 @@ typedef struct {
     /// 1 when [out_min, out_max] is the output type's whole range and |v·multiplier + out_zero| < 2^31 for
     /// every int32 v: then the saturating int32 → 16 → 8-bit packs clamp exactly and the double clamp is skipped.
     int32_t packs_clamp;
+    /// TFLite's requantization instead of `multiplier` when non-NULL (Cout entries each):
+    /// y = clamp(MultiplyByQuantizedMultiplier(v, q_mult[j], q_shift[j]) + out_zero, out_min, out_max) in
+    /// int32 — gemmlowp's two roundings (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT), or with
+    /// q_single_rounding one: (v·q_mult + 2^(30 − shift)) >> (31 − shift) in int64 (LiteRT's
+    /// FULLY_CONNECTED). `multiplier` is ignored; packs_clamp must be 0.
+    const int32_t *q_mult;
+    const int32_t *q_shift;
+    int32_t q_single_rounding;
 } ck_qconv_epilogue;
 
 /// Bytes of packed weights for the GEMM path (p->nhwc must be 0).
@@ -43,5 +51,16 @@ void ck_qconv_part(int isa, const ck_conv2d_params *p, const void *packed_w, con
 size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p);
 void ck_qdwconv_part(int isa, const ck_conv2d_params *p, const int16_t *w, const ck_qconv_epilogue *e, uint8_t x_xor,
                      int32_t a_zero, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts);
+
+/// TFLite's int8/uint8 ADD of two same-shaped tensors (LiteRT's reference arithmetic): each input
+/// `MBQM((x − zero) << left_shift, mult, shift)`, their sum `MBQM(·, y_mult, y_shift) + y_zero`, clamped.
+typedef struct {
+    int32_t a_zero, a_mult, a_shift, b_zero, b_mult, b_shift, y_mult, y_shift, y_zero, lo, hi, left_shift;
+    int32_t a_unsigned, b_unsigned, y_unsigned;
+} ck_tfl_add_params;
+void ck_tfl_add(int isa, int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p);
+
+/// Byte matrix transpose: dst[c·rows + r] = src[r·cols + c] (NHWC ↔ NCHW of one image).
+void ck_transpose_u8(int64_t rows, int64_t cols, const uint8_t *src, uint8_t *dst);
 
 #endif

@@ -77,7 +77,11 @@ do {
         for _ in 0..<max(1, runs / 5) { _ = try plan.run(inputs, profile: profile) }
         var byOp: [String: (ns: UInt64, count: Int)] = [:]
         for (k, step) in plan.steps.enumerated() {
-            let key = "\(step.node.op.rawValue)\(step.kernel.map { $0 is ClosureKernelMarker ? "" : " [\(type(of: $0))]" } ?? "")"
+            var key = "\(step.node.op.rawValue)\(step.kernel.map { $0 is ClosureKernelMarker ? "" : " [\(type(of: $0))]" } ?? "")"
+            // ENGINE_BENCH_BY_NODE=1: one line per node (its name and kernel shape) instead of per op.
+            if ProcessInfo.processInfo.environment["ENGINE_BENCH_BY_NODE"] != nil {
+                key += " \(step.node.name) k=\(step.node.ints("kernel_shape") ?? []) s=\(step.node.ints("strides") ?? [])"
+            }
             byOp[key, default: (0, 0)].ns += profile.nanoseconds[k]
             byOp[key, default: (0, 0)].count += 1
         }

@@ -223,11 +223,8 @@ enum TFLiteInteger {
     static func add(_ ctx: KernelContext) throws -> Kernel {
         let a = try params(ctx, "x0"), b = try params(ctx, "x1"), yp = try params(ctx, "y")
         let (lo, hi) = try activationRange(ctx, yp, ctx.outputTypes.first?.dtype)
-        let leftShift: Int32 = 20
-        let twiceMax = 2 * Double(max(Float(a.scale), Float(b.scale)))
-        let ma = quantizeMultiplier(Double(Float(a.scale)) / twiceMax)
-        let mb = quantizeMultiplier(Double(Float(b.scale)) / twiceMax)
-        let my = quantizeMultiplier(twiceMax / Double(Float(1 << leftShift) * Float(yp.scale)))
+        let leftShift = addLeftShift
+        let (ma, mb, my) = addMultipliers(a, b, yp)
         let ia = broadcastOffsets(input: ctx.inputShape(0), output: ctx.outputShape(0))
         let ib = broadcastOffsets(input: ctx.inputShape(1), output: ctx.outputShape(0))
         return ClosureKernel { ins, outs in
@@ -238,6 +235,17 @@ enum TFLiteInteger {
                 put(min(max(mbqm(sa &+ sb, my) &+ yp.zero, lo), hi), outs[0], i)
             }
         }
+    }
+
+    static let addLeftShift: Int32 = 20
+
+    /// ADD's three multipliers (LiteRT's Prepare, in float as it computes them).
+    static func addMultipliers(_ a: Params, _ b: Params, _ yp: Params) -> ((Int32, Int32), (Int32, Int32), (Int32, Int32)) {
+        let twiceMax = 2 * Double(max(Float(a.scale), Float(b.scale)))
+        let ma = quantizeMultiplier(Double(Float(a.scale)) / twiceMax)
+        let mb = quantizeMultiplier(Double(Float(b.scale)) / twiceMax)
+        let my = quantizeMultiplier(twiceMax / Double(Float(1 << addLeftShift) * Float(yp.scale)))
+        return (ma, mb, my)
     }
 
     static func mul(_ ctx: KernelContext) throws -> Kernel {

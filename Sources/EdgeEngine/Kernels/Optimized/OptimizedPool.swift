@@ -150,6 +150,18 @@ final class OptimizedPoolNHWC: Kernel {
     func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
         let X = inputs[0].f32(), Y = outputs[0].f32()
         let c = self.c
+        if isMax {
+            // C kernel (ck_pool_nhwc.h), channel vectors in registers; then the fused activation.
+            var p = ck_conv2d_params(n: 1, c: Int32(c), h: Int32(h), w: Int32(w), cout: Int32(c), group: 1, kh: Int32(kh), kw: Int32(kw),
+                                     sh: Int32(sh), sw: Int32(sw), dh: Int32(dh), dw: Int32(dw), pad_top: Int32(pt), pad_left: Int32(pl),
+                                     oh: Int32(oh), ow: Int32(ow), nhwc: 1)
+            for b in 0..<n {
+                let out = Y + b * oh * ow * c
+                ck_maxpool_nhwc(isa.level, &p, X + b * h * w * c, out, 0, Int32(oh))
+                if activation.kind != Int32(CK_ACT_NONE.rawValue) { ck_activation_apply(isa.level, out, out, oh * ow * c, nil, nil, activation) }
+            }
+            return
+        }
         for b in 0..<n {
             for oy in 0..<oh {
                 for ox in 0..<ow {

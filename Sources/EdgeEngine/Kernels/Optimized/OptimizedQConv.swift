@@ -46,7 +46,11 @@ final class OptimizedQConv: Kernel {
     }
 
     func run(inputs: [TensorRef], outputs: [TensorRef]) throws {
-        let x = UnsafePointer(inputs[0].data.assumingMemoryBound(to: UInt8.self)), y = outputs[0].data
+        run(x: UnsafePointer(inputs[0].data.assumingMemoryBound(to: UInt8.self)), y: outputs[0].data)
+    }
+
+    /// The convolution of NCHW bytes `x` into `y` (NCHW).
+    func run(x: UnsafePointer<UInt8>, y: UnsafeMutableRawPointer) {
         let w = UnsafeRawPointer(weights.pointer), ws = workspace.pointer
         let level = isa.level, parts = self.parts, stride = workspaceStride, dw = depthwise
         let xx = xXor, pb = padByte, az = aZero
