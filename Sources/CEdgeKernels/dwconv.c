@@ -47,19 +47,7 @@ static void build_phases(const ck_conv2d_params *p, dw_geometry g, const float *
                     memset(dst, 0, (size_t)g.cols * sizeof(float));
                     continue;
                 }
-                const float *src = plane + (size_t)iy * p->w;
-                if (p->sw == 1) {
-                    int32_t lo = CK_MIN(p->pad_left, g.cols);
-                    int32_t hi = CK_MAX(lo, CK_MIN(g.cols, p->pad_left + p->w));
-                    memset(dst, 0, (size_t)lo * sizeof(float));
-                    memcpy(dst + lo, src + (lo - p->pad_left), (size_t)(hi - lo) * sizeof(float));
-                    memset(dst + hi, 0, (size_t)(g.cols - hi) * sizeof(float));
-                } else {
-                    for (int32_t qx = 0; qx < g.cols; qx++) {
-                        int32_t ix = qx * p->sw + fx - p->pad_left;
-                        dst[qx] = ix >= 0 && ix < p->w ? src[ix] : 0.0f;
-                    }
-                }
+                ck_phase_row(plane + (size_t)iy * p->w, dst, g.cols, p->sw, fx, p->pad_left, p->w, 0.0f);
             }
             memset(base + (size_t)g.rows * g.cols, 0, (size_t)g.cols * sizeof(float));
         }
