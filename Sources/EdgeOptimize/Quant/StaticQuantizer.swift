@@ -90,8 +90,10 @@ public enum StaticQuantizer {
         report.calibrationInputs = calibration.count
         var g = graph
         var params: [String: AffineParameters] = [:]
-        // A graph output keeps its float value (its name must stay the float result).
-        for a in activations where !graph.outputs.contains(where: { $0.name == a }) {
+        // A graph output keeps its float value (its name must stay the float result), and so does a
+        // value that reaches the outputs only through Reshape/Concat-like ops (see `modelOutputValues`).
+        let modelOutputs = modelOutputValues(graph)
+        for a in activations where !modelOutputs.contains(a) {
             let r = try calibrators[a]!.range()
             report.ranges[a] = r
             params[a] = AffineParameters.covering(min: r.low, max: r.high, format: .int8, symmetric: false)
