@@ -6,7 +6,7 @@ Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] 
 --int8 prints only the int8 table: each model of INT8_MODELS in fp32 and in its int8 form (QOperator,
 made by Scripts/reference/quantize_int8.py with onnxruntime's quantize_static, cached in
 ~/.cache/edgewise/int8/), engine and onnxruntime single-threaded on core C; speed-up = fp32 / int8.
-With --cycles it also prints user-mode CPU cycles per inference from `perf stat -e cycles:u`: the
+With --cycles (either table) it also prints user-mode CPU cycles per inference from `perf stat -e cycles:u`: the
 cycles of a process doing 2 + N runs minus those of one doing 2 (load, compile and warm-up cancel),
 divided by N. Cycles count only this process's own execution, so unlike wall-clock medians they hold
 up when other work shares the core (this 2-core machine is usually loaded); still measured, on this host.
@@ -258,7 +258,7 @@ def main():
     ap.add_argument("--tflite", action="store_true", help="only the LiteRT table")
     ap.add_argument("--no-llm", action="store_true")
     ap.add_argument("--int8", action="store_true")
-    ap.add_argument("--cycles", action="store_true", help="with --int8: also user-mode cycles per inference (perf stat)")
+    ap.add_argument("--cycles", action="store_true", help="also user-mode cycles per inference (perf stat), 1 thread")
     a = ap.parse_args()
     if not a.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE], check=True,
@@ -274,6 +274,7 @@ def main():
     both = "0,1" if os.cpu_count() >= 2 else "0"
     rows = []
     isa = None
+    cyc = {}
     for name, path, spec in onnx_models():
         if a.only and a.only not in name:
             continue
@@ -295,6 +296,12 @@ def main():
             err = agreement(d, nout) if "error" not in eng1 else None
             note = eng1.get("error", "") or ort1.get("error", "")
             rows.append((name, ort1.get("median_ms"), eng1.get("median_ms"), ort2.get("median_ms"), eng2.get("median_ms"), err, note))
+            if a.cycles:
+                # Big models: fewer counted runs (each adds a whole inference to both perf-stat processes).
+                n = max(3, min(a.runs, int(3e3 / max(ort1.get("median_ms") or 1, 1))))
+                ort = lambda k: [sys.executable, "-c", ORT_SCRIPT, path, "1", str(k), "0", fj, "-"]
+                eng = lambda k: [BIN, path, "--runs", str(k), "--warmup", "0"] + inputs
+                cyc[name] = (cycles_per_run(a.cpu, ort, n), cycles_per_run(a.cpu, eng, n), n)
         print(f"  {name}: done", file=sys.stderr)
 
     print(f"\nEngine vs onnxruntime {__import__('onnxruntime').__version__} — median ms over {a.runs} runs, measured on this host "
@@ -321,6 +328,19 @@ def main():
           + (" (" + ", ".join(f"{n} {x:.2f}" for n, x in slower) + ")" if slower else "")
           + f"; load average at the end: {os.getloadavg()[0]:.1f}")
 
+    if a.cycles:
+        print(f"\nEngine vs onnxruntime — million user-mode cycles per inference (perf stat, 2 + N runs minus 2), "
+              f"1 thread, measured on this host; robust to other load on the machine\n")
+        print("| model | N | ORT 1T | engine 1T | ratio 1T |\n|---|---|---|---|---|")
+        rc = []
+        for name, *_ in rows:
+            o, e, n = cyc.get(name, (None, None, 0))
+            q = e / o if o and e else None
+            rc.append(q)
+            m = lambda v: None if v is None else v / 1e6
+            print(f"| {name} | {n} | {fmt(m(o), '{:.1f}')} | {fmt(m(e), '{:.1f}')} | {fmt(q, '{:.2f}')} |")
+        print(f"\ngeometric mean cycle ratio: {fmt(geomean(rc), '{:.2f}')} over {sum(1 for x in rc if x)} models; "
+              f"worst {fmt(max((x for x in rc if x), default=None), '{:.2f}')}")
     if not a.no_llm:
         llm_section(a)
     if a.no_tflite:

@@ -203,6 +203,12 @@ void ck_conv2d_part(int isa, const ck_conv2d_params *p, const float *packed_w, c
             g.epilogue.bias = bias ? bias + gr * mpg : 0;
             im2col_nchw_ctx ctx = {xg, p->h, p->w, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw,
                                    p->pad_top, p->pad_left, p->oh, p->ow, extra};
+            if (p->w == 1 && p->ow == 1 && p->kw == 1 && p->pad_left == 0) {
+                // A 1-D convolution along H (Magika's [N, C, L, 1]): the same B read as one row of length L,
+                // so each im2col row is one contiguous run instead of L one-element runs.
+                im2col_nchw_ctx t = {xg, 1, p->h, 1, p->kh, 1, p->sh, 1, p->dh, 0, p->pad_top, 1, p->oh, extra};
+                ctx = t;
+            }
             if (g.b_kind == CK_B_STRIDED) {
                 g.b = xg;
                 g.b_rs = (ptrdiff_t)in_plane;

@@ -4,76 +4,74 @@
 
 // Depthwise convolution, direct.
 //
-// NCHW: each channel plane is copied once into `sw` zero-padded *phase planes* (column q of phase f
-// holds padded column q·sw + f), so every tap reads a contiguous run for any stride:
-//   out[oy][ox] += w[ky][kx] · phase[(kx·dw) % sw][oy·sh + ky·dh][ox + (kx·dw) / sw].
-// The copy costs one pass over the input; the taps then vectorize over ox.
+// NCHW: each channel plane is copied once into sh·sw zero-padded *phase planes* (phase (fy, fx) holds
+// padded element (qy·sh + fy, qx·sw + fx) at (qy, qx)), so a tap at padded offset (ky·dh, kx·dw) reads
+// phase ((ky·dh) % sh, (kx·dw) % sw) shifted by ((ky·dh) / sh, (kx·dw) / sw) — stride 1 for any stride:
+//   out[oy][ox] = bias + Σ w[ky][kx] · phase[oy + (ky·dh)/sh][ox + (kx·dw)/sw].
+// All phase planes share one row length `cols`, so each tap is one long vector loop over the *wide*
+// output oh × cols (columns ≥ ow are computed and dropped): ShuffleNet's 7×7 and 14×14 planes no longer
+// run mostly in scalar remainders. The copy costs one pass over the input.
 // NHWC: vectorized over channels, one output pixel at a time.
 
 typedef struct {
-    int32_t rows, cols; ///< padded rows; columns per phase plane
+    int32_t rows, cols; ///< rows and columns per phase plane
 } dw_geometry;
 
 static dw_geometry nchw_geometry(const ck_conv2d_params *p) {
-    int32_t rows = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
+    int32_t hp = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
     int32_t wp = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-    dw_geometry g = {rows, (wp + p->sw - 1) / p->sw};
+    dw_geometry g = {(hp + p->sh - 1) / p->sh, (wp + p->sw - 1) / p->sw};
     return g;
 }
+
+/// Floats per phase plane, with one spare zero row: wide-output columns past the last row's end read it.
+static size_t phase_size(dw_geometry g) { return ((size_t)g.rows + 1) * g.cols; }
 
 size_t ck_dwconv2d_workspace_size(int isa, const ck_conv2d_params *p) {
     (void)isa;
     if (p->nhwc) return (size_t)p->c + 16;
     dw_geometry g = nchw_geometry(p);
-    return (size_t)g.rows * g.cols * p->sw + (size_t)p->ow + 32;
+    return phase_size(g) * p->sh * p->sw + (size_t)p->oh * g.cols + 32;
 }
 
 /// Fills the phase planes of one channel from its input plane.
 static void build_phases(const ck_conv2d_params *p, dw_geometry g, const float *plane, float *ph) {
-    size_t per_phase = (size_t)g.rows * g.cols;
-    for (int32_t r = 0; r < g.rows; r++) {
-        int32_t iy = r - p->pad_top;
-        for (int32_t f = 0; f < p->sw; f++) {
-            float *dst = ph + f * per_phase + (size_t)r * g.cols;
-            if (iy < 0 || iy >= p->h) {
-                memset(dst, 0, (size_t)g.cols * sizeof(float));
-                continue;
-            }
-            const float *src = plane + (size_t)iy * p->w;
-            if (p->sw == 1) {
-                int32_t lo = CK_MIN(p->pad_left, g.cols);
-                int32_t hi = CK_MAX(lo, CK_MIN(g.cols, p->pad_left + p->w));
-                memset(dst, 0, (size_t)lo * sizeof(float));
-                memcpy(dst + lo, src + (lo - p->pad_left), (size_t)(hi - lo) * sizeof(float));
-                memset(dst + hi, 0, (size_t)(g.cols - hi) * sizeof(float));
-            } else {
-                for (int32_t q = 0; q < g.cols; q++) {
-                    int32_t ix = q * p->sw + f - p->pad_left;
-                    dst[q] = ix >= 0 && ix < p->w ? src[ix] : 0.0f;
+    size_t per_phase = phase_size(g);
+    for (int32_t fy = 0; fy < p->sh; fy++) {
+        for (int32_t fx = 0; fx < p->sw; fx++) {
+            float *base = ph + (size_t)(fy * p->sw + fx) * per_phase;
+            for (int32_t q = 0; q < g.rows; q++) {
+                int32_t iy = q * p->sh + fy - p->pad_top;
+                float *dst = base + (size_t)q * g.cols;
+                if (iy < 0 || iy >= p->h) {
+                    memset(dst, 0, (size_t)g.cols * sizeof(float));
+                    continue;
                 }
+                ck_phase_row(plane + (size_t)iy * p->w, dst, g.cols, p->sw, fx, p->pad_left, p->w, 0.0f);
             }
+            memset(base + (size_t)g.rows * g.cols, 0, (size_t)g.cols * sizeof(float));
         }
     }
 }
 
 static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_params *p, dw_geometry g, const float *ph,
                                                                 const float *w, float bias, float *out, float *acc) {
-    size_t per_phase = (size_t)g.rows * g.cols;
-    int32_t ow = p->ow;
-    for (int32_t oy = 0; oy < p->oh; oy++) {
-        for (int32_t ox = 0; ox < ow; ox++) acc[ox] = bias;
-        for (int32_t ky = 0; ky < p->kh; ky++) {
-            int32_t r = oy * p->sh + ky * p->dh;
-            for (int32_t kx = 0; kx < p->kw; kx++) {
-                int32_t off = kx * p->dw;
-                const float *restrict src = ph + (off % p->sw) * per_phase + (size_t)r * g.cols + off / p->sw;
-                float wv = w[ky * p->kw + kx];
-                float *restrict a = acc;
-                for (int32_t ox = 0; ox < ow; ox++) a[ox] += wv * src[ox];
-            }
+    size_t per_phase = phase_size(g);
+    int32_t ow = p->ow, cols = g.cols;
+    int32_t wide = p->oh * cols;
+    for (int32_t i = 0; i < wide; i++) acc[i] = bias;
+    for (int32_t ky = 0; ky < p->kh; ky++) {
+        int32_t offy = ky * p->dh;
+        for (int32_t kx = 0; kx < p->kw; kx++) {
+            int32_t offx = kx * p->dw;
+            const float *restrict src = ph + (size_t)((offy % p->sh) * p->sw + offx % p->sw) * per_phase
+                                        + (size_t)(offy / p->sh) * cols + offx / p->sw;
+            float wv = w[ky * p->kw + kx];
+            float *restrict a = acc;
+            for (int32_t i = 0; i < wide; i++) a[i] += wv * src[i];
         }
-        memcpy(out + (size_t)oy * ow, acc, (size_t)ow * sizeof(float));
     }
+    for (int32_t oy = 0; oy < p->oh; oy++) memcpy(out + (size_t)oy * ow, acc + (size_t)oy * cols, (size_t)ow * sizeof(float));
 }
 
 /// W channels of one NHWC output pixel, accumulated in registers over the taps (same order and expression
@@ -168,7 +166,7 @@ void ck_dwconv2d_part(int isa, const ck_conv2d_params *p, const float *w, const 
     int32_t c0 = (int32_t)((int64_t)p->c * part / parts), c1 = (int32_t)((int64_t)p->c * (part + 1) / parts);
     dw_geometry g = nchw_geometry(p);
     float *ph = ws;
-    float *acc = ws + (size_t)g.rows * g.cols * p->sw + 16;
+    float *acc = ws + phase_size(g) * p->sh * p->sw + 16;
     size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
     size_t taps = (size_t)p->kh * p->kw;
     for (int32_t b = 0; b < p->n; b++) {

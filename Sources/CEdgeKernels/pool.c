@@ -3,45 +3,45 @@
 #include <float.h>
 #include <string.h>
 
+// Each channel plane is copied into sh·sw padded *phase planes* sharing one row length (as in depthwise
+// convolution, dwconv.c), so a window tap at padded offset (ky·dh, kx·dw) reads phase
+// ((ky·dh) % sh, (kx·dw) % sw) shifted by ((ky·dh) / sh, (kx·dw) / sw), and each tap is one long loop over
+// the wide output oh × cols (columns ≥ ow are computed and dropped).
 typedef struct {
-    int32_t rows, cols;
+    int32_t rows, cols; ///< rows and columns per phase plane
 } pool_geometry;
 
 static pool_geometry geometry(const ck_pool2d_params *p) {
-    int32_t rows = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
+    int32_t hp = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
     int32_t wp = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-    pool_geometry g = {rows, (wp + p->sw - 1) / p->sw};
+    pool_geometry g = {(hp + p->sh - 1) / p->sh, (wp + p->sw - 1) / p->sw};
     return g;
 }
 
+/// Floats per phase plane, with one spare padding row: wide-output columns past the last row's end read it.
+static size_t phase_size(pool_geometry g) { return ((size_t)g.rows + 1) * g.cols; }
+
 size_t ck_pool2d_workspace_size(const ck_pool2d_params *p) {
     pool_geometry g = geometry(p);
-    return (size_t)g.rows * g.cols * p->sw + (size_t)p->ow + 32;
+    return phase_size(g) * p->sh * p->sw + (size_t)p->oh * g.cols + 32;
 }
 
 static void build_phases(const ck_pool2d_params *p, pool_geometry g, const float *plane, float pad, float *ph) {
-    size_t per_phase = (size_t)g.rows * g.cols;
-    for (int32_t r = 0; r < g.rows; r++) {
-        int32_t iy = r - p->pad_top;
-        for (int32_t f = 0; f < p->sw; f++) {
-            float *dst = ph + f * per_phase + (size_t)r * g.cols;
-            if (iy < 0 || iy >= p->h) {
-                for (int32_t q = 0; q < g.cols; q++) dst[q] = pad;
-                continue;
-            }
-            const float *src = plane + (size_t)iy * p->w;
-            if (p->sw == 1) {
-                int32_t lo = CK_MIN(p->pad_left, g.cols);
-                int32_t hi = CK_MAX(lo, CK_MIN(g.cols, p->pad_left + p->w));
-                for (int32_t q = 0; q < lo; q++) dst[q] = pad;
-                memcpy(dst + lo, src + (lo - p->pad_left), (size_t)(hi - lo) * sizeof(float));
-                for (int32_t q = hi; q < g.cols; q++) dst[q] = pad;
-            } else {
-                for (int32_t q = 0; q < g.cols; q++) {
-                    int32_t ix = q * p->sw + f - p->pad_left;
-                    dst[q] = ix >= 0 && ix < p->w ? src[ix] : pad;
+    size_t per_phase = phase_size(g);
+    for (int32_t fy = 0; fy < p->sh; fy++) {
+        for (int32_t fx = 0; fx < p->sw; fx++) {
+            float *base = ph + (size_t)(fy * p->sw + fx) * per_phase;
+            for (int32_t q = 0; q < g.rows; q++) {
+                int32_t iy = q * p->sh + fy - p->pad_top;
+                float *dst = base + (size_t)q * g.cols;
+                if (iy < 0 || iy >= p->h) {
+                    for (int32_t k = 0; k < g.cols; k++) dst[k] = pad;
+                    continue;
                 }
+                ck_phase_row(plane + (size_t)iy * p->w, dst, g.cols, p->sw, fx, p->pad_left, p->w, pad);
             }
+            float *spare = base + (size_t)g.rows * g.cols;
+            for (int32_t k = 0; k < g.cols; k++) spare[k] = pad;
         }
     }
 }
@@ -49,32 +49,35 @@ static void build_phases(const ck_pool2d_params *p, pool_geometry g, const float
 static inline __attribute__((always_inline)) void pool_plane_body(const ck_pool2d_params *p, pool_geometry g, const float *ph,
                                                                   int is_max, const float *rc, const float *cc, float *out,
                                                                   float *acc) {
-    size_t per_phase = (size_t)g.rows * g.cols;
-    int32_t ow = p->ow;
-    for (int32_t oy = 0; oy < p->oh; oy++) {
-        for (int32_t ox = 0; ox < ow; ox++) acc[ox] = is_max ? -FLT_MAX : 0.0f;
-        for (int32_t ky = 0; ky < p->kh; ky++) {
-            int32_t r = oy * p->sh + ky * p->dh;
-            for (int32_t kx = 0; kx < p->kw; kx++) {
-                int32_t off = kx * p->dw;
-                const float *restrict src = ph + (off % p->sw) * per_phase + (size_t)r * g.cols + off / p->sw;
-                float *restrict a = acc;
-                if (is_max) {
-                    for (int32_t ox = 0; ox < ow; ox++) {
-                        float v = src[ox];
-                        a[ox] = (v > a[ox] || v != v) ? v : a[ox];
-                    }
-                } else {
-                    for (int32_t ox = 0; ox < ow; ox++) a[ox] += src[ox];
+    size_t per_phase = phase_size(g);
+    int32_t ow = p->ow, cols = g.cols;
+    int32_t wide = p->oh * cols;
+    for (int32_t i = 0; i < wide; i++) acc[i] = is_max ? -FLT_MAX : 0.0f;
+    for (int32_t ky = 0; ky < p->kh; ky++) {
+        int32_t offy = ky * p->dh;
+        for (int32_t kx = 0; kx < p->kw; kx++) {
+            int32_t offx = kx * p->dw;
+            const float *restrict src = ph + (size_t)((offy % p->sh) * p->sw + offx % p->sw) * per_phase
+                                        + (size_t)(offy / p->sh) * cols + offx / p->sw;
+            float *restrict a = acc;
+            if (is_max) {
+                for (int32_t i = 0; i < wide; i++) {
+                    float v = src[i];
+                    a[i] = (v > a[i] || v != v) ? v : a[i];
                 }
+            } else {
+                for (int32_t i = 0; i < wide; i++) a[i] += src[i];
             }
         }
+    }
+    for (int32_t oy = 0; oy < p->oh; oy++) {
         float *o = out + (size_t)oy * ow;
+        const float *w = acc + (size_t)oy * cols;
         if (is_max) {
-            memcpy(o, acc, (size_t)ow * sizeof(float));
+            memcpy(o, w, (size_t)ow * sizeof(float));
         } else {
             float r = rc[oy];
-            for (int32_t ox = 0; ox < ow; ox++) o[ox] = acc[ox] / (r * cc[ox]);
+            for (int32_t ox = 0; ox < ow; ox++) o[ox] = w[ox] / (r * cc[ox]);
         }
     }
 }
@@ -108,7 +111,7 @@ static void pool_plane_128(const ck_pool2d_params *p, pool_geometry g, const flo
 static void pool2d(int isa, const ck_pool2d_params *p, int is_max, const float *rc, const float *cc, ck_activation act,
                    const float *x, float *y, float *ws) {
     pool_geometry g = geometry(p);
-    float *ph = ws, *acc = ws + (size_t)g.rows * g.cols * p->sw + 16;
+    float *ph = ws, *acc = ws + phase_size(g) * p->sh * p->sw + 16;
     size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
     int level = ck_float_level(isa);
     for (int32_t b = 0; b < p->n; b++) {

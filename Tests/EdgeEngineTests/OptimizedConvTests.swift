@@ -51,6 +51,10 @@ struct ConvCase: CustomStringConvertible {
         Case(n: 2, c: 3, h: 14, w: 15, cout: 3, k: (5, 5), stride: (2, 2), pads: [1, 2, 2, 1], group: 3),
         Case(c: 4, h: 12, w: 12, cout: 4, k: (3, 3), dilation: (2, 2), pads: [2, 2, 2, 2], group: 4),
         Case(c: 4, h: 7, w: 17, cout: 4, k: (3, 3), stride: (3, 2), group: 4),
+        Case(c: 3, h: 11, w: 10, cout: 3, k: (3, 3), stride: (2, 2), dilation: (2, 1), pads: [2, 1, 0, 2], group: 3),
+        Case(c: 5, h: 7, w: 7, cout: 5, k: (3, 3), pads: [1, 1, 1, 1], group: 5),          // ShuffleNet 7×7: wide rows
+        Case(c: 6, h: 19, w: 1, cout: 7, k: (5, 1), pads: [2, 0, 1, 0]),                  // 1-D along H (Magika): one run per row
+        Case(n: 2, c: 4, h: 23, w: 1, cout: 9, k: (3, 1), stride: (2, 1), dilation: (2, 1)),
         Case(c: 9, h: 1, w: 33, cout: 9, k: (1, 3), pads: [0, 1, 0, 1], group: 9, oneD: true),
         Case(c: 3, h: 8, w: 8, cout: 6, k: (3, 3), pads: [1, 1, 1, 1], group: 3),        // channel multiplier 2: grouped GEMM
     ]

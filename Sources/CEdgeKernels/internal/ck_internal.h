@@ -15,6 +15,25 @@ static inline int ck_float_level(int isa) {
     return 0;
 }
 
+/// One row of a phase plane (depthwise convolution, pooling): dst[q] = src[q·sw + fx − pad_left] where that
+/// column is inside the input row of w values, `pad` elsewhere. The inside range is worked out once, so the
+/// copy itself has no per-element test.
+static inline void ck_phase_row(const float *src, float *dst, int32_t cols, int32_t sw, int32_t fx, int32_t pad_left,
+                                int32_t w, float pad) {
+    int32_t s = fx - pad_left;  // input column of q is q·sw + s
+    int32_t lo = s >= 0 ? 0 : (-s + sw - 1) / sw;
+    int32_t hi = w - 1 - s >= 0 ? (w - 1 - s) / sw + 1 : 0;
+    lo = CK_MIN(lo, cols);
+    hi = CK_MIN(CK_MAX(hi, lo), cols);
+    for (int32_t q = 0; q < lo; q++) dst[q] = pad;
+    if (sw == 1) {
+        for (int32_t q = lo; q < hi; q++) dst[q] = src[q + s];
+    } else {
+        for (int32_t q = lo; q < hi; q++) dst[q] = src[q * sw + s];
+    }
+    for (int32_t q = hi; q < cols; q++) dst[q] = pad;
+}
+
 /// Per-ISA activation rows (defined in activation.c).
 void ck_act_row_512(const float *x, float *y, size_t n, const float *bs, const float *bv, int kind, float a, float b);
 void ck_act_row_256(const float *x, float *y, size_t n, const float *bs, const float *bv, int kind, float a, float b);

@@ -30,6 +30,8 @@ extension OptimizedKernels {
         .prelu: { try OptimizedPRelu.make($0) },
         "LSTM": { try OptimizedLSTM.make($0) },
         .convTranspose: { try OptimizedConvTranspose.make($0) },
+        .resize: { try OptimizedResize.make($0, upsample: false) },
+        "Upsample": { try OptimizedResize.make($0, upsample: true) },
         "QLinearConv": { try OptimizedQuantized.makeConv($0, requantize: true) },
         "ConvInteger": { try OptimizedQuantized.makeConv($0, requantize: false) },
         "QLinearMatMul": { try OptimizedQuantized.makeMatMul($0, requantize: true) },

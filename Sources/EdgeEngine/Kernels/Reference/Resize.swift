@@ -23,7 +23,18 @@ extension ReferenceKernels {
         let outside: [Bool]
     }
 
-    static func makeResize(_ ctx: KernelContext, upsample: Bool) throws -> Kernel {
+    /// What a Resize node resolves to at plan time: the tap planner, the taps when every parameter is
+    /// constant (nil when scales/sizes/roi arrive at run time), and the attributes the run needs.
+    struct ResizeSetup {
+        let plan: ([Double]?, [Int]?, [Double]?) throws -> [AxisTaps]
+        let fixed: [AxisTaps]?
+        let coord: String
+        let extrapolation: Double
+        let scalesIndex: Int, sizesIndex: Int
+    }
+
+    /// Parses a Resize/Upsample node and plans its taps (the specification the optimized kernel shares).
+    static func resizeSetup(_ ctx: KernelContext, upsample: Bool) throws -> ResizeSetup {
         let x = ctx.inputShape(0), y = ctx.outputShape(0)
         let r = x.count
         let node = ctx.node
@@ -137,6 +148,15 @@ extension ReferenceKernels {
                      ctx.hasInput(1) && !upsample && ctx.opset >= 11 ? ctx.doubles(1) : nil)
         }
         let fixed = runtimeParams ? nil : try constantParams()
+        return ResizeSetup(plan: plan, fixed: fixed, coord: coord, extrapolation: extrapolation,
+                           scalesIndex: scalesIndex, sizesIndex: sizesIndex)
+    }
+
+    static func makeResize(_ ctx: KernelContext, upsample: Bool) throws -> Kernel {
+        let setup = try resizeSetup(ctx, upsample: upsample)
+        let x = ctx.inputShape(0)
+        let plan = setup.plan, fixed = setup.fixed, coord = setup.coord, extrapolation = setup.extrapolation
+        let scalesIndex = setup.scalesIndex, sizesIndex = setup.sizesIndex
         let isFloat32 = ctx.inputType(0) == .float32
         return ClosureKernel { ins, outs in
             var passes = fixed ?? []
