@@ -12,6 +12,7 @@
 #include "ck_gguf.h"
 #include "ck_pool.h"
 #include "ck_eltwise.h"
+#include "ck_workers.h"
 
 /// Version of the C kernel library (bumped when a kernel's numerics change).
 int32_t ck_version(void);
