@@ -1,3 +1,5 @@
+import Foundation
+
 /// Chooses, for a whole plan, between running with its per-node split choices and running every
 /// kernel single-threaded, from measured whole-inference times — so two threads never make a model
 /// slower even where each node's own choice looked right (per-node probes see one call at a time; the
@@ -41,8 +43,15 @@ final class ThreadingChooser {
         guard phase < 2 * Self.trials else { return }
         if phase == 0 { totalSingle = 0; totalSplit = 0 }
         if split { totalSplit &+= ns } else { totalSingle &+= ns }
-        if phase == 2 * Self.trials - 1 { chosen = Double(totalSplit) < Self.margin * Double(totalSingle) }
+        if phase == 2 * Self.trials - 1 {
+            chosen = Double(totalSplit) < Self.margin * Double(totalSingle)
+            if Self.logging { Self.log("threading: run \(runs) single \(totalSingle / 1000) µs, split \(totalSplit / 1000) µs → \(chosen ? "split" : "single")\n") }
+        }
     }
+
+    /// Diagnostics: with `EDGEWISE_THREADING_LOG` set, each decision is written to standard error.
+    static let logging = ProcessInfo.processInfo.environment["EDGEWISE_THREADING_LOG"] != nil
+    static func log(_ line: String) { FileHandle.standardError.write(Data(line.utf8)) }
 
     /// Runs `body(split)` with the mode for this run and records its time on `clock` (nanoseconds).
     func measure<R>(clock: () -> UInt64, _ body: (Bool) throws -> R) rethrows -> R {
