@@ -24,6 +24,12 @@ fp32 ONNX model (Tests/EdgeOptimizeTests/Quant/StaticQuantizerORTTests.swift).
       per-channel, op_types_to_quantize Conv/Gemm/MatMul, calibrate_method METHOD), then the fp32 model,
       OURS and OUT_QDQ in onnxruntime (CPU, 1 thread, all graph optimizations) on DIR's evaluation feeds.
       Prints per model the SQNR of the first output against fp32 over all evaluation feeds, and sizes.
+      With a sixth argument OURS2 (the caller's model requantized on onnxruntime's own calibration table,
+      see `ranges`) its SQNR is printed too ("ours_ort_ranges"); "act_ort" gives, for every activation
+      OUT_QDQ quantizes, [scale, zero point] as written (QuantizeLinear inputs 1 and 2).
+  ort_static.py ranges FP32 DIR
+      onnxruntime's MinMax calibration table on DIR's calibration feeds, computed by its own calibrator
+      (create_calibrator, op_types Conv/Gemm/MatMul, the one quantize_static uses): {tensor: [min, max]}.
 """
 import contextlib
 import glob
@@ -128,7 +134,38 @@ def first_outputs(model, fs):
     return np.concatenate([s.run(None, {k: v for k, v in f.items() if k in names})[0].astype(np.float64).ravel() for f in fs])
 
 
-def compare(fp32, ours, d, method, out):
+class _Reader:
+    def __init__(self, feeds):
+        self.it = iter(feeds)
+
+    def get_next(self):
+        return next(self.it, None)
+
+
+def ranges(fp32, d):
+    import tempfile
+    from onnxruntime.quantization.calibrate import CalibrationMethod, create_calibrator
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        cal = create_calibrator(fp32, ["Conv", "Gemm", "MatMul"], os.path.join(tmp, "augmented.onnx"),
+                                calibrate_method=CalibrationMethod.MinMax)
+        cal.collect_data(_Reader(read_feeds(d, "calib")))
+        table = cal.compute_data()
+    return {k: [float(np.ravel(v.range_value[0])[0]), float(np.ravel(v.range_value[1])[0])] for k, v in table.items()}
+
+
+def activation_params(path):
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    out = {}
+    for n in m.graph.node:
+        if n.op_type == "QuantizeLinear" and n.input[1] in init:
+            out[n.input[0]] = [float(init[n.input[1]].ravel()[0]), int(init[n.input[2]].ravel()[0])]
+    return out
+
+
+def compare(fp32, ours, d, method, out, ours2=None):
     from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
     cal = read_feeds(d, "calib")
 
@@ -149,7 +186,11 @@ def compare(fp32, ours, d, method, out):
     import onnx
     def qdq_count(path):
         return sum(1 for n in onnx.load(path).graph.node if n.op_type == "QuantizeLinear")
-    return {"eval": len(ev), "values": int(ref.size),
+    extra = {}
+    if ours2:
+        extra["ours_ort_ranges"] = sqnr(ref, first_outputs(ours2, ev))
+    extra["act_ort"] = activation_params(out)
+    return {**extra, "eval": len(ev), "values": int(ref.size),
             "ours": sqnr(ref, first_outputs(ours, ev)), "ort": sqnr(ref, first_outputs(out, ev)),
             "size_fp32": os.path.getsize(fp32), "size_ours": os.path.getsize(ours), "size_ort": os.path.getsize(out),
             "q_ours": qdq_count(ours), "q_ort": qdq_count(out)}
@@ -160,7 +201,9 @@ def main():
     if cmd == "inputs":
         out = write_feeds(args[0], args[1], args[2])
     elif cmd == "compare":
-        out = compare(*args[:5])
+        out = compare(*args[:6])
+    elif cmd == "ranges":
+        out = ranges(args[0], args[1])
     else:
         raise SystemExit("unknown command " + cmd)
     json.dump(out, sys.stdout)

@@ -171,7 +171,7 @@ import Testing
         let cases: [(String, String)] = [
             ("name: x\nsteps:\n  - quantise: {precision: int8}\n", "t.yaml:3:5: unknown key 'quantise'; did you mean 'quantize'?"),
             ("name: x\nsteps:\n  - prune: {sparsity: 1.0}\n", "sparsity must be in [0, 1)"),
-            ("name: x\nsteps:\n  - lowrank: {energy: 0.9, finetune_steps: 5}\n", "step 1 lowrank(energy 0.9, finetune 5): fine-tuning the factors is not available yet"),
+            ("name: x\nsteps:\n  - lowrank: {energy: 0.9, finetune_steps: 5}\n", "step 1 lowrank(energy 0.9, finetune 5): fine-tuning the factors: training needs a model with one float32 input"),
             // Magika's byte embedding [257, 64] has K = 257: fails in step 2, after step 1 ran — still nothing written.
             ("name: x\nsteps:\n  - prune: {sparsity: 0.2}\n  - prune: {method: \"n:m\", pattern: \"2:4\"}\n",
              "step 2 prune(2:4): tensor 'jax2tf_get_logits_/Const:0'"),

@@ -95,7 +95,6 @@ import Testing
                 && d.contains("size 257") && !d.contains("\n")
         }
         for (step, words) in [(PipelineStep.prune(PruneSettings(method: .magnitude, sparsity: 1.0)), "sparsity must be in [0, 1)"),
-                              (.lowRank(LowRankSettings(finetuneSteps: 10)), "fine-tuning the factors is not available yet"),
                               (.quantize(QuantizeSettings(precision: .q4_K, mode: .weightOnly)), "not available yet")] {
             #expect(throws: PipelineRunError.self) { try PipelineRunner.check(PipelineSpec(name: "x", steps: [step])) }
             do {

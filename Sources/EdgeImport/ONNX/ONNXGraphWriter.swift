@@ -61,6 +61,7 @@ struct ONNXGraphWriter {
             default: break
             }
             if t.quantization != nil, [.int4, .uint4, .int16, .uint16].contains(t.dtype) { need = max(need, 21) }
+            if [.int4, .uint4].contains(t.dtype) { need = max(need, 21) }   // INT4/UINT4 tensors: ONNX 1.16, opset 21
         }
         for n in g.nodes {
             need = max(need, Self.minimumOpset(n))
@@ -77,6 +78,7 @@ struct ONNXGraphWriter {
         case "Split" where n.attributes["num_outputs"] != nil: return 18
         case "Pad" where n.inputs.count > 3: return 18
         case "GroupNormalization": return 21  // per-channel scale and bias, as PyTorch and the catalog hold them
+        case "DequantizeLinear" where n.attributes["block_size"] != nil, "QuantizeLinear" where n.attributes["block_size"] != nil: return 21
         case "RMSNormalization", "RotaryEmbedding": return 23
         default: return 1
         }

@@ -62,3 +62,38 @@ extension PipelineRunner {
         }
     }
 }
+
+/// Fine-tuning the factors of a `lowrank` step (``LowRankFactorizer/finetune(_:report:on:teacher:settings:)``).
+extension PipelineRunner {
+    /// Trains the factors on the calibration set (the evaluation set when none is given): on the
+    /// calibration labels when given, else by distillation from `teacher` (the model before the pipeline).
+    func finetuneFactors(_ l: LowRankSettings, _ g: Graph, _ r: LowRankFactorizer.Report, teacher: Graph,
+                         notes: inout [String]?) throws -> Graph {
+        let t = try TrainableGraph(g)
+        let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: t.inputName)
+        let settings = LowRankFactorizer.Finetune(steps: l.finetuneSteps, learningRate: l.finetuneRate ?? 0.001)
+        let (trained, report) = try LowRankFactorizer.finetune(g, report: r, on: data, teacher: teacher, settings: settings)
+        if let report {
+            let loss = report.epochLoss.map { String(format: "%.4f", $0) }
+            notes = (notes ?? []) + ["fine-tuned \(LowRankFactorizer.factorTensors(g, r).count) factor tensors: \(report.updates) Adam steps on \(data.count) calibration samples, "
+                + (data.isLabelled ? "cross-entropy on their labels" : "distilled from the original model")
+                + ", loss \(loss.first ?? "-") → \(loss.last ?? "-") (per epoch)"]
+        }
+        return trained
+    }
+
+    /// Before any step: a `lowrank` step that fine-tunes its factors without calibration labels needs
+    /// the original model (its teacher) to be trainable, and the calibration set to fit it.
+    func checkFactorFinetune(_ spec: PipelineSpec, _ graph: Graph) throws {
+        for (i, step) in spec.steps.enumerated() {
+            guard case .lowRank(let l) = step, l.finetuneSteps > 0 else { continue }
+            do {
+                let teacher = try TrainableGraph(graph)
+                try Trainer.check(try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: teacher.inputName),
+                                  fits: teacher, labelled: calibrationLabels != nil)
+            } catch {
+                throw PipelineRunError(step: i + 1, summary: step.summary, message: "fine-tuning the factors: \(error)")
+            }
+        }
+    }
+}

@@ -172,7 +172,9 @@ public struct PipelineRunner: Sendable {
                 }
             case .lowRank(let l):
                 do { try LowRankFactorizer.check(rank(l)) } catch { throw fail("\(error)") }
-                if l.finetuneSteps > 0 { throw fail("fine-tuning the factors is not available yet; use finetune_steps: 0") }
+                if l.finetuneSteps > 0, spec.steps[..<i].contains(where: { if case .quantize = $0 { return true } else { return false } }) {
+                    throw fail("fine-tuning the factors trains float weights; put the lowrank step before the quantize step")
+                }
             case .finetune(let f):
                 do { try f.check() } catch { throw fail("\(error)") }
                 if spec.steps[..<i].contains(where: { if case .quantize = $0 { return true } else { return false } }) {
@@ -220,6 +222,7 @@ public struct PipelineRunner: Sendable {
             throw PipelineRunError(step: 0, summary: "", message: "the original model does not run on the evaluation set: \(error)")
         }
         try checkTraining(spec, model.graph)
+        try checkFactorFinetune(spec, model.graph)
         let originalBytes = try Self.size(model)
         var current = model
         var bytes = originalBytes
@@ -274,6 +277,7 @@ public struct PipelineRunner: Sendable {
                     next.graph = g
                     layers = r.layers.count
                     notes = r.skipped.map { "kept \($0.node): \($0.reason)" }
+                    if l.finetuneSteps > 0 { next.graph = try finetuneFactors(l, g, r, teacher: model.graph, notes: &notes) }
                 case .finetune(let f):
                     let trainable = try TrainableGraph(current.graph)
                     let data = try LabelledSet(feeds: calibration ?? evaluation, labels: calibrationLabels, input: trainable.inputName)

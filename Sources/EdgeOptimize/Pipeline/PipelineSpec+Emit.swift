@@ -43,6 +43,7 @@ extension PipelineStep {
             var kv = ["\(l.target.rawValue): \(l.target == .rank ? "\(Int(l.value))" : "\(l.value)")"]
             if l.spatial { kv.append("spatial: true") }
             if l.finetuneSteps > 0 { kv.append("finetune_steps: \(l.finetuneSteps)") }
+            if let lr = l.finetuneRate { kv.append("finetune_lr: \(lr)") }
             return "lowrank: {" + kv.joined(separator: ", ") + "}"
         case .finetune(let f): return f.yamlFlow
         }

@@ -111,7 +111,7 @@ extension PruneSettings {
 
 extension LowRankSettings {
     init(yaml: YAMLValue) throws {
-        let m = try yaml.mapping(allowed: ["energy", "compression", "rank", "spatial", "finetune_steps"])
+        let m = try yaml.mapping(allowed: ["energy", "compression", "rank", "spatial", "finetune_steps", "finetune_lr"])
         self.init()
         let given = ["energy", "compression", "rank"].filter { m[$0] != nil }
         guard given.count <= 1 else { throw yaml.error("give one of 'energy', 'compression' or 'rank', not \(given.joined(separator: " and "))") }
@@ -129,5 +129,10 @@ extension LowRankSettings {
         }
         if let v = m["spatial"] { spatial = try v.bool(what: "spatial") }
         if let v = m["finetune_steps"] { finetuneSteps = try v.int(in: 0...100_000, what: "finetune_steps") }
+        if let v = m["finetune_lr"] {
+            let lr = try v.double(what: "finetune_lr")
+            guard lr > 0, lr <= 10 else { throw v.error("finetune_lr must be in (0, 10], got \(lr)") }
+            finetuneRate = lr
+        }
     }
 }

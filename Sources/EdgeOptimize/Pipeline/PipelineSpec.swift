@@ -159,12 +159,15 @@ public struct LowRankSettings: Sendable, Equatable, Codable {
     public var spatial: Bool
     /// Optional fine-tuning steps of the factors on the calibration set.
     public var finetuneSteps: Int
+    /// Adam's learning rate for that fine-tuning (nil: 0.001).
+    public var finetuneRate: Double?
 
-    public init(target: Target = .energy, value: Double = 0.95, spatial: Bool = false, finetuneSteps: Int = 0) {
+    public init(target: Target = .energy, value: Double = 0.95, spatial: Bool = false, finetuneSteps: Int = 0, finetuneRate: Double? = nil) {
         self.target = target
         self.value = value
         self.spatial = spatial
         self.finetuneSteps = finetuneSteps
+        self.finetuneRate = finetuneRate
     }
 
     public var summary: String {

@@ -76,6 +76,10 @@ public enum AffineQuantizer {
                                          parameters: Array(repeating: AffineParameters(scale: 1, zeroPoint: 0), count: max(channels, 1)),
                                          codes: [])
         }
+        if outer == 1 && channels > 1 {
+            return try quantizeRuns(base, shape: shape, axis: normalizedAxis, channels: channels, inner: inner,
+                                    format: format, symmetric: symmetric, name: name)
+        }
         // Pass 1: per-channel range (and a NaN check folded into the same loop).
         var lo = [Float](repeating: .infinity, count: channels)
         var hi = [Float](repeating: -.infinity, count: channels)
@@ -90,13 +94,14 @@ public enum AffineQuantizer {
             }
         }
         if sawNaN || lo.contains(where: { !$0.isFinite }) || hi.contains(where: { !$0.isFinite }) {
-            throw OptimizeError.badTensor(name: name, reason: "contains NaN or infinite values; no integer grid covers them")
+            throw nonFinite(name)
         }
         let params = (0..<channels).map { AffineParameters.covering(min: lo[$0], max: hi[$0], format: format, symmetric: symmetric) }
         // Pass 2: codes.
         // Every byte is written below, so the array is not zero-filled first (a 100 M-weight tensor
         // would spend a tenth of its time in that memset).
         let codes = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            adviseHugePages(out)
             for o in 0..<outer {
                 for c in 0..<channels {
                     let offset = (o * channels + c) * inner
@@ -201,10 +206,8 @@ public enum AffineQuantizer {
             t.replace(with: vLo, where: t .< vLo)   // a NaN activation gets some code, never a trap
             t.replace(with: vHi, where: t .> vHi)
             let bits = unsafeBitCast(t + vMagic, to: SIMD8<UInt32>.self) &+ vZp
-            out[i] = UInt8(truncatingIfNeeded: bits[0]); out[i + 1] = UInt8(truncatingIfNeeded: bits[1])
-            out[i + 2] = UInt8(truncatingIfNeeded: bits[2]); out[i + 3] = UInt8(truncatingIfNeeded: bits[3])
-            out[i + 4] = UInt8(truncatingIfNeeded: bits[4]); out[i + 5] = UInt8(truncatingIfNeeded: bits[5])
-            out[i + 6] = UInt8(truncatingIfNeeded: bits[6]); out[i + 7] = UInt8(truncatingIfNeeded: bits[7])
+            // One 8-byte store of the narrowed lanes (a vector truncate), not eight lane extractions.
+            UnsafeMutableRawPointer(out + i).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: bits), as: SIMD8<UInt8>.self)
             i += 8
         }
         while i < n {

@@ -23,6 +23,9 @@ public enum StaticQuantizer {
         /// Layers whose bias was corrected (with `biasCorrection`), and those that could not be.
         public var biasCorrected: [String] = []
         public var biasSkipped: [LowRankFactorizer.Skip] = []
+        /// With `biasCorrection`: output SQNR (dB) on the calibration set without and with the correction;
+        /// the correction is kept only when it is not worse (see `keepIfNotWorse`).
+        public var biasCorrectionSQNR: (without: Double, with: Double)?
     }
 
     /// - Parameters:
@@ -90,8 +93,10 @@ public enum StaticQuantizer {
         report.calibrationInputs = calibration.count
         var g = graph
         var params: [String: AffineParameters] = [:]
-        // A graph output keeps its float value (its name must stay the float result).
-        for a in activations where !graph.outputs.contains(where: { $0.name == a }) {
+        // A graph output keeps its float value (its name must stay the float result), and so does a
+        // value that reaches the outputs only through Reshape/Concat-like ops (see `modelOutputValues`).
+        let modelOutputs = modelOutputValues(graph)
+        for a in activations where !modelOutputs.contains(a) {
             let r = try calibrators[a]!.range()
             report.ranges[a] = r
             params[a] = AffineParameters.covering(min: r.low, max: r.high, format: .int8, symmetric: false)
@@ -136,6 +141,10 @@ public enum StaticQuantizer {
         }
         g.nodes = nodes
         _ = try g.inferShapes(strict: false)
+        if biasCorrection {
+            return try keepIfNotWorse(g, report, original: graph, calibration: calibration, method: method, symmetricRange: symmetricRange,
+                                      perChannel: perChannel, exclude: exclude, opset: opset)
+        }
         return (g, report)
     }
 

@@ -84,9 +84,10 @@ public struct MixedPrecisionSearch: Sendable {
         }
     }
 
-    /// The model with each layer's weight stored as `assignment` says: int8 layers as int8 codes with a
-    /// `DequantizeLinear` (QDQ, as exported); fp16 and int4 layers hold the values their format
-    /// decodes to (the engine computes with exactly these), sizes counted in the format.
+    /// The model each search candidate is measured as: int8 layers as int8 codes with a
+    /// `DequantizeLinear` (QDQ, as exported); fp16 and int4 layers hold the float32 values their format
+    /// decodes to, sizes counted in the format. ``run(_:constraint:timeBudget:objective:progress:isCancelled:)``
+    /// returns the best one as ``store(_:to:)`` writes it (the same values, stored in the formats).
     public static func apply(_ assignment: Assignment, to model: Model) throws -> (Model, weightBytes: Int) {
         let (layers, _) = QuantizableLayer.find(in: model.graph)
         var g = model.graph
@@ -214,6 +215,6 @@ public struct MixedPrecisionSearch: Sendable {
                             weightBytes: weightBytes(best.assignment), originalWeightBytes: weightBytes([:]), score: best.score,
                             baselineAccuracy: scorer.baselineAccuracy, evaluations: evaluations, stoppedEarly: stopped,
                             seconds: Date().timeIntervalSince(started))
-        return (best.model, result)
+        return (best.assignment.isEmpty ? best.model : try Self.store(best.assignment, to: model), result)
     }
 }

@@ -135,13 +135,21 @@ public enum Trainer {
     }
 
     /// Trains `graph` on `data`; returns the graph with new weights.
-    /// - Parameter teacher: the model whose soft targets ``TrainingSettings/distill`` learns from.
+    /// - Parameters:
+    ///   - teacher: the model whose soft targets ``TrainingSettings/distill`` learns from.
+    ///   - trainable: names of the parameters to update (nil: all); the others keep their values, e.g.
+    ///     only the factors of a low-rank step are fine-tuned.
     /// - Throws: ``OptimizeError`` for unsupported ops (node named), settings, or data that do not fit —
-    ///   all before the first update.
+    ///   all before the first update; a `trainable` name that is no parameter of the graph.
     public static func train(_ graph: Graph, on data: LabelledSet, settings: TrainingSettings, teacher: Graph? = nil,
+                             trainable: Set<String>? = nil,
                              progress: ((_ epoch: Int, _ loss: Double, _ model: Graph) -> Void)? = nil) throws -> (Graph, Report) {
         try settings.check()
         var model = try TrainableGraph(graph)
+        if let trainable, let missing = trainable.subtracting(model.parameters.map(\.name)).sorted().first {
+            throw OptimizeError.invalidSetting(name: "trainable", value: missing, expected: "a float weight the graph's trainable ops read")
+        }
+        let fixed = trainable.map { t in model.parameters.indices.filter { !t.contains(model.parameters[$0].name) } } ?? []
         let teacherModel = try settings.distill ? TrainableGraph(teacher ?? graph) : nil
         try check(data, fits: model, labelled: settings.needsLabels)
         if let teacherModel {
@@ -187,7 +195,9 @@ public enum Trainer {
                 }
                 let scale = 1 / Float(batch.count)
                 for p in grads.indices { for i in grads[p].indices { grads[p][i] *= scale } }
+                let held = fixed.map { values[$0] }
                 optimizer.step(&values, grads: grads, masks: masks)
+                for (p, v) in zip(fixed, held) { values[p] = v }
                 model.setParameters(values)
                 if let m = settings.maxUpdates, optimizer.steps >= m {
                     epochLoss.append(total / Double(min(order.count, start + batch.count)))

@@ -58,5 +58,14 @@ import Testing
         #expect(throws: OptimizeError.self) { try AffineQuantizer.quantize([1, 2], shape: [2], axis: 1, format: .int8, symmetric: true) }
         #expect(throws: OptimizeError.self) { try AffineQuantizer.quantize([1, .nan], shape: [2], axis: nil, format: .int8, symmetric: true) }
         #expect(throws: OptimizeError.self) { try AffineQuantizer.quantize([1, .infinity], shape: [2], axis: nil, format: .int8, symmetric: true) }
+        // The one-pass path (channel axis first): a NaN or infinity in a later channel, after earlier
+        // channels were already encoded, in the SIMD body (16 per channel) and in the scalar tail (3).
+        for inner in [16, 3] {
+            for bad in [Float.nan, -.infinity] {
+                var w = [Float](repeating: 0.5, count: 4 * inner)
+                w[2 * inner + inner - 1] = bad
+                #expect(throws: OptimizeError.self) { try AffineQuantizer.quantize(w, shape: [4, inner], axis: 0, format: .int8Symmetric, symmetric: true) }
+            }
+        }
     }
 }

@@ -58,18 +58,66 @@ import Testing
 
         var model = try ModelLoader.load(path: path)
         let opset = model.metadata.properties["onnx.opset.ai.onnx"].flatMap { Int($0) } ?? 99
+        let originalGraph = model.graph
         let (q, report) = try StaticQuantizer.quantize(model.graph, calibration: calibration, method: .minMax, opset: opset)
         model.graph = q
         let ours = dir.appendingPathComponent("ours.onnx").path
         try ONNXExporter.write(model, to: ours)
 
-        let r = try ReferenceScript.json("ort_static.py", ["compare", path, ours, dir.path, "MinMax", dir.appendingPathComponent("ort.onnx").path])
+        // Our quantized graph re-parameterised on onnxruntime's own calibration table (its calibrator's
+        // min/max, turned into scale and zero point by our code): this isolates every quantization
+        // choice (which tensors get Q/DQ, weight codes and scales, activation scale and zero-point
+        // rounding, bias handling) from the float arithmetic of the two calibration runs.
+        let table = try ReferenceScript.json("ort_static.py", ["ranges", path, dir.path])
+        var onTable = q
+        var tableParams: [String: AffineParameters] = [:]
+        for a in report.ranges.keys {
+            let r = try #require(table[a] as? [Double], "\(label): onnxruntime's calibration table has no range for \(a)")
+            let p = AffineParameters.covering(min: Float(r[0]), max: Float(r[1]), format: .int8, symmetric: false)
+            tableParams[a] = p
+            onTable.setConstant(.float32(a + "_scale", [p.scale], shape: Shape.scalar))
+            onTable.setConstant(Tensor(name: a + "_zero_point", type: TensorType(.int8, Shape.scalar),
+                                       storage: .memory([UInt8(bitPattern: Int8(p.zeroPoint))])))
+        }
+        model.graph = onTable
+        let oursOnTable = dir.appendingPathComponent("ours-ort-table.onnx").path
+        try ONNXExporter.write(model, to: oursOnTable)
+
+        let r = try ReferenceScript.json("ort_static.py", ["compare", path, ours, dir.path, "MinMax", dir.appendingPathComponent("ort.onnx").path, oursOnTable])
         let oursDB = r["ours"] as? Double ?? .infinity, ortDB = r["ort"] as? Double ?? .infinity
+        let tableDB = r["ours_ort_ranges"] as? Double ?? .infinity
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        print("| \(pad(label, 18)) | ours \(pad(Self.db(r["ours"]), 12)) dB | ORT \(pad(Self.db(r["ort"]), 12)) dB | weights \(report.weights.layers.count)"
+        print("| \(pad(label, 18)) | ours \(pad(Self.db(r["ours"]), 12)) dB | ORT \(pad(Self.db(r["ort"]), 12)) dB"
+              + " | ours on ORT's table \(pad(Self.db(r["ours_ort_ranges"]), 12)) dB | weights \(report.weights.layers.count)"
               + " | Q nodes ours \(r["q_ours"] ?? "?") ORT \(r["q_ort"] ?? "?") | size fp32 \(r["size_fp32"] ?? "?") ours \(r["size_ours"] ?? "?") ORT \(r["size_ort"] ?? "?") B"
               + " | \(calibration.count) calib, \(r["eval"] ?? "?") eval feeds |")
-        // 0.01 dB: the two are run by the same runtime on the same inputs; only the quantization differs.
+        // The same activations are quantized, and on the same calibration table our scale and zero point
+        // are onnxruntime's exactly (both compute them in double and store the scale as float; compared as
+        // Float because Foundation's JSON parser may be an ulp off in double). Weights that the file holds
+        // as Constant nodes (the PP-OCR exports) are quantized by onnxruntime like activations — per tensor,
+        // asymmetric, from the calibration run — and by us as weights (per channel): those are not compared.
+        let ortAll = try #require(r["act_ort"] as? [String: [Double]])
+        let ortParams = ortAll.filter { !originalGraph.isConstant($0.key) }
+        let constantsAsActivations = ortAll.count - ortParams.count
+        if constantsAsActivations > 0 { print("| \(pad(label, 18)) | ORT quantized \(constantsAsActivations) Constant-node weights as activations |") }
+        #expect(Set(ortParams.keys) == Set(report.ranges.keys), "\(label): activations quantized by ORT only \(Set(ortParams.keys).subtracting(report.ranges.keys)), by us only \(Set(report.ranges.keys).subtracting(ortParams.keys))")
+        for (a, sz) in ortParams {
+            guard let p = tableParams[a] else { continue }
+            #expect(p.scale == Float(sz[0]) && Double(p.zeroPoint) == sz[1], "\(label) \(a): ours \(p) on ORT's table, ORT wrote \(sz)")
+        }
+        // Same table: no worse than quantize_static. 1e-3 dB allows only float rounding noise. Measured
+        // 2026-11-26: equal to 0.001 dB on Magika (15.908 / 15.908), PP-OCR det and both Silero checkpoints;
+        // above ORT on PP-OCR rec (6.547 / 4.874) and cls (12.743 / 6.782), whose Constant-node weights
+        // ORT quantizes per tensor from calibration instead of per channel.
+        #expect(tableDB >= ortDB - 1e-3, "\(label): ours on ORT's calibration table \(tableDB) dB vs quantize_static \(ortDB) dB")
+        // Own calibration: the ranges come from our engine's float run, onnxruntime's from its own, and the
+        // two differ where float32 arithmetic is ill-conditioned. On Magika that is LayerNorm_0's variance,
+        // computed as E[x²] − E[x]² over 512 values: on the first calibration file's row 200, float64 gives
+        // 1.3715e-7, our engine 1.3784e-7, onnxruntime 5.40e-8 (cancellation in its float32 sum), which moves
+        // the range of the LayerNorm output (the Conv's input) from ORT's [−52.7726, 57.6897] to our
+        // [−52.7848, 57.6894]; with ORT's range for that one tensor our model scores 15.915 dB (measured
+        // with Scripts/reference/ort_static.py). That float difference, not a quantization choice, is the
+        // whole gap (Magika: ours 15.900, ORT 15.908), so the own-calibration bound keeps 0.01 dB.
         #expect(oursDB >= ortDB - 0.01, "\(label): ours \(oursDB) dB vs quantize_static \(ortDB) dB")
     }
 }

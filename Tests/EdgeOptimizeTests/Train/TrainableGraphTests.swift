@@ -80,10 +80,14 @@ struct TrainableGraphTests {
     @Test(arguments: 0..<3)
     func gradientsMatchFiniteDifferences(_ which: Int) throws {
         let (name, make) = Self.graphs[which]
-        let model = try TrainableGraph(make())
+        try Self.checkGradients(make(), name: name)
+    }
+
+    /// Every parameter entry's backprop gradient against a central finite difference of the loss.
+    static func checkGradients(_ graph: Graph, name: String, label: Int = 1) throws {
+        let model = try TrainableGraph(graph)
         var rng = SplitMix64(seed: 99)
         let x = Self.values(model.sampleSize, &rng)
-        let label = 1
         var grads = model.parameters.map { [Float](repeating: 0, count: $0.values.count) }
         let acts = model.forward(x)
         model.backward(acts, dLogits: Loss.crossEntropy(model.logits(acts), label: label).1, into: &grads)

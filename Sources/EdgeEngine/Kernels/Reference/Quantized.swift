@@ -98,17 +98,31 @@ extension ReferenceKernels {
 
     static func makeDequantizeLinear(_ ctx: KernelContext) throws -> Kernel {
         let x = ctx.inputShape(0)
-        guard let t = ctx.inputType(0), quantizedRange(t) != nil else { throw ctx.unsupported("DequantizeLinear of \(ctx.inputType(0)?.rawValue ?? "?")") }
+        guard let t = ctx.inputType(0), quantizedRange(t) != nil || t == .int4 || t == .uint4 else {
+            throw ctx.unsupported("DequantizeLinear of \(ctx.inputType(0)?.rawValue ?? "?")")
+        }
         let index = try quantizationParameterIndex(ctx, x: x, scale: ctx.inputShape(1))
         let hasZero = ctx.hasInput(2)
         let n = x.reduce(1, *)
         return ClosureKernel { ins, outs in
             for i in 0..<n {
                 let j = index(i)
-                var d = Float(ins[0].double(at: i))
-                if hasZero { d -= Float(ins[2].double(at: j)) }
+                var d = Float(element(ins[0], i))
+                if hasZero { d -= Float(element(ins[2], j)) }
                 store(Double(d * Float(ins[1].double(at: j))), outs[0], i)
             }
+        }
+    }
+
+    /// Element `i` of a quantized tensor; int4/uint4 hold two values a byte, the first in the low
+    /// nibble (ONNX's packing), int4 sign-extended.
+    @inline(__always) static func element(_ t: TensorRef, _ i: Int) -> Double {
+        switch t.dtype {
+        case .int4, .uint4:
+            let b = t.u8()[i >> 1]
+            let v = i & 1 == 0 ? b & 0x0F : b >> 4
+            return t.dtype == .int4 ? Double(Int8(bitPattern: v << 4) >> 4) : Double(v)
+        default: return t.double(at: i)
         }
     }
 
