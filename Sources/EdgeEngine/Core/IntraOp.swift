@@ -1,10 +1,10 @@
-import Dispatch
+import CEdgeKernels
 import Foundation
 
 /// Intra-op threading: one kernel call split into parts that run at once and write disjoint outputs.
 ///
 /// A kernel is a candidate for splitting only when its work reaches ``minimumMultiplyAdds``, so
-/// dispatch overhead never lands on small ops (a part hand-off costs microseconds). Whether a
+/// hand-off overhead never lands on small ops. Parts run on a persistent ``WorkerPool``. Whether a
 /// candidate actually splits is then decided per node from measured call times (``SplitChooser``):
 /// on a busy machine the second core may not be there to help, and a split call that waits for it is
 /// slower than one thread. Every split kernel computes each output element exactly as the
@@ -28,15 +28,37 @@ public enum IntraOp {
         return max(1, min(threads, maxParts))
     }
 
-    /// Runs `body(part)` for every part in `0..<parts`, concurrently when there are several; returns
-    /// when all are done.
+    /// Runs `body(part)` for every part in `0..<parts` and returns when all are done: on the engine's
+    /// ``WorkerPool`` when there are several parts, on the calling thread alone (in order) inside a run
+    /// its plan made single-threaded (``ThreadMode``).
     static func run(_ parts: Int, _ body: (Int) -> Void) {
         if parts <= 1 { body(0); return }
-        withoutActuallyEscaping(body) { b in
-            // The parts write disjoint outputs and only read shared inputs.
-            nonisolated(unsafe) let f = b
-            DispatchQueue.concurrentPerform(iterations: parts) { f($0) }
+        if currentMode == .single {
+            for p in 0..<parts { body(p) }
+            return
         }
+        WorkerPool.shared.run(parts, body)
+    }
+
+    /// How kernels on this thread may use threads, set by an execution plan around its steps.
+    enum ThreadMode: Int32 {
+        /// No plan set one (a kernel run directly): split calls as the kernel's chooser says.
+        case unset = 0
+        /// Every kernel runs single-threaded, and per-node choosers neither probe nor record.
+        case single = 1
+        /// Kernels split as their per-node choosers say.
+        case split = 2
+    }
+
+    /// The calling thread's mode (thread-local, so concurrent plans on other threads are unaffected).
+    static var currentMode: ThreadMode { ThreadMode(rawValue: ck_workers_thread_mode()) ?? .unset }
+
+    /// Runs `body` with the calling thread's mode set to `mode`, restoring the previous one after.
+    static func withMode<R>(_ mode: ThreadMode, _ body: () throws -> R) rethrows -> R {
+        let previous = ck_workers_thread_mode()
+        ck_workers_set_thread_mode(mode.rawValue)
+        defer { ck_workers_set_thread_mode(previous) }
+        return try body()
     }
 }
 
@@ -81,9 +103,11 @@ final class SplitChooser {
     }
 
     /// Runs `body(parts)` with the parts chosen for this call and records its time.
+    /// Inside a single-threaded plan run (``IntraOp/ThreadMode/single``) the call is single-threaded
+    /// and neither probes nor counts.
     func measure(_ body: (Int) throws -> Void) rethrows {
+        if candidate <= 1 || IntraOp.currentMode == .single { try body(1); return }
         let parts = next
-        if candidate <= 1 { try body(1); return }
         let start = monotonicNanoseconds()
         try body(parts)
         record(parts: parts, nanoseconds: monotonicNanoseconds() &- start)

@@ -101,12 +101,9 @@ public struct BlockMatrix: @unchecked Sendable {
         if t == 1 { body(0, rows); return }
         let half = (rows / 2 + 15) & ~15
         let rows = self.rows
-        withoutActuallyEscaping(body) { b in
-            // The two halves write disjoint rows of y and only read the shared inputs.
-            nonisolated(unsafe) let f = b
-            DispatchQueue.concurrentPerform(iterations: 2) { i in
-                if i == 0 { f(0, half) } else { f(half, rows) }
-            }
+        // The two halves write disjoint rows of y and only read the shared inputs.
+        WorkerPool.shared.run(2) { i in
+            if i == 0 { body(0, half) } else { body(half, rows) }
         }
     }
 }

@@ -57,21 +57,14 @@ extension ExecutionPlan {
             default: break
             }
         }
-        for (index, step) in steps.enumerated() {
-            let start = profile == nil ? 0 : monotonicNanoseconds()
-            do {
-                if let kernel = step.kernel {
-                    try kernel.run(inputs: step.ins, outputs: step.outs)
-                } else if let d = step.dynamic {
-                    try runDynamic(step, d, &slots)
-                }
-            } catch let e as KernelFailure {
-                throw EngineError.runtime(node: step.node.name, detail: e.message)
-            } catch EngineError.runtime(let node, let detail) where node == "?" {
-                throw EngineError.runtime(node: step.node.name, detail: detail)
+        // With several threads, the plan decides per run whether its kernels may split (ThreadingChooser);
+        // a plan run inside another plan's run (an If branch) keeps the outer run's mode.
+        if let t = threading, IntraOp.currentMode == .unset {
+            try t.measure(clock: monotonicNanoseconds) { split in
+                try IntraOp.withMode(split ? .split : .single) { try runSteps(&slots, profile: profile) }
             }
-            for s in step.release { slots[s] = nil }
-            if let p = profile { p.add(index, monotonicNanoseconds() &- start) }
+        } else {
+            try runSteps(&slots, profile: profile)
         }
         profile?.finishRun()
         var result: [String: HostTensor] = [:]
@@ -89,6 +82,26 @@ extension ExecutionPlan {
             }
         }
         return result
+    }
+
+    /// Runs every step once, adding step times to `profile`.
+    private func runSteps(_ slots: inout [HostTensor?], profile: StepProfile?) throws {
+        for (index, step) in steps.enumerated() {
+            let start = profile == nil ? 0 : monotonicNanoseconds()
+            do {
+                if let kernel = step.kernel {
+                    try kernel.run(inputs: step.ins, outputs: step.outs)
+                } else if let d = step.dynamic {
+                    try runDynamic(step, d, &slots)
+                }
+            } catch let e as KernelFailure {
+                throw EngineError.runtime(node: step.node.name, detail: e.message)
+            } catch EngineError.runtime(let node, let detail) where node == "?" {
+                throw EngineError.runtime(node: step.node.name, detail: detail)
+            }
+            for s in step.release { slots[s] = nil }
+            if let p = profile { p.add(index, monotonicNanoseconds() &- start) }
+        }
     }
 
     func check(_ t: HostTensor, against i: ValueInfo) throws {

@@ -77,6 +77,8 @@ public final class ExecutionPlan {
     let arena: AlignedBytes
     /// Plans for the values of scalar inputs that steer a run-time `If` (nil when there is none).
     var specialiser: InputSpecialiser?
+    /// Whole-inference choice between split and single-threaded runs (nil with one thread).
+    lazy var threading: ThreadingChooser? = options.threads > 1 && !options.forceReference ? ThreadingChooser() : nil
 
     /// What an omitted optional input looks like to a kernel: shape [0], pointing at nothing usable.
     nonisolated(unsafe) static let absentRef = TensorRef(dtype: .float32, shape: [0], data: UnsafeMutableRawPointer(bitPattern: 64)!)

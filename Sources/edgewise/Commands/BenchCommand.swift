@@ -176,7 +176,7 @@ struct BenchReport: Encodable {
         var out = ["\(model) — \(label) (\(host))"]
         out.append(String(format: "latency  p50 %.3f ms   p90 %.3f ms   p99 %.3f ms   mean %.3f ms", p50Milliseconds, p90Milliseconds, p99Milliseconds, meanMilliseconds))
         out.append(String(format: "jitter   stddev %.3f ms   throughput %.1f runs/s   (%d runs)", stddevMilliseconds, throughputPerSecond, runs))
-        out.append("threads  requested \(threadsRequested), used up to \(threadsUsed) (optimized Conv/Gemm/MatMul of ≥ 2¹⁸ multiply-adds split when measured faster; other kernels run on one)")
+        out.append("threads  requested \(threadsRequested), used up to \(threadsUsed) (optimized Conv/Gemm/MatMul of ≥ 2¹⁸ multiply-adds split when measured faster, per node and for the whole run; other kernels run on one)")
         out.append(String(format: "plan     %d steps (%d dynamic), arena %@, constants %@, compiled in %.1f ms", steps, dynamicSteps,
                           Format.bytes(arenaBytes), Format.bytes(constantBytes), compileMilliseconds))
         if !topLayers.isEmpty {
