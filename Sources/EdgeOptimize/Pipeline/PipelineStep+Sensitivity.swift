@@ -95,7 +95,7 @@ public struct MixedPrecisionSettings: Sendable, Equatable, Codable {
     var yamlFlow: String {
         var kv = [maxDrop.map { "max_drop: \($0)" } ?? "min_sqnr: \(minSQNR ?? 30)", "time_budget_s: \(timeBudget)"]
         kv.append("precisions: [" + precisions.map(\.rawValue).joined(separator: ", ") + "]")
-        if objective == .latency { kv += ["objective: latency", "device: \(device ?? "")"] }
+        if objective == .latency { kv += ["objective: latency", "device: \(YAMLText.scalar(device ?? ""))"] }
         return "mixed_precision: {" + kv.joined(separator: ", ") + "}"
     }
 }
