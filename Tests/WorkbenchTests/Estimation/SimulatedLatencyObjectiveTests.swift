@@ -103,7 +103,7 @@ import Testing
             try runner.run(spec, on: Model(graph: Graph(), metadata: ModelMetadata(format: "onnx", source: "none")))
         }
         // Line 3, column 65 (see LatencyObjectiveProviderTests); the catalog's message suggests the nearest id.
-        #expect(e?.step == 1 && e?.message.hasPrefix("l.yaml:3:65:") == true && e?.message.contains("coral-usb") == true,
+        #expect(e?.step == 1 && e?.message.hasPrefix("l.yaml:3:65:") == true && e?.message.contains("unknown device 'coral-usbb'; did you mean 'coral-usb'?") == true,
                 "\(String(describing: e))")
     }
 }
