@@ -90,6 +90,9 @@ public struct PipelineRunner: Sendable {
     public var labels: [[Int]]?
     /// Class labels of the calibration feeds, which `finetune` steps train on.
     public var calibrationLabels: [[Int]]?
+    /// Computes a device's latency for `mixed_precision` steps with `objective: latency`; set by the layer
+    /// above (the Workbench builds one on the simulator). Nil: such steps are refused before any work.
+    public var latencyObjective: LatencyObjectiveProvider?
 
     public init(evaluation: [[String: HostTensor]], calibration: [[String: HostTensor]]? = nil, opset: Int = 99) {
         self.evaluation = evaluation
@@ -197,6 +200,7 @@ public struct PipelineRunner: Sendable {
     public func run(_ spec: PipelineSpec, on model: Model, progress: (Progress) -> Void = { _ in },
                     isCancelled: () -> Bool = { false }) throws -> (Model, Report) {
         try Self.check(spec)
+        try Self.check(spec, latency: latencyObjective)
         for (i, step) in spec.steps.enumerated() {
             if case .mixedPrecision(let m) = step, m.maxDrop != nil, labels == nil {
                 throw PipelineRunError(step: i + 1, summary: step.summary,
@@ -297,7 +301,11 @@ public struct PipelineRunner: Sendable {
                     var search = try MixedPrecisionSearch(scorer: OutputScorer(graph: current.graph, evaluation: evaluation, labels: labels.map { $0.flatMap { $0 } }, opset: opset))
                     search.precisions = s.precisions
                     var evaluations = 0, stop = false
-                    let (m, r) = try search.run(current, constraint: s.constraint, timeBudget: s.timeBudget, progress: { _ in
+                    var objective: ((MixedPrecisionSearch.Assignment) -> Double)?
+                    if s.objective == .latency, let provider = latencyObjective, let device = s.device {
+                        objective = try provider.objective(device, current)
+                    }
+                    let (m, r) = try search.run(current, constraint: s.constraint, timeBudget: s.timeBudget, objective: objective, progress: { _ in
                         evaluations += 1
                         do { try tick("search", evaluations, 0) } catch { stop = true }
                     }, isCancelled: { stop })
@@ -305,6 +313,10 @@ public struct PipelineRunner: Sendable {
                     next = m
                     mixed = r
                     layers = r.assignment.values.filter { $0 != .fp32 }.count
+                    if s.objective == .latency, let provider = latencyObjective, let device = s.device {
+                        notes = ["objective: \(provider.label) on \(device), "
+                                 + String(format: "%.4g ms → %.4g ms", r.originalObjective * 1e3, r.objective * 1e3)]
+                    }
                 }
                 let outs = try outputs(of: next.graph, tick: { try tick("evaluation", $0, evaluation.count) })
                 let (sqnr, top1) = Self.compare(reference, outs, names: model.graph.outputs.map(\.name))

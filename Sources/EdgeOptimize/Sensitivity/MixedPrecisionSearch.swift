@@ -18,7 +18,9 @@ import Foundation
 ///    Noise is estimated as the sum of the single-layer noise energies (quantization errors of different
 ///    layers are close to independent, so their output noise powers add).
 ///
-/// EdgeOptimize knows no device: the Workbench passes the simulator's latency as `objective`.
+/// EdgeOptimize knows no device: a `mixed_precision` step with `objective: latency` takes its objective from
+/// ``PipelineRunner/latencyObjective``, which the Workbench builds on the simulator's per-layer composed
+/// latency (`LatencyObjectiveProvider.simulated`) and `edgewise optimize` sets.
 public struct MixedPrecisionSearch: Sendable {
     /// What the returned model must keep.
     public enum Constraint: Sendable, Equatable, Codable {

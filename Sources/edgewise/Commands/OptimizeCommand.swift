@@ -4,6 +4,7 @@ import EdgeImport
 import EdgeIR
 import EdgeOptimize
 import Foundation
+import Workbench
 
 /// `edgewise optimize MODEL --pipeline P.yaml --out OUT.onnx`: applies a pipeline and reports each step.
 struct OptimizeCommand: ParsableCommand {
@@ -19,7 +20,9 @@ struct OptimizeCommand: ParsableCommand {
             top-1 accuracy; finetune/distill steps train on the calibration input with --calib-labels. \
             Every setting is checked before any work; OUT is written atomically, and not at all on failure. \
             `analyze: sensitivity` adds a per-layer table (each layer alone quantized: output SQNR, top-1, and \
-            accuracy with --labels); `mixed_precision` lists the precision chosen per layer. \
+            accuracy with --labels); `mixed_precision` lists the precision chosen per layer; with \
+            `objective: latency, device: ID` it minimises that catalog device's simulated latency (estimated, as the \
+            Tune screen composes it; --device-file adds devices) instead of the weight bytes. \
             While it runs, a progress bar is drawn on standard error when that is a terminal. Ctrl-C stops after \
             the current unit (a calibration or evaluation input, a layer): the finished steps are reported and, \
             if at least one finished, their model is written to OUT (each finished step leaves a complete model); \
@@ -53,6 +56,9 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "Seed of the generated evaluation inputs.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("device-file"), help: "Extra device YAML file for mixed_precision objective: latency (repeatable).")
+    var deviceFiles: [String] = []
+
     @Flag(help: "Emit the report as JSON.")
     var json = false
 
@@ -69,9 +75,14 @@ struct OptimizeCommand: ParsableCommand {
             throw CLIError("cannot read pipeline file '\(pipeline)' as UTF-8 text")
         }
         let spec: PipelineSpec
+        var latency: LatencyObjectiveProvider?
         do {
             spec = try PipelineSpec.parse(yaml: text, file: pipeline)
             try PipelineRunner.check(spec)
+            if spec.steps.contains(where: { if case .mixedPrecision(let s) = $0 { return s.objective == .latency } else { return false } }) {
+                latency = .simulated(try SimCLI.simulator(deviceFiles: deviceFiles, includeHost: false))
+            }
+            try PipelineRunner.check(spec, latency: latency)
         } catch {
             throw CLIError("\(error)".replacingOccurrences(of: "\n", with: " "))
         }
@@ -83,6 +94,7 @@ struct OptimizeCommand: ParsableCommand {
         var m = try ModelReference.load(model)
         let loader = InputFiles()
         var runner = PipelineRunner(evaluation: [], opset: PipelineRunner.opset(of: m))
+        runner.latencyObjective = latency
         if evalInputs.isEmpty {
             do {
                 runner.evaluation = try PipelineRunner.seededInputs(for: m.graph, count: samples, seed: seed)

@@ -7,7 +7,10 @@ enum OptimizeLayerTables {
     static func print(_ report: PipelineRunner.Report) {
         for s in report.steps {
             if let a = s.sensitivity { Swift.print(sensitivity(a, step: s.index)) }
-            if let m = s.mixedPrecision { Swift.print(mixed(m, step: s.index)) }
+            if let m = s.mixedPrecision {
+                Swift.print(mixed(m, step: s.index))
+                for n in s.notes ?? [] { Swift.print("  " + n) }
+            }
         }
     }
 
