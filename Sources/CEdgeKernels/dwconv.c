@@ -24,34 +24,13 @@ static dw_geometry nchw_geometry(const ck_conv2d_params *p) {
     return g;
 }
 
-/// Floats per phase plane, with one spare zero row: wide-output columns past the last row's end read it.
-static size_t phase_size(dw_geometry g) { return ((size_t)g.rows + 1) * g.cols; }
+static size_t phase_size(dw_geometry g) { return ck_phase_plane_size(g.rows, g.cols); }
 
 size_t ck_dwconv2d_workspace_size(int isa, const ck_conv2d_params *p) {
     (void)isa;
     if (p->nhwc) return (size_t)p->c + 16;
     dw_geometry g = nchw_geometry(p);
     return phase_size(g) * p->sh * p->sw + (size_t)p->oh * g.cols + 32;
-}
-
-/// Fills the phase planes of one channel from its input plane.
-static void build_phases(const ck_conv2d_params *p, dw_geometry g, const float *plane, float *ph) {
-    size_t per_phase = phase_size(g);
-    for (int32_t fy = 0; fy < p->sh; fy++) {
-        for (int32_t fx = 0; fx < p->sw; fx++) {
-            float *base = ph + (size_t)(fy * p->sw + fx) * per_phase;
-            for (int32_t q = 0; q < g.rows; q++) {
-                int32_t iy = q * p->sh + fy - p->pad_top;
-                float *dst = base + (size_t)q * g.cols;
-                if (iy < 0 || iy >= p->h) {
-                    memset(dst, 0, (size_t)g.cols * sizeof(float));
-                    continue;
-                }
-                ck_phase_row(plane + (size_t)iy * p->w, dst, g.cols, p->sw, fx, p->pad_left, p->w, 0.0f);
-            }
-            memset(base + (size_t)g.rows * g.cols, 0, (size_t)g.cols * sizeof(float));
-        }
-    }
 }
 
 static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_params *p, dw_geometry g, const float *ph,
@@ -173,7 +152,7 @@ void ck_dwconv2d_part(int isa, const ck_conv2d_params *p, const float *w, const 
         for (int32_t ch = c0; ch < c1; ch++) {
             const float *plane = x + ((size_t)b * p->c + ch) * in_plane;
             float *out = y + ((size_t)b * p->c + ch) * out_plane;
-            build_phases(p, g, plane, ph);
+            ck_phase_planes(plane, ph, g.rows, g.cols, p->h, p->w, p->sh, p->sw, p->pad_top, p->pad_left, 0.0f);
             float bv = bias ? bias[ch] : 0.0f;
             switch (level) {
 #if defined(__x86_64__)

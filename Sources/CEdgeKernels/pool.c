@@ -18,32 +18,11 @@ static pool_geometry geometry(const ck_pool2d_params *p) {
     return g;
 }
 
-/// Floats per phase plane, with one spare padding row: wide-output columns past the last row's end read it.
-static size_t phase_size(pool_geometry g) { return ((size_t)g.rows + 1) * g.cols; }
+static size_t phase_size(pool_geometry g) { return ck_phase_plane_size(g.rows, g.cols); }
 
 size_t ck_pool2d_workspace_size(const ck_pool2d_params *p) {
     pool_geometry g = geometry(p);
     return phase_size(g) * p->sh * p->sw + (size_t)p->oh * g.cols + 32;
-}
-
-static void build_phases(const ck_pool2d_params *p, pool_geometry g, const float *plane, float pad, float *ph) {
-    size_t per_phase = phase_size(g);
-    for (int32_t fy = 0; fy < p->sh; fy++) {
-        for (int32_t fx = 0; fx < p->sw; fx++) {
-            float *base = ph + (size_t)(fy * p->sw + fx) * per_phase;
-            for (int32_t q = 0; q < g.rows; q++) {
-                int32_t iy = q * p->sh + fy - p->pad_top;
-                float *dst = base + (size_t)q * g.cols;
-                if (iy < 0 || iy >= p->h) {
-                    for (int32_t k = 0; k < g.cols; k++) dst[k] = pad;
-                    continue;
-                }
-                ck_phase_row(plane + (size_t)iy * p->w, dst, g.cols, p->sw, fx, p->pad_left, p->w, pad);
-            }
-            float *spare = base + (size_t)g.rows * g.cols;
-            for (int32_t k = 0; k < g.cols; k++) spare[k] = pad;
-        }
-    }
 }
 
 static inline __attribute__((always_inline)) void pool_plane_body(const ck_pool2d_params *p, pool_geometry g, const float *ph,
@@ -118,7 +97,7 @@ static void pool2d(int isa, const ck_pool2d_params *p, int is_max, const float *
         for (int32_t ch = 0; ch < p->c; ch++) {
             const float *plane = x + ((size_t)b * p->c + ch) * in_plane;
             float *out = y + ((size_t)b * p->c + ch) * out_plane;
-            build_phases(p, g, plane, is_max ? -FLT_MAX : 0.0f, ph);
+            ck_phase_planes(plane, ph, g.rows, g.cols, p->h, p->w, p->sh, p->sw, p->pad_top, p->pad_left, is_max ? -FLT_MAX : 0.0f);
             switch (level) {
 #if defined(__x86_64__)
             case 2: pool_plane_512(p, g, ph, is_max, rc, cc, out, acc); break;

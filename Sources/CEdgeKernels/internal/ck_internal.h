@@ -34,6 +34,34 @@ static inline void ck_phase_row(const float *src, float *dst, int32_t cols, int3
     for (int32_t q = hi; q < cols; q++) dst[q] = pad;
 }
 
+/// Floats per phase plane of `rows` × `cols`, with one spare padding row: wide-output columns past the last
+/// row's end read it.
+static inline size_t ck_phase_plane_size(int32_t rows, int32_t cols) { return ((size_t)rows + 1) * (size_t)cols; }
+
+/// The sh·sw phase planes of one h × w input plane (depthwise convolution, pooling): plane (fy, fx) row q is
+/// input row q·sh + fy − pad_top sampled by ``ck_phase_row``, rows outside the input and the spare row all
+/// `pad`. With the planes, every filter tap is one long loop over the wide output.
+static inline void ck_phase_planes(const float *plane, float *ph, int32_t rows, int32_t cols, int32_t h, int32_t w,
+                                   int32_t sh, int32_t sw, int32_t pad_top, int32_t pad_left, float pad) {
+    size_t per_phase = ck_phase_plane_size(rows, cols);
+    for (int32_t fy = 0; fy < sh; fy++) {
+        for (int32_t fx = 0; fx < sw; fx++) {
+            float *base = ph + (size_t)(fy * sw + fx) * per_phase;
+            for (int32_t q = 0; q < rows; q++) {
+                int32_t iy = q * sh + fy - pad_top;
+                float *dst = base + (size_t)q * cols;
+                if (iy < 0 || iy >= h) {
+                    for (int32_t k = 0; k < cols; k++) dst[k] = pad;
+                    continue;
+                }
+                ck_phase_row(plane + (size_t)iy * w, dst, cols, sw, fx, pad_left, w, pad);
+            }
+            float *spare = base + (size_t)rows * cols;
+            for (int32_t k = 0; k < cols; k++) spare[k] = pad;
+        }
+    }
+}
+
 /// Per-ISA activation rows (defined in activation.c).
 void ck_act_row_512(const float *x, float *y, size_t n, const float *bs, const float *bv, int kind, float a, float b);
 void ck_act_row_256(const float *x, float *y, size_t n, const float *bs, const float *bv, int kind, float a, float b);

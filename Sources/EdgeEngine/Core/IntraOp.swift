@@ -63,43 +63,30 @@ public enum IntraOp {
 }
 
 /// Chooses, for one kernel, between a single-threaded call and a split into ``candidate`` parts,
-/// from measured wall times of its own calls.
-///
-/// Calls come in rounds of ``period``: the first `2 · trials` calls of a round alternate one part and
-/// `candidate` parts, and the rest of the round uses the split only if its probes' total time is below
-/// ``margin`` (0.85) × the single-threaded probes' total. Totals rather than minima: on a shared
-/// machine one lucky split probe (both cores momentarily free) must not decide the round. Re-probing every round follows a
-/// machine whose load changes; probing costs at most `trials` calls per round on the slower choice.
+/// from measured wall times of its own calls (``AlternatingProbe``: rounds of ``period`` calls, the split
+/// kept only below ``margin`` (0.85) × the single-threaded probes' total).
 /// Not thread-safe: a plan runs one call of a kernel at a time.
 final class SplitChooser {
     let candidate: Int
     static let trials = 3
     static let period = 200
     static let margin = 0.85
-    private var calls = 0
-    private var total1: UInt64 = 0, totalSplit: UInt64 = 0
+    private var probe = AlternatingProbe(trials: trials, period: period, margin: margin)
     /// The parts used outside probes (1 until a round has shown that splitting pays).
-    private(set) var chosen = 1
+    var chosen: Int { probe.chosen ? candidate : 1 }
 
     init(candidate: Int) { self.candidate = max(1, candidate) }
 
     /// Parts for the next call.
     var next: Int {
         guard candidate > 1 else { return 1 }
-        let phase = calls % Self.period
-        if phase < 2 * Self.trials { return phase % 2 == 0 ? 1 : candidate }
-        return chosen
+        return probe.next ? candidate : 1
     }
 
     /// Records the wall time of a call made with `parts` (the value ``next`` gave).
     func record(parts: Int, nanoseconds ns: UInt64) {
         guard candidate > 1 else { return }
-        let phase = calls % Self.period
-        calls += 1
-        guard phase < 2 * Self.trials else { return }
-        if phase == 0 { total1 = 0; totalSplit = 0 }
-        if parts == 1 { total1 &+= ns } else { totalSplit &+= ns }
-        if phase == 2 * Self.trials - 1 { chosen = Double(totalSplit) < Self.margin * Double(total1) ? candidate : 1 }
+        probe.record(split: parts != 1, nanoseconds: ns)
     }
 
     /// Runs `body(parts)` with the parts chosen for this call and records its time.

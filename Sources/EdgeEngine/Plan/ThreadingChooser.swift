@@ -5,13 +5,11 @@ import Foundation
 /// slower even where each node's own choice looked right (per-node probes see one call at a time; the
 /// hand-offs, the cache traffic between cores and a busy second core show up only in the total).
 ///
-/// Runs are counted per plan:
-/// - the first ``warmup`` runs are split runs that are not measured (the per-node ``SplitChooser``s
-///   probe their first calls there, so the model-level probes below see their settled choices);
-/// - then, in rounds of ``period`` runs, the first `2 · trials` alternate single and split, and the
-///   rest of the round uses split only if the split probes' total is below ``margin`` × the single
-///   probes' total. Until the first decision, and whenever splitting has not clearly paid, runs are
-///   single-threaded.
+/// Runs are counted per plan (``AlternatingProbe``): the first ``warmup`` runs are split runs that are
+/// not measured (the per-node ``SplitChooser``s probe their first calls there, so the model-level probes
+/// see their settled choices); then rounds of ``period`` runs whose first `2 · trials` alternate single
+/// and split. Until the first decision, and whenever splitting has not clearly paid, runs are
+/// single-threaded.
 ///
 /// The clock is injected (``measure(clock:_:)``), so tests drive the logic with synthetic times. Not
 /// thread-safe: a plan runs one inference at a time.
@@ -22,30 +20,19 @@ final class ThreadingChooser {
     /// Split must be at least 5 % faster: below that, the difference is within run-to-run noise on a
     /// shared machine, and single-threaded leaves the other core to other work.
     static let margin = 0.95
+    private var probe = AlternatingProbe(warmup: warmup, trials: trials, period: period, margin: margin)
     private var runs = 0
-    private var totalSingle: UInt64 = 0, totalSplit: UInt64 = 0
     /// Whether runs outside probes split (false until a round has shown that splitting pays).
-    private(set) var chosen = false
+    var chosen: Bool { probe.chosen }
 
     /// Whether the next run splits.
-    var next: Bool {
-        if runs < Self.warmup { return true }
-        let phase = (runs - Self.warmup) % Self.period
-        if phase < 2 * Self.trials { return phase % 2 == 1 }
-        return chosen
-    }
+    var next: Bool { probe.next }
 
     /// Records a run made with `split` (the value ``next`` gave) that took `ns` nanoseconds.
     func record(split: Bool, nanoseconds ns: UInt64) {
         defer { runs += 1 }
-        guard runs >= Self.warmup else { return }
-        let phase = (runs - Self.warmup) % Self.period
-        guard phase < 2 * Self.trials else { return }
-        if phase == 0 { totalSingle = 0; totalSplit = 0 }
-        if split { totalSplit &+= ns } else { totalSingle &+= ns }
-        if phase == 2 * Self.trials - 1 {
-            chosen = Double(totalSplit) < Self.margin * Double(totalSingle)
-            if Self.logging { Self.log("threading: run \(runs) single \(totalSingle / 1000) µs, split \(totalSplit / 1000) µs → \(chosen ? "split" : "single")\n") }
+        if let t = probe.record(split: split, nanoseconds: ns), Self.logging {
+            Self.log("threading: run \(runs) single \(t.single / 1000) µs, split \(t.split / 1000) µs → \(probe.chosen ? "split" : "single")\n")
         }
     }
 
