@@ -52,7 +52,7 @@ static void pixel_avx2(const ck_conv2d_params *p, const float *x, float *o, int3
 
 void ck_maxpool_nhwc(int isa, const ck_conv2d_params *p, const float *x, float *y, int32_t oy0, int32_t oy1) {
 #if defined(__x86_64__)
-    const int avx = isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2);
+    const int avx = ck_avx2_on(isa);
 #else
     const int avx = 0;
     (void)isa;

@@ -27,17 +27,8 @@ static void row_avx2(int64_t n, const float *x, const float *s, int64_t ss, floa
 }
 #endif
 
-static int avx2_on(int isa) {
-#if defined(__x86_64__)
-    return isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2);
-#else
-    (void)isa;
-    return 0;
-#endif
-}
-
 void ck_prelu_columns(int isa, int64_t rows, int64_t cols, const float *x, const float *slope, float *y) {
-    const int avx = avx2_on(isa);
+    const int avx = ck_avx2_on(isa);
     for (int64_t r = 0; r < rows; r++) {
 #if defined(__x86_64__)
         if (avx) { row_avx2(cols, x + r * cols, slope, 1, y + r * cols); continue; }
@@ -47,7 +38,7 @@ void ck_prelu_columns(int isa, int64_t rows, int64_t cols, const float *x, const
 }
 
 void ck_prelu_blocks(int isa, int64_t blocks, int64_t len, int64_t nslope, const float *x, const float *slope, float *y) {
-    const int avx = avx2_on(isa);
+    const int avx = ck_avx2_on(isa);
     for (int64_t b = 0; b < blocks; b++) {
         const float *s = slope + b % nslope;
 #if defined(__x86_64__)

@@ -418,19 +418,10 @@ static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_q
 
 // ---- driver -----------------------------------------------------------------------------------
 
-static int avx2_on(int isa) {
-#if defined(__x86_64__)
-    return isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2);
-#else
-    (void)isa;
-    return 0;
-#endif
-}
-
 void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, const ck_qconv_epilogue *e, uint8_t x_xor,
                    uint8_t pad_byte, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts) {
     const qgeo g = geo_of(P);
-    const int avx = avx2_on(isa);
+    const int avx = ck_avx2_on(isa);
     const int64_t units0 = (int64_t)P->n * P->group * g.nblocks;
     // Few position blocks (late layers): split the weight tiles too, each part packing its own copy.
     const int64_t rsplit = units0 >= 2 * (int64_t)parts ? 1 : CK_MAX(1, CK_MIN((int64_t)parts, (int64_t)g.tiles));
@@ -618,7 +609,7 @@ static void dw_row_avx2(const ck_conv2d_params *P, const int16_t *w, const int32
 
 void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const ck_qconv_epilogue *e, uint8_t x_xor,
                      int32_t a_zero, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts) {
-    const int avx = avx2_on(isa);
+    const int avx = ck_avx2_on(isa);
     const dwgeo g = dw_of(P);
     const int64_t planes = (int64_t)P->n * P->c;
     const int64_t pb = planes * part / parts, pe = planes * (part + 1) / parts;
@@ -686,7 +677,7 @@ static int64_t tfl_add_avx2(int64_t n, const uint8_t *a, const uint8_t *b, uint8
 void ck_tfl_add(int isa, int64_t n, const uint8_t *a, const uint8_t *b, uint8_t *y, const ck_tfl_add_params *p) {
     int64_t i = 0;
 #if defined(__x86_64__)
-    if (avx2_on(isa)) i = tfl_add_avx2(n, a, b, y, p);
+    if (ck_avx2_on(isa)) i = tfl_add_avx2(n, a, b, y, p);
 #else
     (void)isa;
 #endif

@@ -15,6 +15,17 @@ static inline int ck_float_level(int isa) {
     return 0;
 }
 
+/// Whether a kernel asked for `isa` may take its AVX2 path: asked for at least AVX2 and this CPU has it
+/// (always false off x86-64, where the portable path runs).
+static inline int ck_avx2_on(int isa) {
+#if defined(__x86_64__)
+    return isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2);
+#else
+    (void)isa;
+    return 0;
+#endif
+}
+
 /// One row of a phase plane (depthwise convolution, pooling): dst[q] = src[q·sw + fx − pad_left] where that
 /// column is inside the input row of w values, `pad` elsewhere. The inside range is worked out once, so the
 /// copy itself has no per-element test.

@@ -54,7 +54,7 @@ final class OptimizedQConv: Kernel {
         let w = UnsafeRawPointer(weights.pointer), ws = workspace.pointer
         let level = isa.level, parts = self.parts, stride = workspaceStride, dw = depthwise
         let xx = xXor, pb = padByte, az = aZero
-        var p = params, e = epilogue
+        let p = params, e = epilogue
         IntraOp.run(parts) { part in
             var p = p, e = e
             if dw {
