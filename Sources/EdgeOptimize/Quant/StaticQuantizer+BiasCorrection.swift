@@ -129,36 +129,30 @@ extension StaticQuantizer {
 /// dB: matching every layer's mean does not minimise the output error of this network. So the
 /// correction is verified on its own calibration set and dropped when it makes the output worse.
 extension StaticQuantizer {
-    /// Compares the bias-corrected graph with the same quantization without the correction, by the
-    /// SQNR of the first output against the float graph over the calibration feeds, and returns the
+    /// Compares the bias-corrected graph with the same quantization without the correction (`plain`), by
+    /// the SQNR of the first output against the float graph over the calibration feeds, and returns the
     /// better (the corrected one on a tie), with both figures in the report.
-    static func keepIfNotWorse(_ corrected: Graph, _ report: Report, original: Graph, calibration: [[String: HostTensor]],
-                               method: RangeCalibrator.Method, symmetricRange: Bool?, perChannel: Bool, exclude: [String],
-                               opset: Int) throws -> (Graph, Report) {
-        let (plain, plainReport) = try quantize(original, calibration: calibration, method: method, symmetricRange: symmetricRange,
-                                                perChannel: perChannel, exclude: exclude, opset: opset, biasCorrection: false)
+    static func keepIfNotWorse(corrected: Graph, plain: Graph, _ report: Report, original: Graph,
+                               calibration: [[String: HostTensor]], opset: Int) throws -> (Graph, Report) {
         guard let output = original.outputs.first?.name else { return (corrected, report) }
         var reference: [Float] = [], withCorrection: [Float] = [], without: [Float] = []
+        // One plan per graph and input shapes (calibration feeds usually share one shape).
+        var plans: [[String: [Int]]: [ExecutionPlan]] = [:]
         for feed in calibration {
             let shapes = feed.mapValues(\.shape)
-            for (g, sink) in [(original, 0), (corrected, 1), (plain, 2)] {
-                guard let y = try ExecutionPlan(graph: g, inputShapes: shapes, opset: opset).run(feed)[output] else { return (corrected, report) }
-                switch sink {
-                case 0: reference += y.floats()
-                case 1: withCorrection += y.floats()
-                default: without += y.floats()
-                }
+            if plans[shapes] == nil {
+                plans[shapes] = try [original, corrected, plain].map { try ExecutionPlan(graph: $0, inputShapes: shapes, opset: opset) }
             }
+            let ys = try plans[shapes]!.map { try $0.run(feed)[output] }
+            guard let y0 = ys[0], let y1 = ys[1], let y2 = ys[2] else { return (corrected, report) }
+            reference += y0.floats(); withCorrection += y1.floats(); without += y2.floats()
         }
         let sWith = ErrorMetrics.sqnr(reference: reference, test: withCorrection)
         let sWithout = ErrorMetrics.sqnr(reference: reference, test: without)
-        if sWith >= sWithout {
-            var r = report
-            r.biasCorrectionSQNR = (sWithout, sWith)
-            return (corrected, r)
-        }
-        var r = plainReport
+        var r = report
         r.biasCorrectionSQNR = (sWithout, sWith)
+        if sWith >= sWithout { return (corrected, r) }
+        r.biasCorrected = []
         r.biasSkipped = report.biasCorrected.map {
             LowRankFactorizer.Skip(node: $0, reason: String(format: "correction dropped: calibration output %.2f dB with it, %.2f dB without", sWith, sWithout))
         } + report.biasSkipped

@@ -91,7 +91,6 @@ public enum StaticQuantizer {
         }
         var report = Report()
         report.calibrationInputs = calibration.count
-        var g = graph
         var params: [String: AffineParameters] = [:]
         // A graph output keeps its float value (its name must stay the float result), and so does a
         // value that reaches the outputs only through Reshape/Concat-like ops (see `modelOutputValues`).
@@ -104,48 +103,51 @@ public enum StaticQuantizer {
         // Weights: int8 codes + DequantizeLinear nodes.
         let (wq, wr) = try GraphWeightQuantizer.quantize(graph, perChannel: perChannel, symmetric: true, exclude: exclude)
         report.weights = wr
-        if biasCorrection {
-            (report.biasCorrected, report.biasSkipped) = correctBiases(&g, original: graph, targets: targets, shifts: shifts)
-        }
-        let prologue = weightDequantizeNodes(&g, quantized: wq, report: wr, opset: opset)
-        // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
-        // every consumer among the targets reads the dequantized copy.
-        var nodes: [Node] = prologue
-        func qdq(_ a: String) -> [Node] {
-            let p = params[a]!
-            g.setConstant(.float32(a + "_scale", [p.scale], shape: Shape.scalar))
-            g.setConstant(Tensor(name: a + "_zero_point", type: TensorType(.int8, Shape.scalar),
-                                 storage: .memory([UInt8(bitPattern: Int8(p.zeroPoint))])))
-            return [Node(name: a + "/QuantizeLinear", op: "QuantizeLinear", inputs: [a, a + "_scale", a + "_zero_point"], outputs: [a + "_q"]),
-                    Node(name: a + "/DequantizeLinear", op: "DequantizeLinear", inputs: [a + "_q", a + "_scale", a + "_zero_point"],
-                         outputs: [a + "_dq"])]
-        }
-        let targetNames = Set(targets.map(\.name))
-        for a in activations where graph.isGraphInput(a) { nodes += qdq(a) }
-        for var n in g.nodes {   // the graph's nodes, with any bias added by bias correction
-            if targetNames.contains(n.name) {
-                for i in n.inputs.indices where params[n.inputs[i]] != nil { n.inputs[i] += "_dq" }
+        let prologueReport = wr
+        /// The quantized graph built on `base` (the float graph, or it with corrected biases).
+        func assemble(_ base: Graph) throws -> Graph {
+            var g = base
+            let prologue = weightDequantizeNodes(&g, quantized: wq, report: prologueReport, opset: opset)
+            // Activations: Q → DQ right after the value is produced (or at the start, for graph inputs);
+            // every consumer among the targets reads the dequantized copy.
+            var nodes: [Node] = prologue
+            func qdq(_ a: String) -> [Node] {
+                let p = params[a]!
+                g.setConstant(.float32(a + "_scale", [p.scale], shape: Shape.scalar))
+                g.setConstant(Tensor(name: a + "_zero_point", type: TensorType(.int8, Shape.scalar),
+                                     storage: .memory([UInt8(bitPattern: Int8(p.zeroPoint))])))
+                return [Node(name: a + "/QuantizeLinear", op: "QuantizeLinear", inputs: [a, a + "_scale", a + "_zero_point"], outputs: [a + "_q"]),
+                        Node(name: a + "/DequantizeLinear", op: "DequantizeLinear", inputs: [a + "_q", a + "_scale", a + "_zero_point"],
+                             outputs: [a + "_dq"])]
             }
-            nodes.append(n)
-            for o in n.outputs where params[o] != nil {
-                nodes += qdq(o)
+            let targetNames = Set(targets.map(\.name))
+            for a in activations where graph.isGraphInput(a) { nodes += qdq(a) }
+            for var n in g.nodes {   // the graph's nodes, with any bias added by bias correction
+                if targetNames.contains(n.name) {
+                    for i in n.inputs.indices where params[n.inputs[i]] != nil { n.inputs[i] += "_dq" }
+                }
+                nodes.append(n)
+                for o in n.outputs where params[o] != nil {
+                    nodes += qdq(o)
+                }
             }
-        }
-        // Downstream non-target consumers of a quantized output read the dequantized value too, as in
-        // onnxruntime's QDQ graphs (the pair sits on the tensor, not on one edge).
-        let quantizedOutputs = Set(targets.flatMap(\.outputs)).intersection(params.keys)
-        for i in nodes.indices where !nodes[i].name.hasSuffix("/QuantizeLinear") {
-            for k in nodes[i].inputs.indices where quantizedOutputs.contains(nodes[i].inputs[k]) && !targetNames.contains(nodes[i].name) {
-                nodes[i].inputs[k] += "_dq"
+            // Downstream non-target consumers of a quantized output read the dequantized value too, as in
+            // onnxruntime's QDQ graphs (the pair sits on the tensor, not on one edge).
+            let quantizedOutputs = Set(targets.flatMap(\.outputs)).intersection(params.keys)
+            for i in nodes.indices where !nodes[i].name.hasSuffix("/QuantizeLinear") {
+                for k in nodes[i].inputs.indices where quantizedOutputs.contains(nodes[i].inputs[k]) && !targetNames.contains(nodes[i].name) {
+                    nodes[i].inputs[k] += "_dq"
+                }
             }
+            g.nodes = nodes
+            _ = try g.inferShapes(strict: false)
+            return g
         }
-        g.nodes = nodes
-        _ = try g.inferShapes(strict: false)
-        if biasCorrection {
-            return try keepIfNotWorse(g, report, original: graph, calibration: calibration, method: method, symmetricRange: symmetricRange,
-                                      perChannel: perChannel, exclude: exclude, opset: opset)
-        }
-        return (g, report)
+        guard biasCorrection else { return (try assemble(graph), report) }
+        var corrected = graph
+        (report.biasCorrected, report.biasSkipped) = correctBiases(&corrected, original: graph, targets: targets, shifts: shifts)
+        return try keepIfNotWorse(corrected: try assemble(corrected), plain: try assemble(graph), report, original: graph,
+                                  calibration: calibration, opset: opset)
     }
 
     /// Moves each weight ``GraphWeightQuantizer`` quantized into int8 codes (`W_quantized`), a scale
