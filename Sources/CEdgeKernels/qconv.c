@@ -12,14 +12,23 @@
 #pragma STDC FP_CONTRACT OFF
 
 // Tile: QMR output channels × QNR output positions. Packed weights: [group][tile][kp][QMR] int32, each
-// the int16 pair (w[2q], w[2q+1]) low half first. Packed patches: [panel][kp][QNR][2] int16, so one
+// the int16 pair (w[2q], w[2q+1]) low half first. Packed patches: [panel][kc][QNR][2] int16, so one
 // vpmaddwd of a broadcast weight pair with a panel row gives 8 positions' two-tap sums.
 enum { QMR = 6, QNR = 16 };
+
+// K is cut into chunks of at most QKC pairs when it is longer than QKC_ONE, so that a position block
+// keeps at least ~64 positions within the budget: with all of K in one block, a 3×3 convolution over
+// 256 channels got blocks of 16 positions and streamed every weight tile from L3 once per 16 positions
+// (resnet50's 14×14 3×3 layers: −10 % time chunked; chunking 1×1 layers of K ≤ 1,200 cost 2–10 %). Partial sums go through a per-part int32 buffer (exact:
+// int32 addition wraps the same in any order). Budget: bytes of packed patches per chunk.
+enum { QKC = 512, QKC_ONE = 600, QBUDGET = 128 * 1024 };
 
 static int32_t rup(int32_t v, int32_t m) { return (v + m - 1) / m * m; }
 
 typedef struct {
     int32_t cin_g, cout_g, k, kp, ohw, nc, nblocks, tiles, pointwise;
+    int32_t kc, nchunks;      ///< pairs per K chunk, chunks
+    int32_t hp, pq;           ///< patch planes: rows and columns per phase (see build_planes)
 } qgeo;
 
 static qgeo geo_of(const ck_conv2d_params *p) {
@@ -29,9 +38,11 @@ static qgeo geo_of(const ck_conv2d_params *p) {
     g.k = g.cin_g * p->kh * p->kw;
     g.kp = (g.k + 1) / 2;
     g.ohw = p->oh * p->ow;
-    // Patch block: about 128 KB of pairs (4 bytes per position per pair), 16…1024 positions, so it stays in
-    // L2 while every weight tile passes over it.
-    int32_t nc = (int32_t)((size_t)128 * 1024 / ((size_t)g.kp * 4)) / QNR * QNR;
+    g.nchunks = g.kp <= QKC_ONE ? 1 : (g.kp + QKC - 1) / QKC;
+    g.kc = (g.kp + g.nchunks - 1) / g.nchunks;
+    // Position block: one chunk of its panels (4 bytes per position per pair) within the budget, 16…1024
+    // positions, so it stays in L2 while every weight tile passes over it.
+    int32_t nc = (int32_t)((size_t)QBUDGET / ((size_t)g.kc * 4)) / QNR * QNR;
     nc = CK_MAX(QNR, CK_MIN(nc, 1024));
     nc = CK_MIN(nc, rup(g.ohw, QNR));
     g.nc = nc;
@@ -39,7 +50,14 @@ static qgeo geo_of(const ck_conv2d_params *p) {
     g.tiles = (g.cout_g + QMR - 1) / QMR;
     g.pointwise = p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                   p->oh == p->h && p->ow == p->w;
+    g.hp = (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1;
+    g.pq = p->ow + ((p->kw - 1) * p->dw) / p->sw;
     return g;
+}
+
+/// Bytes of one group's patch planes (0 for a pointwise convolution, which reads X directly).
+static size_t planes_size(const ck_conv2d_params *p, const qgeo *g) {
+    return g->pointwise ? 0 : (size_t)g->cin_g * p->sw * g->hp * g->pq;
 }
 
 size_t ck_qconv_packed_weights_size(int isa, const ck_conv2d_params *p) {
@@ -67,54 +85,100 @@ void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, 
                 }
 }
 
+/// Workspace layout of one part: packed patch chunk, two patch rows, column sums, partial-sum buffer
+/// (multi-chunk only: every tile row × the block's positions), patch planes (non-pointwise only).
+typedef struct {
+    size_t blk, row0, row1, cs, acc, planes, total;
+} qlayout;
+
+static qlayout layout_of(const ck_conv2d_params *p, const qgeo *g) {
+    qlayout l;
+    size_t o = 0;
+    l.blk = o;
+    o += (size_t)g->nc * g->kc * 4;
+    l.row0 = o = (o + 63) & ~(size_t)63;
+    o += (size_t)g->nc + 64;
+    l.row1 = o = (o + 63) & ~(size_t)63;
+    o += (size_t)g->nc + 64;
+    l.cs = o = (o + 63) & ~(size_t)63;
+    o += (size_t)g->nc * 4;
+    l.acc = o = (o + 63) & ~(size_t)63;
+    if (g->nchunks > 1) o += (size_t)g->tiles * QMR * g->nc * 4;
+    l.planes = o = (o + 63) & ~(size_t)63;
+    // Runs are copied 32 bytes at a time, so up to 31 bytes past a plane's end are read.
+    o += planes_size(p, g) + 64;
+    l.total = o;
+    return l;
+}
+
 size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p) {
     (void)isa;
     qgeo g = geo_of(p);
-    return (size_t)g.nc * g.kp * 4 + 2 * ((size_t)g.nc + 64) + (size_t)g.nc * 4 + 512;
+    return layout_of(p, &g).total + 64;
+}
+
+/// The padded input of one group as `sw` column phases per channel: plane (ci, ph) has hp rows (padded
+/// rows from −pad_top) of pq bytes, byte q of row r being padded column q·sw + ph − pad_left of input
+/// row r − pad_top (`padb` outside the input). Tap (ky, kx) of output (oy, ox) is then row oy·sh + ky·dh,
+/// column ox + (kx·dw)/sw of phase (kx·dw) % sw: every output row's patch taps are one contiguous run.
+static void build_planes(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, uint8_t padb, uint8_t *dst) {
+    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
+    for (int32_t ci = 0; ci < g->cin_g; ci++)
+        for (int32_t ph = 0; ph < P->sw; ph++) {
+            // Columns inside the input: q·sw + ph − pad_left in [0, w), i.e. q in [qa, qb).
+            const int32_t first = P->pad_left - ph;
+            int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
+            const int32_t last = P->w - 1 + P->pad_left - ph;
+            int32_t qb = last < 0 ? 0 : last / P->sw + 1;
+            qa = CK_MIN(qa, g->pq);
+            qb = CK_MAX(qa, CK_MIN(qb, g->pq));
+            for (int32_t r = 0; r < g->hp; r++) {
+                uint8_t *d = dst + (((size_t)ci * P->sw + ph) * g->hp + r) * g->pq;
+                const int32_t iy = r - P->pad_top;
+                if (iy < 0 || iy >= P->h) {
+                    memset(d, padb, (size_t)g->pq);
+                    continue;
+                }
+                const uint8_t *s = xg + ci * plane + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
+                if (qa > 0) memset(d, padb, (size_t)qa);
+                if (P->sw == 1) {
+                    if (qb > qa) memcpy(d + qa, s, (size_t)(qb - qa));
+                } else {
+                    for (int32_t q = 0; q < qb - qa; q++) d[qa + q] = s[q * P->sw];
+                }
+                if (g->pq > qb) memset(d + qb, padb, (size_t)(g->pq - qb));
+            }
+        }
+}
+
+/// Copies n bytes 32 at a time: may read and write up to 31 bytes past the run (callers leave slack; a
+/// later run or the tail fill overwrites what is written past).
+static inline void copy_run(uint8_t *d, const uint8_t *s, int32_t n) {
+    for (int32_t i = 0; i < n; i += 32) memcpy(d + i, s + i, 32);
 }
 
 /// Row p = (ci, ky, kx) of the patch matrix for positions [n0, n0 + nc), raw bytes (padding taps read
-/// `padb`), readable up to nc rounded up to QNR. Points into x when it can.
-static const uint8_t *patch_row(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t p, int32_t n0,
-                                int32_t nc, uint8_t padb, uint8_t *row) {
+/// `padb`), readable up to nc rounded up to QNR. Points into X or the patch planes when it can.
+static const uint8_t *patch_row(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, const uint8_t *planes,
+                                int32_t p, int32_t n0, int32_t nc, uint8_t padb, uint8_t *row) {
     const int32_t ncr = rup(nc, QNR);
-    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
     if (g->pointwise) {
-        const uint8_t *s = xg + p * plane + n0;
+        const uint8_t *s = xg + (ptrdiff_t)p * P->h * P->w + n0;
         if (n0 + ncr <= g->ohw) return s;
         memcpy(row, s, (size_t)nc);
         memset(row + nc, padb, (size_t)(ncr - nc));
         return row;
     }
     const int32_t kx = p % P->kw, ky = (p / P->kw) % P->kh, ci = p / (P->kw * P->kh);
-    const uint8_t *xc = xg + ci * plane;
+    const int32_t off = kx * P->dw;
+    const uint8_t *base = planes + (((size_t)ci * P->sw + off % P->sw) * g->hp + (size_t)ky * P->dh) * g->pq + off / P->sw;
+    const ptrdiff_t rowStep = (ptrdiff_t)P->sh * g->pq;
     int32_t oy = n0 / P->ow, ox = n0 % P->ow, done = 0;
+    // Within one output row: the run itself (the lanes read past it belong to no stored output).
+    if (ox + nc <= P->ow) return base + oy * rowStep + ox;
     while (done < nc) {
         const int32_t run = CK_MIN(P->ow - ox, nc - done);
-        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
-        uint8_t *out = row + done;
-        if (iy < 0 || iy >= P->h) {
-            memset(out, padb, (size_t)run);
-        } else {
-            const uint8_t *src = xc + (ptrdiff_t)iy * P->w;
-            const int32_t ix0 = ox * P->sw - P->pad_left + kx * P->dw;
-            if (P->sw == 1) {
-                const int32_t lo = ix0 < 0 ? CK_MIN(-ix0, run) : 0;
-                const int32_t hi = CK_MAX(lo, CK_MIN(run, P->w - ix0));
-                if (lo > 0) memset(out, padb, (size_t)lo);
-                if (hi > lo) memcpy(out + lo, src + ix0 + lo, (size_t)(hi - lo));
-                if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
-            } else {
-                // Taps inside the row: ix0 + t·sw in [0, w) for t in [lo, hi); padding either side.
-                const int32_t sw = P->sw;
-                int32_t lo = ix0 < 0 ? CK_MIN((-ix0 + sw - 1) / sw, run) : 0;
-                int32_t hi = ix0 > P->w - 1 ? lo : CK_MIN(run, (P->w - 1 - ix0) / sw + 1);
-                hi = CK_MAX(lo, hi);
-                if (lo > 0) memset(out, padb, (size_t)lo);
-                for (int32_t t = lo; t < hi; t++) out[t] = src[ix0 + t * sw];
-                if (run > hi) memset(out + hi, padb, (size_t)(run - hi));
-            }
-        }
+        copy_run(row + done, base + oy * rowStep + ox, run);
         done += run;
         ox = 0;
         oy++;
@@ -156,14 +220,16 @@ static inline void store_scalar(uint32_t v, int32_t j, const ck_qconv_epilogue *
 
 // ---- portable ---------------------------------------------------------------------------------
 
-static void pack_block_portable(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t n0, int32_t nc,
-                                uint8_t xx, uint8_t padb, int16_t *dst, uint8_t *r0buf, uint8_t *r1buf) {
+/// Pairs [qa, qa + kcv) of the patch matrix for positions [n0, n0 + nc) as panels [panel][kcv][QNR][2].
+static void pack_block_portable(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, const uint8_t *planes,
+                                int32_t qa, int32_t kcv, int32_t n0, int32_t nc, uint8_t xx, uint8_t padb, int16_t *dst,
+                                uint8_t *r0buf, uint8_t *r1buf) {
     const int32_t npan = (nc + QNR - 1) / QNR;
-    for (int32_t q = 0; q < g->kp; q++) {
-        const uint8_t *r0 = patch_row(P, g, xg, 2 * q, n0, nc, padb, r0buf);
-        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
+    for (int32_t q = qa; q < qa + kcv; q++) {
+        const uint8_t *r0 = patch_row(P, g, xg, planes, 2 * q, n0, nc, padb, r0buf);
+        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, planes, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
         for (int32_t t = 0; t < npan; t++) {
-            int16_t *d = dst + ((ptrdiff_t)t * g->kp + q) * (2 * QNR);
+            int16_t *d = dst + ((ptrdiff_t)t * kcv + q - qa) * (2 * QNR);
             for (int j = 0; j < QNR; j++) {
                 d[2 * j] = (int8_t)(r0[t * QNR + j] ^ xx);
                 d[2 * j + 1] = r1 ? (int8_t)(r1[t * QNR + j] ^ xx) : 0;
@@ -172,10 +238,14 @@ static void pack_block_portable(const ck_conv2d_params *P, const qgeo *g, const 
     }
 }
 
-static void tile_portable(int32_t kp, const uint32_t *a, const int16_t *b, int32_t mv, int32_t nv, int32_t j0,
-                          const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+/// One tile over kp pairs. Sums start at zero, or at `part_in` (QMR rows of stride ldp) when it is
+/// non-NULL; they go to `part_out` when it is non-NULL (a later K chunk follows), else through the epilogue.
+static void tile_portable(int32_t kp, const uint32_t *a, const int16_t *b, const uint32_t *part_in, uint32_t *part_out,
+                          ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
+                          const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
     uint32_t acc[QMR][QNR];
-    memset(acc, 0, sizeof acc);
+    for (int i = 0; i < QMR; i++)
+        for (int j = 0; j < QNR; j++) acc[i][j] = part_in ? part_in[i * ldp + j] : 0;
     for (int32_t q = 0; q < kp; q++) {
         for (int i = 0; i < QMR; i++) {
             const int32_t lo = (int16_t)(uint16_t)a[i], hi = (int16_t)(uint16_t)(a[i] >> 16);
@@ -183,6 +253,11 @@ static void tile_portable(int32_t kp, const uint32_t *a, const int16_t *b, int32
         }
         a += QMR;
         b += 2 * QNR;
+    }
+    if (part_out) {
+        for (int i = 0; i < QMR; i++)
+            for (int j = 0; j < QNR; j++) part_out[i * ldp + j] = acc[i][j];
+        return;
     }
     for (int i = 0; i < mv; i++) {
         const int32_t j = j0 + i;
@@ -195,8 +270,8 @@ static void tile_portable(int32_t kp, const uint32_t *a, const int16_t *b, int32
     }
 }
 
-/// Column sums Σ_p x' of a packed block (for nonzero weight zero points).
-static void colsums_portable(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs) {
+/// Column sums Σ_p x' of a packed block (for nonzero weight zero points), added to cs when `add`.
+static void colsums_portable(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs, int add) {
     for (int32_t t = 0; t < npan; t++)
         for (int j = 0; j < QNR; j++) {
             int32_t s = 0;
@@ -204,7 +279,7 @@ static void colsums_portable(const int16_t *blk, int32_t kp, int32_t npan, int32
                 const int16_t *d = blk + ((ptrdiff_t)t * kp + q) * (2 * QNR);
                 s += d[2 * j] + d[2 * j + 1];
             }
-            cs[t * QNR + j] = s;
+            cs[t * QNR + j] = add ? (int32_t)((uint32_t)cs[t * QNR + j] + (uint32_t)s) : s;
         }
 }
 
@@ -212,15 +287,16 @@ static void colsums_portable(const int16_t *blk, int32_t kp, int32_t npan, int32
 #if defined(__x86_64__)
 
 __attribute__((target("avx2,fma")))
-static void pack_block_avx2(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, int32_t n0, int32_t nc,
-                            uint8_t xx, uint8_t padb, int16_t *dst, uint8_t *r0buf, uint8_t *r1buf) {
+static void pack_block_avx2(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, const uint8_t *planes,
+                            int32_t qa, int32_t kcv, int32_t n0, int32_t nc, uint8_t xx, uint8_t padb, int16_t *dst,
+                            uint8_t *r0buf, uint8_t *r1buf) {
     const int32_t npan = (nc + QNR - 1) / QNR;
     const __m128i vx = _mm_set1_epi8((char)xx);
-    for (int32_t q = 0; q < g->kp; q++) {
-        const uint8_t *r0 = patch_row(P, g, xg, 2 * q, n0, nc, padb, r0buf);
-        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
-        int16_t *d = dst + (ptrdiff_t)q * (2 * QNR);
-        const ptrdiff_t step = (ptrdiff_t)g->kp * (2 * QNR);
+    for (int32_t q = qa; q < qa + kcv; q++) {
+        const uint8_t *r0 = patch_row(P, g, xg, planes, 2 * q, n0, nc, padb, r0buf);
+        const uint8_t *r1 = 2 * q + 1 < g->k ? patch_row(P, g, xg, planes, 2 * q + 1, n0, nc, padb, r1buf) : NULL;
+        int16_t *d = dst + (ptrdiff_t)(q - qa) * (2 * QNR);
+        const ptrdiff_t step = (ptrdiff_t)kcv * (2 * QNR);
         for (int32_t t = 0; t < npan; t++, d += step) {
             const __m128i a = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(r0 + t * QNR)), vx);
             const __m128i b = r1 ? _mm_xor_si128(_mm_loadu_si128((const __m128i *)(r1 + t * QNR)), vx) : _mm_setzero_si128();
@@ -231,10 +307,11 @@ static void pack_block_avx2(const ck_conv2d_params *P, const qgeo *g, const uint
 }
 
 __attribute__((target("avx2,fma")))
-static void colsums_avx2(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs) {
+static void colsums_avx2(const int16_t *blk, int32_t kp, int32_t npan, int32_t *cs, int add) {
     const __m256i ones = _mm256_set1_epi16(1);
     for (int32_t t = 0; t < npan; t++) {
-        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        __m256i s0 = add ? _mm256_loadu_si256((const __m256i *)(cs + t * QNR)) : _mm256_setzero_si256();
+        __m256i s1 = add ? _mm256_loadu_si256((const __m256i *)(cs + t * QNR + 8)) : _mm256_setzero_si256();
         const int16_t *d = blk + (ptrdiff_t)t * kp * (2 * QNR);
         for (int32_t q = 0; q < kp; q++, d += 2 * QNR) {
             s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)d), ones));
@@ -365,20 +442,17 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, int32_t mv, int32_t nv, int32_t j0,
-                      const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
-    __m256i acc[QMR][2];
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_si256();
-    for (int32_t q = 0; q < kp; q++) {
-        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+/// The end of a tile: its sums to `part_out` (a later K chunk follows) or through the epilogue.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv,
+                                    int32_t j0, const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0,
+                                    ptrdiff_t ldy) {
+    if (part_out) {
         _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
-            const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
-            acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(av, b0));
-            acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(av, b1));
+            _mm256_storeu_si256((__m256i *)(part_out + i * ldp), acc[i][0]);
+            _mm256_storeu_si256((__m256i *)(part_out + i * ldp + 8), acc[i][1]);
         }
-        a += QMR;
-        b += 2 * QNR;
+        return;
     }
     const int bzOn = e->b_zero && colsum;
     const __m256i cs0 = bzOn ? _mm256_loadu_si256((const __m256i *)colsum) : _mm256_setzero_si256();
@@ -394,6 +468,32 @@ static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, int32_t m
         }
         store16_avx2(v0, v1, j, e, y, y0 + i * ldy, nv);
     }
+}
+
+__attribute__((target("avx2,fma")))
+static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uint32_t *part_in, uint32_t *part_out,
+                      ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
+                      const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    __m256i acc[QMR][2];
+    if (part_in) {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+            acc[i][0] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp));
+            acc[i][1] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp + 8));
+        }
+    } else {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_si256();
+    }
+    for (int32_t q = 0; q < kp; q++) {
+        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+            const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
+            acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(av, b0));
+            acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(av, b1));
+        }
+        a += QMR;
+        b += 2 * QNR;
+    }
+    tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
 }
 
 /// A row of n sums (v = acc + c0) of channel j through the epilogue, 16 at a time.
@@ -421,20 +521,20 @@ static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_q
 void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, const ck_qconv_epilogue *e, uint8_t x_xor,
                    uint8_t pad_byte, const uint8_t *x, void *y, void *workspace, int32_t part, int32_t parts) {
     const qgeo g = geo_of(P);
+    const qlayout L = layout_of(P, &g);
     const int avx = ck_avx2_on(isa);
     const int64_t units0 = (int64_t)P->n * P->group * g.nblocks;
     // Few position blocks (late layers): split the weight tiles too, each part packing its own copy.
     const int64_t rsplit = units0 >= 2 * (int64_t)parts ? 1 : CK_MAX(1, CK_MIN((int64_t)parts, (int64_t)g.tiles));
     const int64_t total = units0 * rsplit;
     const int64_t ub = total * part / parts, ue = total * (part + 1) / parts;
-    int16_t *blk = workspace;
-    uint8_t *row0 = (uint8_t *)(blk + (size_t)g.nc * g.kp * 2);
-    uint8_t *row1 = row0 + g.nc + 64;
-    int32_t *cs = (int32_t *)(((uintptr_t)(row1 + g.nc + 64) + 63) & ~(uintptr_t)63);
-    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
-    const size_t ebytes = e->multiplier ? 1 : 4;
-    (void)ebytes;
-    int64_t packed_unit = -1;
+    uint8_t *ws = workspace;
+    int16_t *blk = (int16_t *)(ws + L.blk);
+    uint8_t *row0 = ws + L.row0, *row1 = ws + L.row1, *planes = ws + L.planes;
+    int32_t *cs = (int32_t *)(ws + L.cs);
+    uint32_t *pacc = (uint32_t *)(ws + L.acc);
+    const ptrdiff_t plane = (ptrdiff_t)P->h * P->w, ldp = g.nc;
+    int64_t packed_unit = -1, planes_of = -1;
     for (int64_t u = ub; u < ue; u++) {
         const int64_t rs = u % rsplit, bu = u / rsplit;
         const int32_t blkI = (int32_t)(bu % g.nblocks), gi = (int32_t)((bu / g.nblocks) % P->group);
@@ -443,34 +543,47 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
         if (t0 == t1) continue;
         const int32_t n0 = blkI * g.nc, ncv = CK_MIN(g.nc, g.ohw - n0), npan = (ncv + QNR - 1) / QNR;
         const uint8_t *xg = x + ((ptrdiff_t)img * P->c + (ptrdiff_t)gi * g.cin_g) * plane;
-        if (packed_unit != bu) {
-#if defined(__x86_64__)
-            if (avx) pack_block_avx2(P, &g, xg, n0, ncv, x_xor, pad_byte, blk, row0, row1);
-            else
-#endif
-                pack_block_portable(P, &g, xg, n0, ncv, x_xor, pad_byte, blk, row0, row1);
-            if (e->b_zero) {
-#if defined(__x86_64__)
-                if (avx) colsums_avx2(blk, g.kp, npan, cs);
-                else
-#endif
-                    colsums_portable(blk, g.kp, npan, cs);
-            }
-            packed_unit = bu;
+        const int64_t imgGroup = bu / g.nblocks;
+        if (!g.pointwise && planes_of != imgGroup) {
+            build_planes(P, &g, xg, pad_byte, planes);
+            planes_of = imgGroup;
         }
-        for (int32_t t = t0; t < t1; t++) {
-            const uint32_t *a = (const uint32_t *)packed_w + ((size_t)gi * g.tiles + t) * g.kp * QMR;
-            const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
-            for (int32_t pn = 0; pn < npan; pn++) {
-                const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
-                const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
-                const int16_t *b = blk + (ptrdiff_t)pn * g.kp * (2 * QNR);
-                const int32_t *c = e->b_zero ? cs + pn * QNR : NULL;
+        for (int32_t ch = 0; ch < g.nchunks; ch++) {
+            const int32_t qa = ch * g.kc, kcv = CK_MIN(g.kc, g.kp - qa);
+            const int first = ch == 0, last = ch == g.nchunks - 1;
+            // One chunk: the packed block is kept for the next unit of the same block (tile split).
+            if (g.nchunks > 1 || packed_unit != bu) {
 #if defined(__x86_64__)
-                if (avx) tile_avx2(g.kp, a, b, mv, nv, j0, c, e, y, y0, g.ohw);
+                if (avx) pack_block_avx2(P, &g, xg, planes, qa, kcv, n0, ncv, x_xor, pad_byte, blk, row0, row1);
                 else
 #endif
-                    tile_portable(g.kp, a, b, mv, nv, j0, c, e, y, y0, g.ohw);
+                    pack_block_portable(P, &g, xg, planes, qa, kcv, n0, ncv, x_xor, pad_byte, blk, row0, row1);
+                if (e->b_zero) {
+#if defined(__x86_64__)
+                    if (avx) colsums_avx2(blk, kcv, npan, cs, !first);
+                    else
+#endif
+                        colsums_portable(blk, kcv, npan, cs, !first);
+                }
+                packed_unit = bu;
+            }
+            for (int32_t t = t0; t < t1; t++) {
+                const uint32_t *a = (const uint32_t *)packed_w + (((size_t)gi * g.tiles + t) * g.kp + qa) * QMR;
+                const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
+                uint32_t *tp = pacc + (size_t)(t - t0) * QMR * ldp;
+                for (int32_t pn = 0; pn < npan; pn++) {
+                    const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
+                    const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
+                    const int16_t *b = blk + (ptrdiff_t)pn * kcv * (2 * QNR);
+                    const int32_t *c = e->b_zero ? cs + pn * QNR : NULL;
+                    const uint32_t *pin = first ? NULL : tp + pn * QNR;
+                    uint32_t *pout = last ? NULL : tp + pn * QNR;
+#if defined(__x86_64__)
+                    if (avx) tile_avx2(kcv, a, b, pin, pout, ldp, mv, nv, j0, c, e, y, y0, g.ohw);
+                    else
+#endif
+                        tile_portable(kcv, a, b, pin, pout, ldp, mv, nv, j0, c, e, y, y0, g.ohw);
+                }
             }
         }
     }

@@ -65,8 +65,15 @@ import Testing
         // Depthwise 5×5, dilation 2, stride (1, 2), int8 input.
         ConvCase(cin: 7, cout: 7, group: 7, h: 13, w: 19, kh: 5, kw: 5, stride: (1, 2), dilation: (2, 2), pads: [4, 3, 2, 4],
                  x: .int8, w8: .int8, y: .int8),
-        // Pointwise, k = 200 (patch blocks of 320 positions: two blocks, the last ragged), cout 23 (ragged tiles).
-        ConvCase(cin: 200, cout: 23, h: 9, w: 37, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8),
+        // Pointwise, k = 200 (patch blocks of 480 positions: two blocks, the last ragged), cout 23 (ragged tiles).
+        ConvCase(cin: 200, cout: 23, h: 9, w: 61, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8),
+        // k = 301·9 = 2,709: 1,355 pairs in three K chunks (452, 452, 451; the last pair half padding) whose
+        // partial sums and column sums (uint8 weights: nonzero weight zero points) carry over; stride, dilation.
+        ConvCase(cin: 301, cout: 13, h: 9, w: 8, kh: 3, kw: 3, stride: (2, 1), dilation: (1, 2), pads: [1, 2, 0, 2],
+                 x: .uint8, w8: .uint8, y: .int8, perChannel: true),
+        // k = 540, 3 × 200 outputs in blocks of 176 positions: the first block inside one output row (its patch rows
+        // read straight from the padded planes), the others across rows.
+        ConvCase(cin: 60, cout: 7, h: 3, w: 200, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .int8, w8: .int8, y: .uint8),
         // Odd k (3·3·3 = 27) over 40×40 positions (two blocks), stride 1, int8 weights, uint8 output.
         ConvCase(cin: 3, cout: 8, h: 40, w: 40, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
         // Grouped, not depthwise (2 input and 3 output channels per group).
