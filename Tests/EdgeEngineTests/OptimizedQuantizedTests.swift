@@ -48,6 +48,22 @@ import Testing
         var perChannel = false, bias = true
         /// An output scale that makes the multiplier exceed 0.5 (the kernel then clamps in double, not by packing).
         var yScale: Float? = nil
+        var weights: Weights = .uniform
+    }
+
+    /// Weight codes (as int8 after the kernel's uint8 → int8 shift): uniform over the byte (most pairs sum
+    /// above 128 in magnitude: the int16-pair path), within ±60 (the u8 × s8 quads path, no remainder),
+    /// or within ±60 with every 211th weight from the whole byte (quads plus a sparse remainder list).
+    enum Weights { case uniform, small, sparseLarge }
+
+    static func weights(_ c: ConvCase, _ rng: inout SeededRNG) -> HostTensor {
+        let shape = [c.cout, c.cin / c.group, c.kh, c.kw]
+        if c.weights == .uniform { return bytes(c.w8, shape, &rng) }
+        let v: [Int] = (0..<shape.reduce(1, *)).map { i in
+            c.weights == .sparseLarge && i % 211 == 0 ? Int(rng.next() % 256) - 128 : Int(rng.next() % 121) - 60
+        }
+        return c.w8 == .uint8 ? HostTensor(values: v.map { UInt8($0 + 128) }, shape: shape)
+                              : HostTensor(values: v.map { Int8($0) }, shape: shape)
     }
 
     static let convCases: [ConvCase] = [
@@ -78,6 +94,14 @@ import Testing
         ConvCase(cin: 3, cout: 8, h: 40, w: 40, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
         // Grouped, not depthwise (2 input and 3 output channels per group).
         ConvCase(cin: 8, cout: 12, group: 4, h: 6, w: 10, kh: 3, kw: 1, stride: (1, 2), pads: [1, 0, 1, 0], perChannel: true),
+        // u8 × s8 quads: k = 37·9 = 333 (the last quad one tap), weights within ±60 (no remainder).
+        ConvCase(cin: 37, cout: 14, h: 10, w: 12, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .small),
+        // Quads with remainders over three K chunks (k = 2,709), uint8 weights (column sums), int8 input.
+        ConvCase(cin: 301, cout: 13, h: 7, w: 6, kh: 3, kw: 3, x: .int8, w8: .uint8, y: .int8, perChannel: true,
+                 weights: .sparseLarge),
+        // Quads with remainders, pointwise, two position blocks.
+        ConvCase(cin: 64, cout: 30, h: 20, w: 31, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8,
+                 weights: .sparseLarge),
         // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
         ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
     ]
@@ -87,7 +111,7 @@ import Testing
         var rng = SeededRNG(seed: 401)
         for (ci, c) in Self.convCases.enumerated() {
             let x = Self.bytes(c.x, [c.batch, c.cin, c.h, c.w], &rng)
-            let w = Self.bytes(c.w8, [c.cout, c.cin / c.group, c.kh, c.kw], &rng)
+            let w = Self.weights(c, &rng)
             let xz = Self.zero(c.x, [], &rng)
             let wz = Self.zero(c.w8, c.perChannel ? [c.cout] : [], &rng)
             let oh = (c.h + c.pads[0] + c.pads[2] - c.dilation.0 * (c.kh - 1) - 1) / c.stride.0 + 1
@@ -120,6 +144,9 @@ import Testing
                 let k = try OptimizedQuantized.makeConv(ctx, requantize: requantize, isa: isa)
                 #expect(k != nil, "case \(ci) declined")
                 guard let k else { continue }
+                if c.weights != .uniform, c.group == 1, isa.level >= KernelISA.avx2.level {
+                    #expect((k as? OptimizedQConv)?.usesQuads == true, "case \(ci) isa \(isa): quads path not taken")
+                }
                 let got = try Self.run(k, inputs, out)
                 let first = zip(got, ref).enumerated().first { $0.element.0 != $0.element.1 }
                 #expect(first == nil, "case \(ci) isa \(isa): byte \(first?.offset ?? -1) differs")

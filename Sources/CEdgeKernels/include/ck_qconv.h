@@ -39,6 +39,9 @@ typedef struct {
 size_t ck_qconv_packed_weights_size(int isa, const ck_conv2d_params *p);
 /// Packs W, int8 [Cout][K] (OIHW flattened), for the GEMM path.
 void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, void *dst);
+/// 1 when packed weights use the u8 × s8 quads form (AVX2, weights whose pairs mostly stay within ±128
+/// in sum; see qconv.c), 0 for int16 pairs.
+int ck_qconv_packed_uses_quads(const void *packed_w);
 /// Bytes of scratch one part of the GEMM path needs.
 size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p);
 /// Part `part` of `parts` of the convolution (X raw bytes, N·C·H·W; Y N·Cout·OH·OW of int8/uint8/int32).

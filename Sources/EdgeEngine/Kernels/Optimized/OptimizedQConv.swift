@@ -25,6 +25,9 @@ final class OptimizedQConv: Kernel {
     let workspace: AlignedBytes
     let workspaceStride: Int
 
+    /// Whether the weights took the u8 × s8 quads form (not depthwise; see ck_qconv.h).
+    var usesQuads: Bool { !depthwise && ck_qconv_packed_uses_quads(weights.pointer) != 0 }
+
     init(isa: KernelISA, depthwise: Bool, params: ck_conv2d_params, weights: AlignedBytes, epilogue: ck_qconv_epilogue,
          buffers: [AlignedBytes], xXor: UInt8, padByte: UInt8, aZero: Int32, threads: Int, parts forced: Int? = nil) {
         self.isa = isa
