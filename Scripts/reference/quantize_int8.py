@@ -10,8 +10,10 @@ The model is first pre-processed as onnxruntime recommends (quant_pre_process: B
 folded into Conv). Only Conv and MatMul are quantized (QLinearConv / QLinearMatMul between QuantizeLinear and
 DequantizeLinear; the com.microsoft QLinear* ops of the other types are left out), plus Relu (fused
 away into the preceding QLinearConv's output range) and MaxPool (runs on uint8). Activations are
-uint8 (per-tensor, MinMax calibration), weights int8 per tensor. Calibration: 4 seeded N(0, 1) inputs
-of the model's input shape (free dimensions 1) or of the request's "shape". Written to DST atomically; prints the op histogram.
+uint8 (per-tensor, MinMax calibration), weights int8 per tensor — or, with "reduce_range": true in the request,
+7-bit weights in the int8 range (onnxruntime's reduce_range, which its documentation advises for x86 CPUs without
+VNNI, whose u8 × s8 kernels can saturate on full-range weights). Calibration: 4 seeded N(0, 1) inputs of the model's
+input shape (free dimensions 1) or of the request's "shape". Written to DST atomically; prints the op histogram.
 """
 import collections, os, sys, tempfile
 
@@ -67,7 +69,7 @@ def prepare(model):
     return model
 
 
-def main(src, dst, shape=None):
+def main(src, dst, shape=None, reduce_range=False):
     if os.path.exists(dst):
         return
     model = prepare(onnx.load(src))
@@ -80,7 +82,8 @@ def main(src, dst, shape=None):
     fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=os.path.dirname(os.path.abspath(dst)))
     os.close(fd)
     quantize_static(fp32, tmp, Seeded(model, shape), quant_format=QuantFormat.QOperator, op_types_to_quantize=["Conv", "MatMul", "Relu", "MaxPool"],
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=False)
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=False,
+                    reduce_range=reduce_range)
     os.replace(tmp, dst)
     os.remove(fp32)
 
@@ -109,7 +112,7 @@ if __name__ == "__main__":
         req = json.load(sys.stdin)
         os.makedirs(os.path.dirname(os.path.abspath(req["dst"])), exist_ok=True)
         with contextlib.redirect_stdout(sys.stderr):
-            main(req["src"], req["dst"], req.get("shape"))
+            main(req["src"], req["dst"], req.get("shape"), bool(req.get("reduce_range")))
         answer = {"path": req["dst"], "ops": ops(req["dst"])}
         if req.get("exposed"):
             expose(req["dst"], req["exposed"])
