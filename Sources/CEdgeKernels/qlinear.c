@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "ck_cpu.h"
+#include "internal/ck_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -162,42 +163,60 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
 }
 
 /// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
-/// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
-/// window's columns inside the input. 0 (the flipped minimum) is the identity of both, so a window with
-/// no tap inside gives the type's minimum, as the reference's running maximum does.
+/// rows that lie inside the input, then the maximum over the window's columns, read from the row's
+/// column phases (phase p holds padded columns q·sw + p), so each tap is one contiguous run and both
+/// passes are plain loops the compiler vectorises. 0 (the flipped minimum) is the identity of both and
+/// pads the row, so a window with no tap inside gives the type's minimum, as the reference's running
+/// maximum does. `buf` holds the padded row (pad_left + sw · pq + 32 bytes), `phase` sw · pq bytes
+/// (pq = ow + ((kw − 1)·dw) / sw).
 static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const int32_t in[3], const int32_t ker[3],
                              const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
-                             uint8_t *vrow) {
-    const int32_t w = in[2];
+                             uint8_t *buf, uint8_t *phase) {
+    const int32_t w = in[2], sw = stride[2], pq = out[2] + ((ker[2] - 1) * dil[2]) / sw;
+    const int32_t span = sw * pq;   // padded columns the phases cover, from −pad_left
+    memset(buf, 0, (size_t)(pad[2] + span + 32));
+    uint8_t *vrow = buf + pad[2];
+    // Columns read but outside the input stay 0: the row pass writes only [0, min(w, span − pad_left)).
+    const int32_t wr = CK_MAX(0, CK_MIN(w, span - pad[2]));
     for (int32_t oh = 0; oh < out[1]; oh++) {
-        memset(vrow, 0, (size_t)w);
+        memset(vrow, 0, (size_t)wr);
         for (int32_t b = 0; b < ker[1]; b++) {
             const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
             if (ih < 0 || ih >= in[1]) continue;
             const uint8_t *row = xc + (ptrdiff_t)ih * w;
-            for (int32_t i = 0; i < w; i++) {
+            for (int32_t i = 0; i < wr; i++) {
                 const uint8_t v = row[i] ^ flip;
                 vrow[i] = v > vrow[i] ? v : vrow[i];
             }
         }
-        uint8_t *yr = yc + (ptrdiff_t)oh * out[2];
-        for (int32_t ow = 0; ow < out[2]; ow++) {
-            uint8_t m = 0;
-            const int32_t w0 = ow * stride[2] - pad[2];
-            if (w0 >= 0 && w0 + (ker[2] - 1) * dil[2] < w) {
-                // Every tap inside: no bounds checks.
-                const uint8_t *t = vrow + w0;
-                for (int32_t e = 0; e < ker[2]; e++) m = t[e * dil[2]] > m ? t[e * dil[2]] : m;
-                yr[ow] = m ^ flip;
-                continue;
+        const uint8_t *ph = buf;   // stride 1: the padded row is the only phase
+        if (sw > 1) {
+            int32_t q = 0;
+#if defined(__x86_64__)
+            if (sw == 2) {
+                // Even and odd bytes of 32 padded columns: the low and high bytes of 16-bit lanes, packed.
+                const __m128i lo = _mm_set1_epi16(0x00FF);
+                for (; q + 16 <= pq; q += 16) {
+                    const __m128i a = _mm_loadu_si128((const __m128i *)(buf + 2 * q));
+                    const __m128i b = _mm_loadu_si128((const __m128i *)(buf + 2 * q + 16));
+                    _mm_storeu_si128((__m128i *)(phase + q), _mm_packus_epi16(_mm_and_si128(a, lo), _mm_and_si128(b, lo)));
+                    _mm_storeu_si128((__m128i *)(phase + pq + q), _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8)));
+                }
             }
-            for (int32_t e = 0; e < ker[2]; e++) {
-                const int32_t iw = w0 + e * dil[2];
-                if (iw < 0 || iw >= w) continue;
-                m = vrow[iw] > m ? vrow[iw] : m;
-            }
-            yr[ow] = m ^ flip;
+#endif
+            for (int32_t p = 0; p < sw; p++)
+                for (int32_t r = q; r < pq; r++) phase[(ptrdiff_t)p * pq + r] = buf[r * sw + p];
+            ph = phase;
         }
+        uint8_t *yr = yc + (ptrdiff_t)oh * out[2];
+        const int32_t ow = out[2];
+        memcpy(yr, ph, (size_t)ow);   // tap 0: phase 0, offset 0
+        for (int32_t e = 1; e < ker[2]; e++) {
+            const int32_t off = e * dil[2];
+            const uint8_t *t = ph + (ptrdiff_t)(off % sw) * pq + off / sw;
+            for (int32_t i = 0; i < ow; i++) yr[i] = t[i] > yr[i] ? t[i] : yr[i];
+        }
+        for (int32_t i = 0; i < ow; i++) yr[i] ^= flip;
     }
 }
 
@@ -205,10 +224,12 @@ void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_
                   const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
     const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
     const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
-    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192) {
-        uint8_t vrow[8192];
+    const int64_t phaseBytes = (int64_t)stride[2] * (out[2] + ((int64_t)(ker[2] - 1) * dil[2]) / stride[2]);
+    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && phaseBytes <= 16384 && pad[2] <= 1024) {
+        uint8_t buf[16384 + 1024 + 32], phase[16384];
         for (int32_t c = 0; c < planes; c++)
-            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow);
+            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, buf,
+                             phase);
         return;
     }
     for (int32_t c = 0; c < planes; c++) {

@@ -230,15 +230,26 @@ import Testing
     /// 8-bit MaxPool against the reference: pads, stride, dilation, ceil_mode, int8 (negative values) and uint8.
     @Test(arguments: [DType.uint8, .int8]) func maxPoolAgainstReference(type: DType) throws {
         var rng = SeededRNG(seed: 12)
-        let x = Self.bytes(type, [2, 3, 11, 9], &rng)
-        // H: (11 + 1 + 1 − 3) / 2 + 1 = 6 (floor); W with ceil_mode: ceil((9 + 0 + 1 − 2·(2 − 1) − 1) / 2) + 1 = 5.
-        let attrs: [String: Attribute] = ["kernel_shape": .ints([3, 2]), "strides": .ints([2, 2]), "pads": .ints([1, 0, 1, 1]),
-                                          "dilations": .ints([1, 2]), "ceil_mode": .int(1)]
-        let node = Node(name: "mp", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
-        let out = TensorType(type, Shape([2, 3, 6, 5]))
-        let fast = try #require(try OptimizedMaxPool8.make(Self.context(node, [x], output: out, constant: [], reference: false)))
-        let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
-        #expect(try Self.run(fast, [x], out) == ref)
+        // (input H, W; kernel; strides; pads t, l, b, r; dilations; ceil_mode; output H, W), shapes by ONNX's formula:
+        // 11×9, k 3×2, s 2, pads (1,0,1,1), d (1,2), ceil: H ⌊(11+2−3)/2⌋+1 = 6, W ⌈(9+1−2−1)/2⌉+1 = 5;
+        // 13×17, k 3, s 2, ceil: ⌈10/2⌉+1 = 6, ⌈14/2⌉+1 = 8 (SqueezeNet's pools); 5×7, k 3, s 1, pads 1: 5×7;
+        // 8×10, k 2×4, s 3, pads (0,2,0,1): ⌊6/3⌋+1 = 3, ⌊(10+3−4)/3⌋+1 = 4.
+        let configs: [([Int], [Int], [Int], [Int], [Int], Int, [Int])] = [
+            ([11, 9], [3, 2], [2, 2], [1, 0, 1, 1], [1, 2], 1, [6, 5]),
+            ([13, 17], [3, 3], [2, 2], [0, 0, 0, 0], [1, 1], 1, [6, 8]),
+            ([5, 7], [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 0, [5, 7]),
+            ([8, 10], [2, 4], [3, 3], [0, 2, 0, 1], [1, 1], 0, [3, 4]),
+        ]
+        for (hw, k, st, pads, dil, ceil, o) in configs {
+            let x = Self.bytes(type, [2, 3] + hw, &rng)
+            let attrs: [String: Attribute] = ["kernel_shape": .ints(k), "strides": .ints(st), "pads": .ints(pads),
+                                              "dilations": .ints(dil), "ceil_mode": .int(ceil)]
+            let node = Node(name: "mp", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
+            let out = TensorType(type, Shape([2, 3] + o))
+            let fast = try #require(try OptimizedMaxPool8.make(Self.context(node, [x], output: out, constant: [], reference: false)))
+            let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
+            #expect(try Self.run(fast, [x], out) == ref, "input \(hw) kernel \(k) strides \(st)")
+        }
     }
 
     /// Run-time weights or a per-row A zero point are left to the reference kernel.
