@@ -175,7 +175,7 @@ static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const
     const int32_t w = in[2], sw = stride[2], pq = out[2] + ((ker[2] - 1) * dil[2]) / sw;
     const int32_t span = sw * pq;   // padded columns the phases cover, from −pad_left
     memset(buf, 0, (size_t)(pad[2] + span + 32));
-    uint8_t *vrow = buf + pad[2];
+    uint8_t *restrict vrow = buf + pad[2];
     // Columns read but outside the input stay 0: the row pass writes only [0, min(w, span − pad_left)).
     const int32_t wr = CK_MAX(0, CK_MIN(w, span - pad[2]));
     for (int32_t oh = 0; oh < out[1]; oh++) {
@@ -183,7 +183,7 @@ static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const
         for (int32_t b = 0; b < ker[1]; b++) {
             const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
             if (ih < 0 || ih >= in[1]) continue;
-            const uint8_t *row = xc + (ptrdiff_t)ih * w;
+            const uint8_t *restrict row = xc + (ptrdiff_t)ih * w;
             for (int32_t i = 0; i < wr; i++) {
                 const uint8_t v = row[i] ^ flip;
                 vrow[i] = v > vrow[i] ? v : vrow[i];
@@ -208,12 +208,12 @@ static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const
                 for (int32_t r = q; r < pq; r++) phase[(ptrdiff_t)p * pq + r] = buf[r * sw + p];
             ph = phase;
         }
-        uint8_t *yr = yc + (ptrdiff_t)oh * out[2];
+        uint8_t *restrict yr = yc + (ptrdiff_t)oh * out[2];
         const int32_t ow = out[2];
         memcpy(yr, ph, (size_t)ow);   // tap 0: phase 0, offset 0
         for (int32_t e = 1; e < ker[2]; e++) {
             const int32_t off = e * dil[2];
-            const uint8_t *t = ph + (ptrdiff_t)(off % sw) * pq + off / sw;
+            const uint8_t *restrict t = ph + (ptrdiff_t)(off % sw) * pq + off / sw;
             for (int32_t i = 0; i < ow; i++) yr[i] = t[i] > yr[i] ? t[i] : yr[i];
         }
         for (int32_t i = 0; i < ow; i++) yr[i] ^= flip;
