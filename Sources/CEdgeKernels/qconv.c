@@ -601,7 +601,7 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w,
     for (int32_t j = 0; j < p->cout; j++) {
         int64_t s = 0;
         for (int32_t kk = 0; kk < g->k; kk++) s += w[(size_t)j * g->k + kk];
-        delta[j] = (int32_t)(-128 * s);
+        delta[j] = (int32_t)(uint32_t)(uint64_t)(-128 * s);   // wrapping, as the int32 sums
     }
     size_t n = 0;
     for (int32_t gi = 0; gi < p->group; gi++)
@@ -665,7 +665,7 @@ static void pack_quads_avx2(const ck_conv2d_params *P, const qgeo *g, const uint
 __attribute__((target("avx2,fma")))
 static void colsums_quads_avx2(const uint8_t *blk, int32_t kcv, int32_t npan, int32_t *cs, int add, int32_t taps) {
     const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
-    const __m256i base = _mm256_set1_epi32(-128 * taps);
+    const __m256i base = _mm256_set1_epi32((int32_t)(0u - 128u * (uint32_t)taps));   // wraps as the sums do
     for (int32_t t = 0; t < npan; t++) {
         __m256i s0 = add ? _mm256_loadu_si256((const __m256i *)(cs + t * QNR)) : base;
         __m256i s1 = add ? _mm256_loadu_si256((const __m256i *)(cs + t * QNR + 8)) : base;
