@@ -533,8 +533,9 @@ static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_q
 // starts each channel's sums; column sums (weight zero points) are taken over u and shifted by −128 k.
 enum { QSPARSE_NUM = 1, QSPARSE_DEN = 5 };
 
-/// Packed weights begin with a header of QHDR uint32: mode, then for quads the offsets (uint32 units)
-/// of delta[cout], the list bounds [group·tile][chunks + 1], list quad indices, list weights [n][QMR].
+/// Packed weights begin with a header of QHDR uint32: mode, then for quads the list length and the
+/// offsets (uint32 units) of delta[cout], the list bounds [group·tile][chunks + 1], list quad indices,
+/// list weights [n][QMR].
 enum { QHDR = 16, QMODE_PAIRS = 0, QMODE_QUADS = 1 };
 
 static int32_t quad_count(const qgeo *g) { return (g->k + 3) / 4; }
@@ -553,7 +554,11 @@ static inline int32_t clamp64(int32_t v) { return v > 64 ? 64 : (v < -64 ? -64 :
 /// Weight k of channel row r (0 beyond the matrix), and its dense (Wa) and remainder (Wb) parts.
 static void split_quad(const int8_t *wr, int32_t k, int32_t q, int32_t da[4], int32_t db[4]) {
     int32_t w4[4];
-    for (int t = 0; t < 4; t++) w4[t] = wr && 4 * q + t < k ? wr[4 * q + t] : 0;
+    if (wr && 4 * q + 3 < k) {
+        for (int t = 0; t < 4; t++) w4[t] = wr[4 * q + t];
+    } else {
+        for (int t = 0; t < 4; t++) w4[t] = wr && 4 * q + t < k ? wr[4 * q + t] : 0;
+    }
     for (int h = 0; h < 2; h++) {
         const int32_t w0 = w4[2 * h], w1 = w4[2 * h + 1];
         const int over = absi(w0) + absi(w1) > 128;
@@ -569,57 +574,47 @@ static uint32_t pack4(const int32_t v[4]) {
            (uint32_t)(uint8_t)(int8_t)v[3] << 24;
 }
 
-/// Packs the quads form when the remainder list stays within QSPARSE; returns 0 (nothing written) otherwise.
+/// Packs the quads form in one pass; returns 0 when the remainder list would pass QSPARSE of the quads
+/// (the caller then packs int16 pairs over whatever was written). The list's weights and indices sit at
+/// offsets fixed by that bound, so they can be written before their count is known.
 static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w, uint32_t *d) {
     const int32_t kq = quad_count(g), kcq = quad_chunk(g);
-    size_t nsp = 0;
-    for (int32_t gi = 0; gi < p->group; gi++)
-        for (int32_t t = 0; t < g->tiles; t++)
-            for (int32_t q = 0; q < kq; q++) {
-                int any = 0;
-                for (int i = 0; i < QMR && !any; i++) {
-                    const int32_t r = t * QMR + i;
-                    if (r >= g->cout_g) break;
-                    int32_t da[4], db[4];
-                    split_quad(w + ((size_t)gi * g->cout_g + r) * g->k, g->k, q, da, db);
-                    any = db[0] | db[1] | db[2] | db[3];
-                }
-                nsp += any != 0;
-            }
-    const size_t tq = (size_t)p->group * g->tiles * kq;
-    if (nsp > tq * QSPARSE_NUM / QSPARSE_DEN) return 0;
+    const size_t tq = (size_t)p->group * g->tiles * kq, nmax = tq * QSPARSE_NUM / QSPARSE_DEN;
     const size_t offDelta = QHDR + tq * QMR, offStart = offDelta + (size_t)p->cout;
-    const size_t offIdx = offStart + (size_t)p->group * g->tiles * (g->nchunks + 1), offW = offIdx + nsp;
-    d[0] = QMODE_QUADS;
-    d[1] = (uint32_t)nsp;
-    d[2] = (uint32_t)offDelta;
-    d[3] = (uint32_t)offStart;
-    d[4] = (uint32_t)offIdx;
-    d[5] = (uint32_t)offW;
+    const size_t offW = offStart + (size_t)p->group * g->tiles * (g->nchunks + 1), offIdx = offW + nmax * QMR;
     int32_t *delta = (int32_t *)(d + offDelta), *start = (int32_t *)(d + offStart), *idx = (int32_t *)(d + offIdx);
     uint32_t *dense = d + QHDR, *spw = d + offW;
-    for (int32_t j = 0; j < p->cout; j++) {
-        int64_t s = 0;
-        for (int32_t kk = 0; kk < g->k; kk++) s += w[(size_t)j * g->k + kk];
-        delta[j] = (int32_t)(uint32_t)(uint64_t)(-128 * s);   // wrapping, as the int32 sums
-    }
     size_t n = 0;
     for (int32_t gi = 0; gi < p->group; gi++)
         for (int32_t t = 0; t < g->tiles; t++) {
             int32_t *bounds = start + ((size_t)gi * g->tiles + t) * (g->nchunks + 1);
+            const int8_t *wr[QMR];
+            for (int i = 0; i < QMR; i++)
+                wr[i] = t * QMR + i < g->cout_g ? w + ((size_t)gi * g->cout_g + t * QMR + i) * g->k : NULL;
             for (int32_t q = 0; q < kq; q++) {
                 if (q % kcq == 0) bounds[q / kcq] = (int32_t)n;
                 uint32_t rem[QMR];
-                int any = 0;
+                uint32_t any = 0;
                 for (int i = 0; i < QMR; i++) {
-                    const int32_t r = t * QMR + i;
+                    if (wr[i] && 4 * q + 3 < g->k) {
+                        // Common case: both pairs within the bound, the four bytes as they are.
+                        const int8_t *b = wr[i] + 4 * q;
+                        if (absi(b[0]) + absi(b[1]) <= 128 && absi(b[2]) + absi(b[3]) <= 128) {
+                            uint32_t raw;
+                            memcpy(&raw, b, 4);
+                            *dense++ = raw;   // pack4's byte order (little-endian hosts only reach here: AVX2)
+                            rem[i] = 0;
+                            continue;
+                        }
+                    }
                     int32_t da[4], db[4];
-                    split_quad(r < g->cout_g ? w + ((size_t)gi * g->cout_g + r) * g->k : NULL, g->k, q, da, db);
+                    split_quad(wr[i], g->k, q, da, db);
                     *dense++ = pack4(da);
                     rem[i] = pack4(db);
-                    any |= rem[i] != 0;
+                    any |= rem[i];
                 }
                 if (any) {
+                    if (n == nmax) return 0;
                     idx[n] = q;
                     for (int i = 0; i < QMR; i++) spw[n * QMR + i] = rem[i];
                     n++;
@@ -627,6 +622,17 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w,
             }
             for (int32_t ch = (kq + kcq - 1) / kcq; ch <= g->nchunks; ch++) bounds[ch] = (int32_t)n;
         }
+    for (int32_t j = 0; j < p->cout; j++) {
+        int64_t sum = 0;
+        for (int32_t kk = 0; kk < g->k; kk++) sum += w[(size_t)j * g->k + kk];
+        delta[j] = (int32_t)(uint32_t)(uint64_t)(-128 * sum);   // wrapping, as the int32 sums
+    }
+    d[0] = QMODE_QUADS;
+    d[1] = (uint32_t)n;
+    d[2] = (uint32_t)offDelta;
+    d[3] = (uint32_t)offStart;
+    d[4] = (uint32_t)offIdx;
+    d[5] = (uint32_t)offW;
     return 1;
 }
 
