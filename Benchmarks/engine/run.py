@@ -5,7 +5,8 @@ Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] 
 
 --int8 prints only the int8 table: each model of INT8_MODELS in fp32 and in its int8 form (QOperator,
 made by Scripts/reference/quantize_int8.py with onnxruntime's quantize_static, cached in
-~/.cache/edgewise/int8/), engine and onnxruntime single-threaded on core C; speed-up = fp32 / int8.
+~/.cache/edgewise/int8/; the light models also with 7-bit weights, onnxruntime's reduce_range), engine and
+onnxruntime single-threaded on core C; speed-up = fp32 / int8.
 With --cycles (either table) it also prints user-mode CPU cycles per inference from `perf stat -e cycles:u`: the
 cycles of a process doing 2 + N runs minus those of one doing 2 (load, compile and warm-up cancel),
 divided by N. Cycles count only this process's own execution, so unlike wall-clock medians they hold
