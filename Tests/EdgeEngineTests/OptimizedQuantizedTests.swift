@@ -262,5 +262,25 @@ import Testing
         #expect(try OptimizedQuantized.makeMatMul(runtimeB, requantize: false, isa: .selected) == nil)
         let perRow = Self.context(node, [a, b, Self.zero(.uint8, [4], &rng)], output: out, constant: [1, 2], reference: false)
         #expect(try OptimizedQuantized.makeMatMul(perRow, requantize: false, isa: .selected) == nil)
+        // ConvInteger with stride 10⁹ and padding 10⁹ on a 3×3 input: outputs ⌊(3 + 2·10⁹ − 1)/10⁹⌋ + 1 = 3 per axis,
+        // but the padded column phases would take 10⁹ · (2·10⁹) bytes per channel: left to the reference kernel,
+        // which computes the same 3×3 output.
+        let big = 1_000_000_000
+        let x = Self.bytes(.uint8, [1, 2, 3, 3], &rng), w = Self.bytes(.int8, [4, 2, 1, 1], &rng)
+        let attrs: [String: Attribute] = ["strides": .ints([big, big]), "pads": .ints([big, big, big, big])]
+        let conv = Node(name: "qc", op: "ConvInteger", inputs: ["x", "w"], outputs: ["y"], attributes: attrs)
+        let convOut = TensorType(.int32, Shape([1, 4, 3, 3]))
+        let ctx = Self.context(conv, [x, w], output: convOut, constant: [1], reference: false)
+        #expect(OptimizedQConv.make(ctx, requantize: false, isa: .selected, parts: 1) == nil)
+        let ref = try Self.run(try KernelRegistry.make(Self.context(conv, [x, w], output: convOut, constant: [1], reference: true)),
+                               [x, w], convOut)
+        // Only output (1, 1) reads the input (row and column 1·10⁹ − 10⁹ = 0); the rest read padding (zero point 0).
+        let got = ref.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+        let xs = x.values(as: UInt8.self), wsb = w.values(as: Int8.self)
+        for co in 0..<4 {
+            let centre = (0..<2).reduce(Int32(0)) { $0 + Int32(xs[$1 * 9]) * Int32(wsb[co * 2 + $1]) }
+            #expect(got[co * 9 + 4] == centre)
+            #expect(got[co * 9..<co * 9 + 9].enumerated().allSatisfy { $0.offset == 4 || $0.element == 0 })
+        }
     }
 }

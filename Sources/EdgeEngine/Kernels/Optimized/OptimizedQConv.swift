@@ -89,6 +89,14 @@ final class OptimizedQConv: Kernel {
         guard values.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }), yo[1] > 0, yo[2] > 0, k > 0,
               OptimizedMatrix.fits(x.reduce(1, *), y.reduce(1, *), cout * k, cin * xi[1] * xi[2], cout * yo[1] * yo[2],
                                    (cout + 6) * (k + 2) * 4) else { return nil }
+        // The kernels copy each input plane into padded column phases (qconv.c build_planes, the depthwise
+        // phase rows): sw phases of hp rows × pq columns. A hostile stride or padding makes those dwarf the
+        // input (stride 10⁹ over a 2-pixel output: 10⁹ phases) and the int32 geometry overflow; such a
+        // convolution is left to the reference kernel, which allocates nothing per tap.
+        let hp = (yo[1] - 1) * s[1] + (kk[1] - 1) * d[1] + 1, pq = yo[2] + (kk[2] - 1) * d[2] / s[2] + 1
+        let planes = Double(cinG) * Double(s[2]) * Double(Swift.max(hp, xi[1])) * Double(pq)
+        guard hp <= Int(Int32.max), pq <= Int(Int32.max),
+              planes <= 16 * Double(cin) * Double(xi[1]) * Double(xi[2]) + Double(1 << 24) else { return nil }
         var p = ck_conv2d_params(n: Int32(n), c: Int32(cin), h: Int32(xi[1]), w: Int32(xi[2]), cout: Int32(cout),
                                  group: Int32(group), kh: Int32(kk[1]), kw: Int32(kk[2]), sh: Int32(s[1]), sw: Int32(s[2]),
                                  dh: Int32(d[1]), dw: Int32(d[2]), pad_top: Int32(pd[1]), pad_left: Int32(pd[2]),
