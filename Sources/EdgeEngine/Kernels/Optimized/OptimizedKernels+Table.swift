@@ -42,5 +42,6 @@ extension OptimizedKernels {
         "tflite:ADD": { try OptimizedTFLiteAdd.make($0) },
         "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
         "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
+        IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
     ]
 }

@@ -1,0 +1,27 @@
+import EdgeIR
+
+/// TableLookup (`edgewise` domain, inserted by ``IntegerGlue``): `y[i] = table[byte(x[i])]`.
+///
+/// x is int8 or uint8 and indexes the 256-entry constant table by its byte (int8 −1 is entry 255);
+/// the table has y's element type (int8, uint8 or float32). The op carries no arithmetic of its own:
+/// the tables hold whatever the replaced DequantizeLinear → float ops → QuantizeLinear computed.
+extension ReferenceKernels {
+    static let lookup: [OpType: KernelSpec] = [
+        IntegerGlue.lookupOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableLookup($0) },
+    ]
+
+    static func makeTableLookup(_ ctx: KernelContext) throws -> Kernel {
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8 else { throw ctx.unsupported("codes must be int8 or uint8") }
+        guard let table = ctx.constants[1], table.elementCount == 256, let out = ctx.outputTypes.first?.dtype, table.dtype == out,
+              out == .int8 || out == .uint8 || out == .float32 else {
+            throw ctx.unsupported("the table must be a 256-entry constant of the output's type (int8, uint8 or float32)")
+        }
+        let n = ctx.inputShape(0).reduce(1, *)
+        guard ctx.outputShape(0).reduce(1, *) == n else { throw ctx.unsupported("output size differs from the input's") }
+        let width = out == .float32 ? 4 : 1
+        return ClosureKernel { ins, outs in
+            let x = ins[0].u8(), t = table.storage.pointer, y = outs[0].data
+            for i in 0..<n { (y + i * width).copyMemory(from: t + Int(x[i]) * width, byteCount: width) }
+        }
+    }
+}
