@@ -163,12 +163,15 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
 
 /// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
 /// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
-/// window's columns inside the input. 0 (the flipped minimum) is the identity of both, so a window with
-/// no tap inside gives the type's minimum, as the reference's running maximum does.
+/// window's columns. For the second pass the row is split into `stride` phase rows over the padded
+/// width (phase[r][j] = padded[j·stride + r], padding 0), so each column tap is one contiguous vector
+/// maximum over all output columns. 0 (the flipped minimum) is the identity of both passes, so padding
+/// adds nothing and a window with no tap inside gives the type's minimum, as the reference's running
+/// maximum does. `ph` holds stride · phase_len bytes.
 static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const int32_t in[3], const int32_t ker[3],
                              const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
-                             uint8_t *vrow) {
-    const int32_t w = in[2];
+                             uint8_t *vrow, uint8_t *ph, int32_t phase_len, uint8_t *acc) {
+    const int32_t w = in[2], s = stride[2], d = dil[2], pl = pad[2], ow_n = out[2];
     for (int32_t oh = 0; oh < out[1]; oh++) {
         memset(vrow, 0, (size_t)w);
         for (int32_t b = 0; b < ker[1]; b++) {
@@ -180,24 +183,25 @@ static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const
                 vrow[i] = v > vrow[i] ? v : vrow[i];
             }
         }
-        uint8_t *yr = yc + (ptrdiff_t)oh * out[2];
-        for (int32_t ow = 0; ow < out[2]; ow++) {
-            uint8_t m = 0;
-            const int32_t w0 = ow * stride[2] - pad[2];
-            if (w0 >= 0 && w0 + (ker[2] - 1) * dil[2] < w) {
-                // Every tap inside: no bounds checks.
-                const uint8_t *t = vrow + w0;
-                for (int32_t e = 0; e < ker[2]; e++) m = t[e * dil[2]] > m ? t[e * dil[2]] : m;
-                yr[ow] = m ^ flip;
-                continue;
+        // Phase rows: phase r, column j holds padded position j·s + r, i.e. input column j·s + r − pl.
+        memset(ph, 0, (size_t)s * (size_t)phase_len);
+        for (int32_t r = 0; r < s; r++) {
+            uint8_t *p = ph + (ptrdiff_t)r * phase_len;
+            int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0;
+            for (int32_t j = j0; j < phase_len; j++) {
+                const int32_t i = j * s + r - pl;
+                if (i >= w) break;
+                p[j] = vrow[i];
             }
-            for (int32_t e = 0; e < ker[2]; e++) {
-                const int32_t iw = w0 + e * dil[2];
-                if (iw < 0 || iw >= w) continue;
-                m = vrow[iw] > m ? vrow[iw] : m;
-            }
-            yr[ow] = m ^ flip;
         }
+        memset(acc, 0, (size_t)ow_n);
+        for (int32_t e = 0; e < ker[2]; e++) {
+            const int32_t off = e * d;
+            const uint8_t *src = ph + (ptrdiff_t)(off % s) * phase_len + off / s;
+            for (int32_t o = 0; o < ow_n; o++) acc[o] = src[o] > acc[o] ? src[o] : acc[o];
+        }
+        uint8_t *yr = yc + (ptrdiff_t)oh * ow_n;
+        for (int32_t o = 0; o < ow_n; o++) yr[o] = acc[o] ^ flip;
     }
 }
 
@@ -205,10 +209,14 @@ void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_
                   const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
     const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
     const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
-    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192) {
-        uint8_t vrow[8192];
+    // Phase rows reach output column ow_n − 1 plus the last tap's offset (ker − 1)·dil / stride.
+    const int64_t phase_len = (int64_t)out[2] + ((int64_t)(ker[2] - 1) * dil[2]) / (stride[2] > 0 ? stride[2] : 1) + 1;
+    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192 && stride[2] > 0 && out[2] <= 8192 &&
+        (int64_t)stride[2] * phase_len <= 16384) {
+        uint8_t vrow[8192], ph[16384], acc[8192];
         for (int32_t c = 0; c < planes; c++)
-            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow);
+            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow, ph,
+                             (int32_t)phase_len, acc);
         return;
     }
     for (int32_t c = 0; c < planes; c++) {
