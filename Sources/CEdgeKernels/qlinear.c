@@ -161,6 +161,28 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
     dequantize_body(x, n, in_unsigned, scale, zero, y);
 }
 
+/// dst[t] = src[t·s] for t < n; stride 1 and 2 (the common pools) without a byte loop.
+static void strided_copy(uint8_t *dst, const uint8_t *src, int32_t n, int32_t s) {
+    int32_t t = 0;
+    if (s == 1) {
+        memcpy(dst, src, (size_t)n);
+        return;
+    }
+#if defined(__x86_64__)
+    if (s == 2) {
+        // Even bytes of 32: mask each 16-bit word to its low byte and pack (SSE2, every x86-64).
+        const __m128i lo = _mm_set1_epi16(0x00FF);
+        // Reads stop at src[2n − 2], the last byte copied: blocks end while 2t + 31 ≤ 2n − 2.
+        for (; 2 * t + 32 <= 2 * n - 1; t += 16) {
+            const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t)), lo);
+            const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t + 16)), lo);
+            _mm_storeu_si128((__m128i *)(dst + t), _mm_packus_epi16(a, b));
+        }
+    }
+#endif
+    for (; t < n; t++) dst[t] = src[(ptrdiff_t)t * s];
+}
+
 /// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
 /// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
 /// window's columns. For the second pass the row is split into `stride` phase rows over the padded
@@ -186,13 +208,11 @@ static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const
         // Phase rows: phase r, column j holds padded position j·s + r, i.e. input column j·s + r − pl.
         memset(ph, 0, (size_t)s * (size_t)phase_len);
         for (int32_t r = 0; r < s; r++) {
-            uint8_t *p = ph + (ptrdiff_t)r * phase_len;
-            int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0;
-            for (int32_t j = j0; j < phase_len; j++) {
-                const int32_t i = j * s + r - pl;
-                if (i >= w) break;
-                p[j] = vrow[i];
-            }
+            const int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0, i0 = j0 * s + r - pl;
+            if (i0 >= w || j0 >= phase_len) continue;
+            int32_t n = (w - i0 + s - 1) / s;  // columns i0, i0 + s, … below w
+            if (n > phase_len - j0) n = phase_len - j0;
+            strided_copy(ph + (ptrdiff_t)r * phase_len + j0, vrow + i0, n, s);
         }
         memset(acc, 0, (size_t)ow_n);
         for (int32_t e = 0; e < ker[2]; e++) {

@@ -89,6 +89,22 @@ import Testing
         }
     }
 
+    /// A DequantizeLinear with the QuantizeLinear's own scale and zero point needs no table: its codes go
+    /// to the Concat directly (Q(DQ(c)) = round(c·s/s) = c), the other input through its table.
+    @Test func identityTableIsSkipped() throws {
+        var b = GraphBuilder(name: "same")
+        let x1 = b.input("x1", .uint8, Shape([1, 3, 5, 7]))
+        let x2 = b.input("x2", .uint8, Shape([1, 2, 5, 7]))
+        let d1 = try b.apply("DequantizeLinear", [x1, Self.const(&b, "s1", [0.05]), Self.code(&b, "z1", .uint8, 128)], name: "dq1")
+        let d2 = try b.apply("DequantizeLinear", [x2, Self.const(&b, "s2", [0.1]), Self.code(&b, "z2", .uint8, 128)], name: "dq2")
+        let c = try b.apply(.concat, [d1, d2], ["axis": .int(1)], name: "cat")
+        let y = try b.apply("QuantizeLinear", [c, Self.const(&b, "ys", [0.05]), Self.code(&b, "yz", .uint8, 128)], name: "q")
+        b.output(y)
+        let g = try b.finish()
+        _ = try Self.expectSame(g, ["x1": Self.codes(.uint8, [1, 3, 5, 7], seed: 8), "x2": Self.codes(.uint8, [1, 2, 5, 7], seed: 9)],
+                                rewrites: 1, ops: [IntegerGlue.lookupOp, .concat])
+    }
+
     /// Refused, and the float path kept: a decreasing function after the MaxPool (max does not commute
     /// with ·(−1)), and a pool whose last windows lie wholly in the end padding.
     @Test func refusesWhatDoesNotCommute() throws {

@@ -112,6 +112,12 @@ extension IntegerGlue {
             switch t {
             case .leaf(let d):
                 let dq = g.nodes[d]
+                // An identity table (the DequantizeLinear and QuantizeLinear share scale and zero point, and
+                // nothing between changes a value) needs no lookup: the codes themselves feed the movement op.
+                if out == nil, g.types[dq.inputs[0]]?.dtype == qType, let table = tables[d],
+                   (0..<256).allSatisfy({ table.ref.u8()[$0] == UInt8($0) }) {
+                    return dq.inputs[0]
+                }
                 let o = out ?? name(dq.outputs[0])
                 let tableName = name(dq.outputs[0] + "/table")
                 g.constants[tableName] = tables[d]
