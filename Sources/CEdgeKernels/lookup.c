@@ -26,3 +26,20 @@ void ck_lookup_f32(const uint8_t *x, size_t n, const float *table, float *y) {
     }
     for (; i < n; i++) y[i] = table[x[i]];
 }
+
+void ck_lookup_gap_f32(const uint8_t *x, int32_t planes, int32_t size, const float *table, float *y) {
+    int32_t p = 0;
+    for (; p + 8 <= planes; p += 8) {
+        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const uint8_t *r = x + (size_t)p * (size_t)size;
+        for (int32_t k = 0; k < size; k++)
+            for (int j = 0; j < 8; j++) s[j] += table[r[(size_t)j * (size_t)size + (size_t)k]];
+        for (int j = 0; j < 8; j++) y[p + j] = s[j] / (float)size;
+    }
+    for (; p < planes; p++) {
+        const uint8_t *r = x + (size_t)p * (size_t)size;
+        float s = 0;
+        for (int32_t k = 0; k < size; k++) s += table[r[k]];
+        y[p] = s / (float)size;
+    }
+}

@@ -144,6 +144,36 @@ import Testing
         _ = try Self.expectSame(g, ["x": Self.codes(.int8, [1, 4, 9, 8], seed: 6)], rewrites: 1, pass: "int8-float-table")
     }
 
+    /// GlobalAveragePool of a DequantizeLinear reads the codes (TableGlobalAveragePool), also when the
+    /// dequantized value has another reader (here a Mul, as in PP-OCR's squeeze-excitation blocks): 11 planes
+    /// (eight side by side, then three alone) of 37 elements, and one plane of 300.
+    @Test(arguments: [[1, 11, 37, 1], [1, 1, 20, 15]]) func poolReadsCodes(shape: [Int]) throws {
+        var b = GraphBuilder(name: "gap")
+        let x = b.input("x", .uint8, Shape(shape))
+        let d = try b.apply("DequantizeLinear", [x, Self.const(&b, "s", [0.0173]), Self.code(&b, "z", .uint8, 131)], name: "dq")
+        let p = try b.apply(.globalAveragePool, [d], name: "gap")
+        let m = try b.apply(.mul, [d, p], name: "m")
+        b.output(p)
+        b.output(m)
+        let g = try b.finish()
+        _ = try Self.expectSame(g, ["x": Self.codes(.uint8, shape, seed: 10)], rewrites: 1, pass: "int8-table-pool")
+        // The C kernel against the op's reference kernel.
+        var rng = SeededRNG(seed: 12)
+        let table = HostTensor((0..<256).map { _ in rng.float(-3, 3) }, shape: [256])
+        let codes = Self.codes(.uint8, shape, seed: 13)
+        let node = Node(name: "tp", op: IntegerGlue.lookupPoolOp, domain: "edgewise", inputs: ["x", "t"], outputs: ["y"])
+        var outs: [[UInt8]] = []
+        for reference in [false, true] {
+            let out = TensorType(.float32, Shape([shape[0], shape[1], 1, 1]))
+            let ctx = KernelContext(node: node, inputTypes: [TensorType(.uint8, Shape(shape)), TensorType(.float32, Shape([256]))],
+                                    outputTypes: [out], constants: [1: table], options: EngineOptions(forceReference: reference))
+            let y = HostTensor(dtype: .float32, shape: out.shape.values!)
+            try KernelRegistry.make(ctx).run(inputs: [codes.ref, table.ref], outputs: [y.ref])
+            outs.append(Self.bytes(y))
+        }
+        #expect(outs[0] == outs[1])
+    }
+
     /// The C lookup against the reference lookup, for every output type, on ragged lengths.
     @Test(arguments: [DType.uint8, .int8, .float32]) func lookupKernelMatchesReference(out: DType) throws {
         var rng = SeededRNG(seed: 11)

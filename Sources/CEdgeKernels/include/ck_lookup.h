@@ -10,4 +10,9 @@ void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y);
 /// y[i] = table[x[i]] with a 256-entry float table.
 void ck_lookup_f32(const uint8_t *x, size_t n, const float *table, float *y);
 
+/// Global average pooling of codes through a float table: y[p] = (Σₖ table[x[p·size + k]]) / size, the sum
+/// in float32 in order k = 0, 1, … — ck_global_avgpool's arithmetic on the looked-up values, bit for bit.
+/// Eight planes are summed side by side (independent chains), which is where the speed comes from.
+void ck_lookup_gap_f32(const uint8_t *x, int32_t planes, int32_t size, const float *table, float *y);
+
 #endif

@@ -186,4 +186,37 @@ extension IntegerGlue {
         }
         return count
     }
+
+    /// GlobalAveragePool over `TableLookup(codes, float table)` or a DequantizeLinear becomes
+    /// `TableGlobalAveragePool(codes, table)` — only where the plan would run ``OptimizedGlobalAveragePool``,
+    /// whose arithmetic (float32 sum in element order, then / size) the new op reproduces. Returns how many.
+    static func tablePools(_ g: inout LoweredGraph, options: EngineOptions) -> Int {
+        var count = 0
+        let producers = g.producers()
+        for i in g.nodes.indices where g.nodes[i].op == .globalAveragePool {
+            let gap = g.nodes[i]
+            guard gap.outputs.count == 1, let x = gap.input(0), let p = producers[x], let xt = g.types[x], xt.dtype == .float32,
+                  let outType = g.types[gap.outputs[0]],
+                  let real = try? KernelRegistry.make(KernelContext(node: gap, inputTypes: [xt], outputTypes: [outType], constants: [:],
+                                                                    options: options, opset: g.opset)),
+                  real is OptimizedGlobalAveragePool
+            else { continue }
+            let source = g.nodes[p]
+            let codes: String, table: HostTensor
+            if source.op == lookupOp, let t = g.constants[source.inputs[1]], t.dtype == .float32 {
+                (codes, table) = (source.inputs[0], t)
+            } else if isDequantize(g, source),
+                      let t = IntegerGlueTables.evaluate(g, dequantize: p, chain: [], quantize: nil, options: options)?.last {
+                (codes, table) = (source.inputs[0], t)
+            } else {
+                continue
+            }
+            let tableName = "\(gap.outputs[0])#pool-table"
+            g.constants[tableName] = table
+            g.types[tableName] = TensorType(.float32, Shape([256]))
+            g.nodes[i] = Node(name: gap.name, op: lookupPoolOp, domain: "edgewise", inputs: [codes, tableName], outputs: gap.outputs)
+            count += 1
+        }
+        return count
+    }
 }

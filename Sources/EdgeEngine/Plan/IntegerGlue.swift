@@ -26,19 +26,25 @@ import EdgeIR
 ///
 /// A second rewrite (``floatTables(_:options:)``) covers elementwise chains after a DequantizeLinear
 /// whose result stays float (PP-OCR's HardSwish feeding a squeeze-excitation block): one
-/// `TableLookup` from codes to float32 replaces the DequantizeLinear and the chain.
+/// `TableLookup` from codes to float32 replaces the DequantizeLinear and the chain. A third
+/// (``tablePools(_:options:)``) lets a GlobalAveragePool of such a table (or of a DequantizeLinear) read the
+/// codes: `TableGlobalAveragePool` sums the table's values in the float kernel's order, eight planes at once.
 enum IntegerGlue {
     /// The lookup op the rewrites insert (`edgewise` domain): `y[i] = table[x[i]]`, x int8 or uint8 read as
     /// its byte (int8 −1 is entry 255), table a 256-element constant of y's type.
     static let lookupOp: OpType = "TableLookup"
+    /// GlobalAveragePool of `table[byte(x)]` (float table), with the optimized float kernel's arithmetic.
+    static let lookupPoolOp: OpType = "TableGlobalAveragePool"
 
     static func run(_ g: inout LoweredGraph, options: EngineOptions) {
         let removedBefore = g.removedNodes, countBefore = g.nodes.count
         let quantized = quantizedRegions(&g, options: options)
         let floats = floatTables(&g, options: options)
+        let pools = tablePools(&g, options: options)
         g.passLog.append(("int8-lookup", quantized))
         g.passLog.append(("int8-float-table", floats))
-        if quantized + floats > 0 { g.eliminateDeadNodes() }
+        g.passLog.append(("int8-table-pool", pools))
+        if quantized + floats + pools > 0 { g.eliminateDeadNodes() }
         g.removedNodes = removedBefore + (countBefore - g.nodes.count)
     }
 

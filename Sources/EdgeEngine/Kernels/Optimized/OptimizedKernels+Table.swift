@@ -43,5 +43,6 @@ extension OptimizedKernels {
         "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
         "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
         IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
+        IntegerGlue.lookupPoolOp: { try OptimizedLookupPool.make($0) },
     ]
 }

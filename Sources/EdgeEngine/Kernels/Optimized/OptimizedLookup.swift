@@ -18,3 +18,17 @@ enum OptimizedLookup {
         }
     }
 }
+
+/// TableGlobalAveragePool in C (`ck_lookup_gap_f32`): eight planes' sums side by side, each in element order.
+enum OptimizedLookupPool {
+    static func make(_ ctx: KernelContext) throws -> Kernel? {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 3, let table = ctx.constants[1],
+              table.elementCount == 256, table.dtype == .float32 else { return nil }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *)
+        guard planes < Int(Int32.max), size > 0, size < Int(Int32.max) else { return nil }
+        return ClosureKernel { ins, outs in
+            ck_lookup_gap_f32(ins[0].u8(), Int32(planes), Int32(size), table.ref.f32(), outs[0].f32())
+        }
+    }
+}

@@ -8,7 +8,28 @@ import EdgeIR
 extension ReferenceKernels {
     static let lookup: [OpType: KernelSpec] = [
         IntegerGlue.lookupOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableLookup($0) },
+        IntegerGlue.lookupPoolOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableGlobalAveragePool($0) },
     ]
+
+    /// TableGlobalAveragePool (`edgewise`): GlobalAveragePool of `table[byte(x)]` over NCHW codes, with the
+    /// arithmetic of the optimized float kernel it replaces (``OptimizedGlobalAveragePool``): per plane a
+    /// float32 sum in element order, divided by the plane size in float32.
+    static func makeTableGlobalAveragePool(_ ctx: KernelContext) throws -> Kernel {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 3 else { throw ctx.unsupported("codes must be int8 or uint8 NCHW") }
+        guard let table = ctx.constants[1], table.elementCount == 256, table.dtype == .float32, ctx.outputTypes.first?.dtype == .float32 else {
+            throw ctx.unsupported("the table must be a 256-entry float32 constant")
+        }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *)
+        return ClosureKernel { ins, outs in
+            let x = ins[0].u8(), t = table.ref.f32(), y = outs[0].f32()
+            for p in 0..<planes {
+                var sum: Float = 0
+                for k in 0..<size { sum += t[Int(x[p * size + k])] }
+                y[p] = sum / Float(size)
+            }
+        }
+    }
 
     static func makeTableLookup(_ ctx: KernelContext) throws -> Kernel {
         guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8 else { throw ctx.unsupported("codes must be int8 or uint8") }
