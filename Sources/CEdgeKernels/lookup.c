@@ -43,3 +43,18 @@ void ck_lookup_gap_f32(const uint8_t *x, int32_t planes, int32_t size, const flo
         y[p] = s / (float)size;
     }
 }
+
+void ck_lookup_mul_quantize(const uint8_t *x, int32_t planes, int32_t size, const float *table, const float *gate,
+                            float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned, uint8_t *y) {
+    float tmp[1024];
+    for (int32_t p = 0; p < planes; p++) {
+        const float g = gate[p];
+        const uint8_t *xp = x + (size_t)p * (size_t)size;
+        uint8_t *yp = y + (size_t)p * (size_t)size;
+        for (int32_t k0 = 0; k0 < size; k0 += 1024) {
+            const int32_t n = size - k0 < 1024 ? size - k0 : 1024;
+            for (int32_t k = 0; k < n; k++) tmp[k] = table[xp[k0 + k]] * g;
+            ck_quantize_f32(tmp, (size_t)n, scale, zero, lo, hi, out_unsigned, yp + k0);
+        }
+    }
+}

@@ -174,6 +174,44 @@ import Testing
         #expect(outs[0] == outs[1])
     }
 
+    /// PP-OCR's squeeze-excitation block: DequantizeLinear → hard-swish → {GlobalAveragePool → HardSigmoid,
+    /// Mul by that gate → QuantizeLinear}. The pool and the gated QuantizeLinear both read the codes; no
+    /// float activation tensor is left. Ragged planes (5 channels of 7·9, int8 output), all codes.
+    @Test func squeezeExcitationReadsCodes() throws {
+        var b = GraphBuilder(name: "se")
+        let x = b.input("x", .uint8, Shape([1, 5, 7, 9]))
+        let d = try b.apply("DequantizeLinear", [x, Self.const(&b, "s", [0.041]), Self.code(&b, "z", .uint8, 119)], name: "dq")
+        let a = try b.apply(.add, [d, Self.const(&b, "three", [3])], name: "a")
+        let c = try b.apply(.clip, [a, Self.const(&b, "zero", [0]), Self.const(&b, "six", [6])], name: "c")
+        let m = try b.apply(.mul, [d, c], name: "m")
+        let h = try b.apply(.div, [m, Self.const(&b, "six2", [6])], name: "h")
+        let p = try b.apply(.globalAveragePool, [h], name: "gap")
+        let gate = try b.apply(.hardSigmoid, [p], ["alpha": .float(0.2), "beta": .float(0.5)], name: "hsig")
+        let se = try b.apply(.mul, [h, gate], name: "se")
+        let y = try b.apply("QuantizeLinear", [se, Self.const(&b, "ys", [0.027]), Self.code(&b, "yz", .int8, 3)], name: "q")
+        b.output(y)
+        let g = try b.finish()
+        _ = try Self.expectSame(g, ["x": Self.codes(.uint8, [1, 5, 7, 9], seed: 14)], rewrites: 2, pass: "int8-table-pool",
+                                ops: [IntegerGlue.lookupPoolOp, .hardSigmoid, IntegerGlue.lookupMulQuantizeOp])
+        // The op's C kernel against its reference kernel (1300 elements a plane: blocks of 1024 and a rest).
+        var rng = SeededRNG(seed: 15)
+        let table = HostTensor((0..<256).map { _ in rng.float(-4, 4) }, shape: [256])
+        let gateT = HostTensor((0..<3).map { _ in rng.float(-1, 1) }, shape: [1, 3, 1, 1])
+        let codes = Self.codes(.uint8, [1, 3, 1300], seed: 16)
+        let scale = HostTensor([0.013], shape: []), zero = HostTensor(values: [Int8(-2)], shape: [])
+        let node = Node(name: "tmq", op: IntegerGlue.lookupMulQuantizeOp, domain: "edgewise", inputs: ["x", "t", "g", "s", "z"], outputs: ["y"])
+        var outs: [[UInt8]] = []
+        for reference in [false, true] {
+            let ctx = KernelContext(node: node, inputTypes: [codes, table, gateT, scale, zero].map { TensorType($0.dtype, Shape($0.shape)) },
+                                    outputTypes: [TensorType(.int8, Shape([1, 3, 1300]))], constants: [1: table, 3: scale, 4: zero],
+                                    options: EngineOptions(forceReference: reference))
+            let out = HostTensor(dtype: .int8, shape: [1, 3, 1300])
+            try KernelRegistry.make(ctx).run(inputs: [codes.ref, table.ref, gateT.ref, scale.ref, zero.ref], outputs: [out.ref])
+            outs.append(Self.bytes(out))
+        }
+        #expect(outs[0] == outs[1])
+    }
+
     /// The C lookup against the reference lookup, for every output type, on ragged lengths.
     @Test(arguments: [DType.uint8, .int8, .float32]) func lookupKernelMatchesReference(out: DType) throws {
         var rng = SeededRNG(seed: 11)

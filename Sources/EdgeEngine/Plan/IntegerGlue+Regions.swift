@@ -219,4 +219,57 @@ extension IntegerGlue {
         }
         return count
     }
+
+    /// The codes and float table behind float value `v`: a float `TableLookup`, or a per-tensor
+    /// DequantizeLinear (its table made by the plan's kernel).
+    static func tableSource(_ v: String, _ g: LoweredGraph, producers: [String: Int], options: EngineOptions) -> (String, HostTensor)? {
+        guard let p = producers[v] else { return nil }
+        let source = g.nodes[p]
+        if source.op == lookupOp, let t = g.constants[source.inputs[1]], t.dtype == .float32 { return (source.inputs[0], t) }
+        if isDequantize(g, source), let t = IntegerGlueTables.evaluate(g, dequantize: p, chain: [], quantize: nil, options: options)?.last {
+            return (source.inputs[0], t)
+        }
+        return nil
+    }
+
+    /// QuantizeLinear(Mul(a, gate)) with `a` a float table's value [N, C, …] and `gate` [N, C, 1, …] becomes
+    /// `TableMulQuantize(codes, table, gate, y_scale, y_zero)` — only where the plan would run the optimized
+    /// Mul (``OptimizedBinary``, one float32 product per element) and the optimized per-tensor QuantizeLinear,
+    /// whose arithmetic the new op reproduces. Returns how many.
+    static func gatedQuantize(_ g: inout LoweredGraph, options: EngineOptions) -> Int {
+        guard !options.forceReference else { return 0 }
+        var count = 0
+        for qi in g.nodes.indices where isQuantize(g, g.nodes[qi]) {
+            let producers = g.producers(), uses = g.consumerCounts()
+            let q = g.nodes[qi], m = q.inputs[0]
+            guard uses[m] == 1, !g.outputs.contains(m), let mi = producers[m] else { continue }
+            let mul = g.nodes[mi]
+            guard mul.op == .mul, mul.inputs.count == 2, mul.string("activation") == nil, let y = g.types[m]?.shape.values, y.count >= 3
+            else { continue }
+            for (a, gate) in [(mul.inputs[0], mul.inputs[1]), (mul.inputs[1], mul.inputs[0])] {
+                guard g.types[a]?.shape.values == y, let gs = g.types[gate]?.shape.values, g.types[gate]?.dtype == .float32,
+                      gs == [y[0], y[1]] + Array(repeating: 1, count: y.count - 2), !g.isConstant(gate),
+                      let (codes, table) = tableSource(a, g, producers: producers, options: options)
+                else { continue }
+                let types = mul.inputs.map { g.types[$0] }
+                guard let mt = g.types[m], let qt = g.types[q.outputs[0]],
+                      let realMul = try? KernelRegistry.make(KernelContext(node: mul, inputTypes: types, outputTypes: [mt], constants: [:],
+                                                                           options: options, opset: g.opset)),
+                      realMul is OptimizedBinary,
+                      let qConsts = Optional(Dictionary(uniqueKeysWithValues: q.inputs.enumerated().compactMap { i, v in g.constants[v].map { (i, $0) } })),
+                      (try? OptimizedQuantizeLinear.makeQuantize(KernelContext(node: q, inputTypes: q.inputs.map { $0.isEmpty ? nil : g.types[$0] },
+                                                                              outputTypes: [qt], constants: qConsts, options: options,
+                                                                              opset: g.opset))) != nil
+                else { continue }
+                let tableName = "\(q.outputs[0])#gate-table"
+                g.constants[tableName] = table
+                g.types[tableName] = TensorType(.float32, Shape([256]))
+                g.nodes[qi] = Node(name: q.name, op: lookupMulQuantizeOp, domain: "edgewise",
+                                   inputs: [codes, tableName, gate, q.inputs[1]] + (q.input(2).map { [$0] } ?? []), outputs: q.outputs)
+                count += 1
+                break
+            }
+        }
+        return count
+    }
 }

@@ -28,19 +28,22 @@ import EdgeIR
 /// whose result stays float (PP-OCR's HardSwish feeding a squeeze-excitation block): one
 /// `TableLookup` from codes to float32 replaces the DequantizeLinear and the chain. A third
 /// (``tablePools(_:options:)``) lets a GlobalAveragePool of such a table (or of a DequantizeLinear) read the
-/// codes: `TableGlobalAveragePool` sums the table's values in the float kernel's order, eight planes at once.
+/// codes: `TableGlobalAveragePool` sums the table's values in the float kernel's order, eight planes at once;
+/// and QuantizeLinear(Mul(such a value, per-plane gate)) becomes `TableMulQuantize` (``gatedQuantize(_:options:)``).
 enum IntegerGlue {
     /// The lookup op the rewrites insert (`edgewise` domain): `y[i] = table[x[i]]`, x int8 or uint8 read as
     /// its byte (int8 −1 is entry 255), table a 256-element constant of y's type.
     static let lookupOp: OpType = "TableLookup"
     /// GlobalAveragePool of `table[byte(x)]` (float table), with the optimized float kernel's arithmetic.
     static let lookupPoolOp: OpType = "TableGlobalAveragePool"
+    /// QuantizeLinear(table[byte(x)] · gate[n, c]): a squeeze-excitation gate applied to codes.
+    static let lookupMulQuantizeOp: OpType = "TableMulQuantize"
 
     static func run(_ g: inout LoweredGraph, options: EngineOptions) {
         let removedBefore = g.removedNodes, countBefore = g.nodes.count
         let quantized = quantizedRegions(&g, options: options)
         let floats = floatTables(&g, options: options)
-        let pools = tablePools(&g, options: options)
+        let pools = tablePools(&g, options: options) + gatedQuantize(&g, options: options)
         g.passLog.append(("int8-lookup", quantized))
         g.passLog.append(("int8-float-table", floats))
         g.passLog.append(("int8-table-pool", pools))

@@ -44,5 +44,6 @@ extension OptimizedKernels {
         "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
         IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
         IntegerGlue.lookupPoolOp: { try OptimizedLookupPool.make($0) },
+        IntegerGlue.lookupMulQuantizeOp: { try OptimizedLookupMulQuantize.make($0) },
     ]
 }

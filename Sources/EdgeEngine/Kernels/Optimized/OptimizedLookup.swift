@@ -32,3 +32,22 @@ enum OptimizedLookupPool {
         }
     }
 }
+
+/// TableMulQuantize in C (`ck_lookup_mul_quantize`): products in blocks, quantized by `ck_quantize_f32`.
+enum OptimizedLookupMulQuantize {
+    static func make(_ ctx: KernelContext) throws -> Kernel? {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 2, let table = ctx.constants[1],
+              table.elementCount == 256, table.dtype == .float32, ctx.inputType(2) == .float32, ctx.inputType(3) == .float32,
+              ctx.inputShape(2).reduce(1, *) == xs[0] * xs[1], let out = ctx.outputTypes.first?.dtype,
+              out == .int8 || out == .uint8 else { return nil }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *), hasZero = ctx.hasInput(4)
+        guard planes < Int(Int32.max), size < Int(Int32.max) else { return nil }
+        let unsigned: Int32 = out == .uint8 ? 1 : 0, (lo, hi): (Int32, Int32) = out == .uint8 ? (0, 255) : (-128, 127)
+        return ClosureKernel { ins, outs in
+            let zero = hasZero ? Int32(ins[4].double(at: 0)) : 0
+            ck_lookup_mul_quantize(ins[0].u8(), Int32(planes), Int32(size), table.ref.f32(), ins[2].f32(), ins[3].f32()[0], zero,
+                                   lo, hi, unsigned, outs[0].u8())
+        }
+    }
+}

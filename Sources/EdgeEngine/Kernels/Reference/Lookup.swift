@@ -9,7 +9,34 @@ extension ReferenceKernels {
     static let lookup: [OpType: KernelSpec] = [
         IntegerGlue.lookupOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableLookup($0) },
         IntegerGlue.lookupPoolOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableGlobalAveragePool($0) },
+        IntegerGlue.lookupMulQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableMulQuantize($0) },
     ]
+
+    /// TableMulQuantize (`edgewise`): inputs (codes [N, C, …], float table, gate [N, C, 1…], y_scale, y_zero_point?);
+    /// y = QuantizeLinear(table[byte(x)] · gate[n, c]) with QuantizeLinear's per-tensor arithmetic (float32
+    /// division, round half to even, zero point, saturation).
+    static func makeTableMulQuantize(_ ctx: KernelContext) throws -> Kernel {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 2, let table = ctx.constants[1],
+              table.elementCount == 256, table.dtype == .float32, ctx.inputType(2) == .float32,
+              ctx.inputShape(2).reduce(1, *) == xs[0] * xs[1], let out = ctx.outputTypes.first?.dtype,
+              out == .int8 || out == .uint8, ctx.inputType(3) == .float32 else {
+            throw ctx.unsupported("expects 8-bit codes, a 256-entry float table, a per-plane float gate and a float32 scale")
+        }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *), hasZero = ctx.hasInput(4)
+        let range: ClosedRange<Double> = out == .uint8 ? 0...255 : -128...127
+        return ClosureKernel { ins, outs in
+            let x = ins[0].u8(), t = table.ref.f32(), gate = ins[2].f32(), s = ins[3].f32()[0]
+            let zero = hasZero ? ins[4].double(at: 0) : 0
+            for p in 0..<planes {
+                for k in 0..<size {
+                    let q = (t[Int(x[p * size + k])] * gate[p]) / s
+                    let v = Double(q).rounded(.toNearestOrEven) + zero
+                    store(v.isNaN ? 0 : Swift.min(Swift.max(v, range.lowerBound), range.upperBound), outs[0], p * size + k)
+                }
+            }
+        }
+    }
 
     /// TableGlobalAveragePool (`edgewise`): GlobalAveragePool of `table[byte(x)]` over NCHW codes, with the
     /// arithmetic of the optimized float kernel it replaces (``OptimizedGlobalAveragePool``): per plane a
