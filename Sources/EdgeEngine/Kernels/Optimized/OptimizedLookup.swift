@@ -1,7 +1,7 @@
 import CEdgeKernels
 import EdgeIR
 
-/// TableLookup in C (`ck_lookup.h`): the reference's `table[byte(x)]`, four lookups in flight.
+/// TableLookup in C (`ck_qlookup.h`): the reference's `table[byte(x)]`, eight codes a word.
 enum OptimizedLookup {
     static func make(_ ctx: KernelContext) throws -> Kernel? {
         guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, let table = ctx.constants[1], table.elementCount == 256,

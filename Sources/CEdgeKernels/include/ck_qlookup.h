@@ -1,5 +1,5 @@
-#ifndef CK_LOOKUP_H
-#define CK_LOOKUP_H
+#ifndef CK_QLOOKUP_H
+#define CK_QLOOKUP_H
 /// Table lookups over 8-bit codes: the quantized glue of QOperator graphs run on codes (IntegerGlue).
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-// Table lookups over 8-bit codes (see ck_lookup.h).
-#include "ck_lookup.h"
+// Table lookups over 8-bit codes (see ck_qlookup.h).
+#include "ck_qlookup.h"
 #include <string.h>
 
 void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
