@@ -212,6 +212,45 @@ import Testing
         #expect(outs[0] == outs[1])
     }
 
+    /// Two dequantized tensors joined by Sum → Relu (ResNet), Add (PP-OCR) or Mul, then quantized: one
+    /// DequantizeBinaryQuantize. Every pair of codes (a = i mod 256, b = i / 256 over 65,536 elements, past
+    /// the kernel's 1024-element blocks) and a ragged seeded tensor.
+    @Test(arguments: [("Sum", true), ("Add", false), ("Mul", false)]) func dequantizedBinary(op: String, relu: Bool) throws {
+        for shape in [[1, 1, 256, 256], [1, 3, 17, 23]] {
+            var b = GraphBuilder(name: "bin")
+            let x1 = b.input("x1", .uint8, Shape(shape))
+            let x2 = b.input("x2", .int8, Shape(shape))
+            let d1 = try b.apply("DequantizeLinear", [x1, Self.const(&b, "s1", [0.031]), Self.code(&b, "z1", .uint8, 121)], name: "dq1")
+            let d2 = try b.apply("DequantizeLinear", [x2, Self.const(&b, "s2", [0.057]), Self.code(&b, "z2", .int8, -4)], name: "dq2")
+            var v = try b.apply(OpType(op), [d1, d2], name: "join")
+            if relu { v = try b.apply(.relu, [v], name: "relu") }
+            let y = try b.apply("QuantizeLinear", [v, Self.const(&b, "ys", [0.043]), Self.code(&b, "yz", .uint8, relu ? 0 : 128)], name: "q")
+            b.output(y)
+            let g = try b.finish()
+            let n = shape.reduce(1, *)
+            let c1 = Self.codes(.uint8, shape, seed: 17), c2 = Self.codes(.int8, shape, seed: 18)
+            if n == 65536 { for i in 0..<n { c1.ref.u8()[i] = UInt8(i & 255); c2.ref.u8()[i] = UInt8(i >> 8) } }
+            _ = try Self.expectSame(g, ["x1": c1, "x2": c2], rewrites: 1, pass: "int8-binary", ops: [IntegerGlue.dequantizeBinaryQuantizeOp])
+            // The fused op's C kernel against its reference kernel.
+            let plan = try ExecutionPlan(graph: g)
+            let node = plan.steps[0].node
+            var outs: [[UInt8]] = []
+            for reference in [false, true] {
+                let consts = Dictionary(uniqueKeysWithValues: node.inputs.enumerated().compactMap { i, v in
+                    g.constants[v].map { (i, try! HostTensor(constant: $0)) } })
+                let types = node.inputs.enumerated().map { i, v -> TensorType? in
+                    v.isEmpty ? nil : (consts[i].map { TensorType($0.dtype, Shape($0.shape)) } ?? TensorType(i == 0 ? .uint8 : .int8, Shape(shape))) }
+                let ctx = KernelContext(node: node, inputTypes: types, outputTypes: [TensorType(.uint8, Shape(shape))], constants: consts,
+                                        options: EngineOptions(forceReference: reference))
+                let out = HostTensor(dtype: .uint8, shape: shape)
+                let ins = node.inputs.enumerated().map { i, _ in i == 0 ? c1.ref : i == 3 ? c2.ref : consts[i]?.ref ?? ExecutionPlan.absentRef }
+                try KernelRegistry.make(ctx).run(inputs: ins, outputs: [out.ref])
+                outs.append(Self.bytes(out))
+            }
+            #expect(outs[0] == outs[1], "\(op) \(shape)")
+        }
+    }
+
     /// The C lookup against the reference lookup, for every output type, on ragged lengths.
     @Test(arguments: [DType.uint8, .int8, .float32]) func lookupKernelMatchesReference(out: DType) throws {
         var rng = SeededRNG(seed: 11)

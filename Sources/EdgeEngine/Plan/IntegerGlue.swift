@@ -44,10 +44,12 @@ enum IntegerGlue {
         let quantized = quantizedRegions(&g, options: options)
         let floats = floatTables(&g, options: options)
         let pools = tablePools(&g, options: options) + gatedQuantize(&g, options: options)
+        let binaries = dequantizedBinaries(&g, options: options)
         g.passLog.append(("int8-lookup", quantized))
         g.passLog.append(("int8-float-table", floats))
         g.passLog.append(("int8-table-pool", pools))
-        if quantized + floats + pools > 0 { g.eliminateDeadNodes() }
+        g.passLog.append(("int8-binary", binaries))
+        if quantized + floats + pools + binaries > 0 { g.eliminateDeadNodes() }
         g.removedNodes = removedBefore + (countBefore - g.nodes.count)
     }
 

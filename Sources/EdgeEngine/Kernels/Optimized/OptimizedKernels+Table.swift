@@ -45,5 +45,6 @@ extension OptimizedKernels {
         IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
         IntegerGlue.lookupPoolOp: { try OptimizedLookupPool.make($0) },
         IntegerGlue.lookupMulQuantizeOp: { try OptimizedLookupMulQuantize.make($0) },
+        IntegerGlue.dequantizeBinaryQuantizeOp: { try OptimizedQuantizedBinary.make($0) },
     ]
 }

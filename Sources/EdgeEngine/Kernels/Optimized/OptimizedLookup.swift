@@ -51,3 +51,41 @@ enum OptimizedLookupMulQuantize {
         }
     }
 }
+
+/// DequantizeBinaryQuantize in C (`ck_qglue.h`): the optimized DequantizeLinear, binary and QuantizeLinear C
+/// functions themselves, on L1 blocks.
+enum OptimizedQuantizedBinary {
+    static func make(_ ctx: KernelContext) throws -> Kernel? {
+        guard ctx.inputCount == 8, [0, 3].allSatisfy({ ctx.inputType($0) == .int8 || ctx.inputType($0) == .uint8 }),
+              [1, 4, 6].allSatisfy({ ctx.inputType($0) == .float32 }), let out = ctx.outputTypes.first?.dtype,
+              out == .int8 || out == .uint8, ctx.inputShape(0) == ctx.inputShape(3), ctx.inputShape(0) == ctx.outputShape(0)
+        else { return nil }
+        let ops: [String: ck_binary_op] = ["Add": CK_BIN_ADD, "Sub": CK_BIN_SUB, "Mul": CK_BIN_MUL]
+        guard let op = ops[ctx.node.string("binary") ?? "Add"] else { return nil }
+        let act: ck_activation
+        switch ctx.node.string("activation") {
+        case nil: act = EpilogueActivation.make(CK_ACT_NONE)
+        case "Relu": act = EpilogueActivation.make(CK_ACT_RELU)
+        default: return nil
+        }
+        let n = ctx.inputShape(0).reduce(1, *), isa = KernelISA.selected
+        let hasZero = [2, 5, 7].map { ctx.hasInput($0) }
+        var p = ck_qglue_binary()
+        p.a_unsigned = ctx.inputType(0) == .uint8 ? 1 : 0
+        p.b_unsigned = ctx.inputType(3) == .uint8 ? 1 : 0
+        p.out_unsigned = out == .uint8 ? 1 : 0
+        (p.lo, p.hi) = out == .uint8 ? (0, 255) : (-128, 127)
+        p.op = Int32(op.rawValue)
+        p.act = act
+        return ClosureKernel { ins, outs in
+            var q = p
+            q.a_scale = ins[1].f32()[0]
+            q.b_scale = ins[4].f32()[0]
+            q.y_scale = ins[6].f32()[0]
+            q.a_zero = hasZero[0] ? Int32(ins[2].double(at: 0)) : 0
+            q.b_zero = hasZero[1] ? Int32(ins[5].double(at: 0)) : 0
+            q.y_zero = hasZero[2] ? Int32(ins[7].double(at: 0)) : 0
+            ck_qglue_binary_run(isa.level, &q, ins[0].data, ins[3].data, n, outs[0].data)
+        }
+    }
+}

@@ -10,6 +10,7 @@ extension ReferenceKernels {
         IntegerGlue.lookupOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableLookup($0) },
         IntegerGlue.lookupPoolOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableGlobalAveragePool($0) },
         IntegerGlue.lookupMulQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableMulQuantize($0) },
+        IntegerGlue.dequantizeBinaryQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeDequantizeBinaryQuantize($0) },
     ]
 
     /// TableMulQuantize (`edgewise`): inputs (codes [N, C, …], float table, gate [N, C, 1…], y_scale, y_zero_point?);
