@@ -44,7 +44,7 @@ let package = Package(
         // Layer 3
         // -O2 even in debug builds: these are the speed kernels (SGEMM, int8, GGUF dots) that the tests run over
         // whole real models; integer results do not depend on the level, and float ones are checked with tolerances.
-        .target(name: "CEdgeKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CEdgeKernels", cSettings: [.unsafeFlags(["-O2", "-falign-functions=64"])]),
         // libjpeg-turbo (Debian: libjpeg62-turbo-dev) behind a small C shim whose error handler returns instead of exit().
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // Optimised even in debug builds: the reference kernels run whole real models in the tests, and

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <string.h>
 #include "ck_cpu.h"
-#include "internal/ck_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -162,61 +161,67 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
     dequantize_body(x, n, in_unsigned, scale, zero, y);
 }
 
+/// dst[t] = src[t·s] for t < n; stride 1 and 2 (the common pools) without a byte loop.
+static void strided_copy(uint8_t *dst, const uint8_t *src, int32_t n, int32_t s) {
+    int32_t t = 0;
+    if (s == 1) {
+        memcpy(dst, src, (size_t)n);
+        return;
+    }
+#if defined(__x86_64__)
+    if (s == 2) {
+        // Even bytes of 32: mask each 16-bit word to its low byte and pack (SSE2, every x86-64).
+        const __m128i lo = _mm_set1_epi16(0x00FF);
+        // Reads stop at src[2n − 2], the last byte copied: blocks end while 2t + 31 ≤ 2n − 2.
+        for (; 2 * t + 32 <= 2 * n - 1; t += 16) {
+            const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t)), lo);
+            const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t + 16)), lo);
+            _mm_storeu_si128((__m128i *)(dst + t), _mm_packus_epi16(a, b));
+        }
+    }
+#endif
+    for (; t < n; t++) dst[t] = src[(ptrdiff_t)t * s];
+}
+
 /// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
-/// rows that lie inside the input, then the maximum over the window's columns, read from the row's
-/// column phases (phase p holds padded columns q·sw + p), so each tap is one contiguous run and both
-/// passes are plain loops the compiler vectorises. 0 (the flipped minimum) is the identity of both and
-/// pads the row, so a window with no tap inside gives the type's minimum, as the reference's running
-/// maximum does. `buf` holds the padded row (pad_left + sw · pq + 32 bytes), `phase` sw · pq bytes
-/// (pq = ow + ((kw − 1)·dw) / sw).
+/// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
+/// window's columns. For the second pass the row is split into `stride` phase rows over the padded
+/// width (phase[r][j] = padded[j·stride + r], padding 0), so each column tap is one contiguous vector
+/// maximum over all output columns. 0 (the flipped minimum) is the identity of both passes, so padding
+/// adds nothing and a window with no tap inside gives the type's minimum, as the reference's running
+/// maximum does. `ph` holds stride · phase_len bytes.
 static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const int32_t in[3], const int32_t ker[3],
                              const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
-                             uint8_t *buf, uint8_t *phase) {
-    const int32_t w = in[2], sw = stride[2], pq = out[2] + ((ker[2] - 1) * dil[2]) / sw;
-    const int32_t span = sw * pq;   // padded columns the phases cover, from −pad_left
-    memset(buf, 0, (size_t)(pad[2] + span + 32));
-    uint8_t *restrict vrow = buf + pad[2];
-    // Columns read but outside the input stay 0: the row pass writes only [0, min(w, span − pad_left)).
-    const int32_t wr = CK_MAX(0, CK_MIN(w, span - pad[2]));
+                             uint8_t *vrow, uint8_t *ph, int32_t phase_len, uint8_t *acc) {
+    const int32_t w = in[2], s = stride[2], d = dil[2], pl = pad[2], ow_n = out[2];
     for (int32_t oh = 0; oh < out[1]; oh++) {
-        memset(vrow, 0, (size_t)wr);
+        memset(vrow, 0, (size_t)w);
         for (int32_t b = 0; b < ker[1]; b++) {
             const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
             if (ih < 0 || ih >= in[1]) continue;
-            const uint8_t *restrict row = xc + (ptrdiff_t)ih * w;
-            for (int32_t i = 0; i < wr; i++) {
+            const uint8_t *row = xc + (ptrdiff_t)ih * w;
+            for (int32_t i = 0; i < w; i++) {
                 const uint8_t v = row[i] ^ flip;
                 vrow[i] = v > vrow[i] ? v : vrow[i];
             }
         }
-        const uint8_t *ph = buf;   // stride 1: the padded row is the only phase
-        if (sw > 1) {
-            int32_t q = 0;
-#if defined(__x86_64__)
-            if (sw == 2) {
-                // Even and odd bytes of 32 padded columns: the low and high bytes of 16-bit lanes, packed.
-                const __m128i lo = _mm_set1_epi16(0x00FF);
-                for (; q + 16 <= pq; q += 16) {
-                    const __m128i a = _mm_loadu_si128((const __m128i *)(buf + 2 * q));
-                    const __m128i b = _mm_loadu_si128((const __m128i *)(buf + 2 * q + 16));
-                    _mm_storeu_si128((__m128i *)(phase + q), _mm_packus_epi16(_mm_and_si128(a, lo), _mm_and_si128(b, lo)));
-                    _mm_storeu_si128((__m128i *)(phase + pq + q), _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8)));
-                }
-            }
-#endif
-            for (int32_t p = 0; p < sw; p++)
-                for (int32_t r = q; r < pq; r++) phase[(ptrdiff_t)p * pq + r] = buf[r * sw + p];
-            ph = phase;
+        // Phase rows: phase r, column j holds padded position j·s + r, i.e. input column j·s + r − pl.
+        memset(ph, 0, (size_t)s * (size_t)phase_len);
+        for (int32_t r = 0; r < s; r++) {
+            const int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0, i0 = j0 * s + r - pl;
+            if (i0 >= w || j0 >= phase_len) continue;
+            int32_t n = (w - i0 + s - 1) / s;  // columns i0, i0 + s, … below w
+            if (n > phase_len - j0) n = phase_len - j0;
+            strided_copy(ph + (ptrdiff_t)r * phase_len + j0, vrow + i0, n, s);
         }
-        uint8_t *restrict yr = yc + (ptrdiff_t)oh * out[2];
-        const int32_t ow = out[2];
-        memcpy(yr, ph, (size_t)ow);   // tap 0: phase 0, offset 0
-        for (int32_t e = 1; e < ker[2]; e++) {
-            const int32_t off = e * dil[2];
-            const uint8_t *restrict t = ph + (ptrdiff_t)(off % sw) * pq + off / sw;
-            for (int32_t i = 0; i < ow; i++) yr[i] = t[i] > yr[i] ? t[i] : yr[i];
+        memset(acc, 0, (size_t)ow_n);
+        for (int32_t e = 0; e < ker[2]; e++) {
+            const int32_t off = e * d;
+            const uint8_t *src = ph + (ptrdiff_t)(off % s) * phase_len + off / s;
+            for (int32_t o = 0; o < ow_n; o++) acc[o] = src[o] > acc[o] ? src[o] : acc[o];
         }
-        for (int32_t i = 0; i < ow; i++) yr[i] ^= flip;
+        uint8_t *yr = yc + (ptrdiff_t)oh * ow_n;
+        for (int32_t o = 0; o < ow_n; o++) yr[o] = acc[o] ^ flip;
     }
 }
 
@@ -224,12 +229,14 @@ void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_
                   const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3], void *y) {
     const ptrdiff_t ip = (ptrdiff_t)in[0] * in[1] * in[2], op = (ptrdiff_t)out[0] * out[1] * out[2];
     const uint8_t flip = is_signed ? 0x80 : 0;  // int8 compares as uint8 after flipping the sign bit
-    const int64_t phaseBytes = (int64_t)stride[2] * (out[2] + ((int64_t)(ker[2] - 1) * dil[2]) / stride[2]);
-    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && phaseBytes <= 16384 && pad[2] <= 1024) {
-        uint8_t buf[16384 + 1024 + 32], phase[16384];
+    // Phase rows reach output column ow_n − 1 plus the last tap's offset (ker − 1)·dil / stride.
+    const int64_t phase_len = (int64_t)out[2] + ((int64_t)(ker[2] - 1) * dil[2]) / (stride[2] > 0 ? stride[2] : 1) + 1;
+    if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192 && stride[2] > 0 && out[2] <= 8192 &&
+        (int64_t)stride[2] * phase_len <= 16384) {
+        uint8_t vrow[8192], ph[16384], acc[8192];
         for (int32_t c = 0; c < planes; c++)
-            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, buf,
-                             phase);
+            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow, ph,
+                             (int32_t)phase_len, acc);
         return;
     }
     for (int32_t c = 0; c < planes; c++) {

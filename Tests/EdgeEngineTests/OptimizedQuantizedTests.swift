@@ -250,6 +250,24 @@ import Testing
             let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
             #expect(try Self.run(fast, [x], out) == ref, "input \(hw) kernel \(k) strides \(st)")
         }
+        // The networks' pools on ragged planes: SqueezeNet's 3×3 / 2 (111 → 55), ResNet's 3×3 / 2 pad 1,
+        // stride 3 with dilation 2 and asymmetric pads, stride 1 with pad 2, a 1-wide kernel.
+        let cases: [(x: [Int], k: [Int], s: [Int], d: [Int], p: [Int], y: [Int])] = [
+            ([1, 2, 111, 111], [3, 3], [2, 2], [1, 1], [0, 0, 0, 0], [1, 2, 55, 55]),   // (111 − 3) / 2 + 1 = 55
+            ([1, 3, 13, 17], [3, 3], [2, 2], [1, 1], [1, 1, 1, 1], [1, 3, 7, 9]),       // (13 + 2 − 3)/2 + 1 = 7; (17 + 2 − 3)/2 + 1 = 9
+            ([2, 2, 10, 23], [2, 3], [1, 3], [1, 2], [0, 2, 1, 1], [2, 2, 10, 8]),      // H (10 + 1 − 2)/1 + 1 = 10; W (23 + 3 − 5)/3 + 1 = 8
+            ([1, 1, 5, 7], [3, 5], [1, 1], [1, 1], [1, 2, 1, 2], [1, 1, 5, 7]),         // (5 + 2 − 3) + 1 = 5; (7 + 4 − 5) + 1 = 7
+            ([1, 2, 6, 9], [2, 1], [2, 2], [1, 1], [0, 0, 0, 0], [1, 2, 3, 5]),         // (6 − 2)/2 + 1 = 3; (9 − 1)/2 + 1 = 5
+        ]
+        for c in cases {
+            let x = Self.bytes(type, c.x, &rng)
+            let attrs: [String: Attribute] = ["kernel_shape": .ints(c.k), "strides": .ints(c.s), "pads": .ints(c.p), "dilations": .ints(c.d)]
+            let node = Node(name: "mp", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
+            let out = TensorType(type, Shape(c.y))
+            let fast = try #require(try OptimizedMaxPool8.make(Self.context(node, [x], output: out, constant: [], reference: false)))
+            let ref = try Self.run(try KernelRegistry.make(Self.context(node, [x], output: out, constant: [], reference: true)), [x], out)
+            #expect(try Self.run(fast, [x], out) == ref, "\(c)")
+        }
     }
 
     /// Run-time weights or a per-row A zero point are left to the reference kernel.

@@ -16,6 +16,8 @@
 #include "ck_pool_nhwc.h"
 #include "ck_resize.h"
 #include "ck_workers.h"
+#include "ck_qlookup.h"
+#include "ck_qglue.h"
 
 /// Version of the C kernel library (bumped when a kernel's numerics change).
 int32_t ck_version(void);

@@ -83,11 +83,14 @@ public struct EngineOptions: Sendable {
     public var threads: Int
     /// Run the fusion passes (BatchNorm folding, bias and activation fusion). Off to compare.
     public var fuse: Bool
+    /// With ``fuse``, also run the quantized glue on 8-bit codes (``IntegerGlue``; bit-identical). Off to compare.
+    public var integerGlue: Bool
 
-    public init(forceReference: Bool = false, threads: Int = 1, fuse: Bool = true) {
+    public init(forceReference: Bool = false, threads: Int = 1, fuse: Bool = true, integerGlue: Bool = true) {
         self.forceReference = forceReference
         self.threads = threads
         self.fuse = fuse
+        self.integerGlue = integerGlue
     }
 }
 

@@ -136,6 +136,7 @@ public final class ExecutionPlan {
         var budget = ExecutionPlan.memoryLimit
         var lowered = try Lowering.lower(graph, inputTypes: types, scope: Lowering.Scope(), options: options, opset: opset, budget: &budget)
         if options.fuse { try PlanPasses.run(&lowered) }
+        if options.fuse && options.integerGlue { IntegerGlue.run(&lowered, options: options) }
         try self.init(lowered: lowered, originalNodes: graph.nodes.count, options: options)
         if specialise {
             specialiser = InputSpecialiser.make(for: self, graph: graph, inputShapes: inputShapes, options: options, opset: opset)
@@ -148,6 +149,7 @@ public final class ExecutionPlan {
         var budget = ExecutionPlan.memoryLimit
         var lowered = try Lowering.lower(graph, inputTypes: [:], scope: scope, options: options, opset: opset, budget: &budget)
         if options.fuse { try PlanPasses.run(&lowered) }
+        if options.fuse && options.integerGlue { IntegerGlue.run(&lowered, options: options) }
         return try ExecutionPlan(lowered: lowered, originalNodes: graph.nodes.count, options: options)
     }
 

@@ -42,5 +42,9 @@ extension OptimizedKernels {
         "tflite:ADD": { try OptimizedTFLiteAdd.make($0) },
         "QuantizeLinear": { try OptimizedQuantizeLinear.makeQuantize($0) },
         "DequantizeLinear": { try OptimizedQuantizeLinear.makeDequantize($0) },
+        IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
+        IntegerGlue.lookupPoolOp: { try OptimizedLookupPool.make($0) },
+        IntegerGlue.lookupMulQuantizeOp: { try OptimizedLookupMulQuantize.make($0) },
+        IntegerGlue.dequantizeBinaryQuantizeOp: { try OptimizedQuantizedBinary.make($0) },
     ]
 }

@@ -10,7 +10,7 @@ public enum ReferenceKernels {
         let tables: [[OpType: KernelSpec]] = [
             unary, activations, binary, comparison, variadic, convolution, matrix, layout, pooling,
             normalization, softmaxFamily, reductions, shapeOps, indexing, movement, resizing, recurrent,
-            controlFlow, tflite, attention, quantized,
+            controlFlow, tflite, attention, quantized, lookup,
         ]
         for table in tables { t.merge(table) { a, _ in a } }
         return t
