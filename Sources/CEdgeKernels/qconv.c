@@ -383,6 +383,18 @@ static inline __m256i tfl_rq8(__m256i v, int32_t m, int32_t shift, int single, _
     return _mm256_min_epi32(_mm256_max_epi32(r, lo), hi);
 }
 
+/// The first nv (≤ 16) of 16 output bytes to o.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store_bytes16(__m128i bytes, uint8_t *o, int32_t nv) {
+    if (nv == 16) {
+        _mm_storeu_si128((__m128i *)o, bytes);
+    } else {
+        uint8_t t[16];
+        _mm_storeu_si128((__m128i *)t, bytes);
+        memcpy(o, t, (size_t)nv);
+    }
+}
+
 /// The epilogue of 16 sums of channel j: 16 bytes (or 16 int32) to y[idx…].
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx,
@@ -396,14 +408,7 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
         __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
         const __m128i lo16 = _mm256_castsi256_si128(w), hi16 = _mm256_extracti128_si256(w, 1);
         const __m128i bytes = e->out_unsigned ? _mm_packus_epi16(lo16, hi16) : _mm_packs_epi16(lo16, hi16);
-        uint8_t *o = (uint8_t *)y + idx;
-        if (nv == 16) {
-            _mm_storeu_si128((__m128i *)o, bytes);
-        } else {
-            uint8_t t[16];
-            _mm_storeu_si128((__m128i *)t, bytes);
-            memcpy(o, t, (size_t)nv);
-        }
+        store_bytes16(bytes, (uint8_t *)y + idx, nv);
         return;
     }
     if (!e->multiplier) {
@@ -435,14 +440,7 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
     }
     const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
     const __m128i bytes = e->out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd);
-    uint8_t *o = (uint8_t *)y + idx;
-    if (nv == 16) {
-        _mm_storeu_si128((__m128i *)o, bytes);
-    } else {
-        uint8_t t[16];
-        _mm_storeu_si128((__m128i *)t, bytes);
-        memcpy(o, t, (size_t)nv);
-    }
+    store_bytes16(bytes, (uint8_t *)y + idx, nv);
 }
 
 /// The end of a tile: its sums to `part_out` (a later K chunk follows) or through the epilogue.
