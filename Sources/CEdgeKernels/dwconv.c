@@ -43,8 +43,7 @@ static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_
         int32_t offy = ky * p->dh;
         for (int32_t kx = 0; kx < p->kw; kx++) {
             int32_t offx = kx * p->dw;
-            const float *restrict src = ph + (size_t)((offy % p->sh) * p->sw + offx % p->sw) * per_phase
-                                        + (size_t)(offy / p->sh) * cols + offx / p->sw;
+            const float *restrict src = ph + ck_phase_tap(per_phase, cols, p->sh, p->sw, offy, offx);
             float wv = w[ky * p->kw + kx];
             float *restrict a = acc;
             for (int32_t i = 0; i < wide; i++) a[i] += wv * src[i];

@@ -36,8 +36,7 @@ static inline __attribute__((always_inline)) void pool_plane_body(const ck_pool2
         int32_t offy = ky * p->dh;
         for (int32_t kx = 0; kx < p->kw; kx++) {
             int32_t offx = kx * p->dw;
-            const float *restrict src = ph + (size_t)((offy % p->sh) * p->sw + offx % p->sw) * per_phase
-                                        + (size_t)(offy / p->sh) * cols + offx / p->sw;
+            const float *restrict src = ph + ck_phase_tap(per_phase, cols, p->sh, p->sw, offy, offx);
             float *restrict a = acc;
             if (is_max) {
                 for (int32_t i = 0; i < wide; i++) {

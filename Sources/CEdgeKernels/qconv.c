@@ -1,4 +1,4 @@
-// Quantized NCHW convolution: int16-pair GEMM with the requantization in the store (see ck_qconv.h).
+// Quantized NCHW convolution: u8 × s8 quad or int16-pair GEMM with the requantization in the store (see ck_qconv.h).
 #include "ck_qconv.h"
 #include "ck_qgemm.h"
 #include "internal/ck_internal.h"
@@ -443,6 +443,22 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
     store_bytes16(bytes, (uint8_t *)y + idx, nv);
 }
 
+/// The start of a tile: sums from `part_in` (an earlier K chunk), else `start[i]` for rows i < mv (0 without
+/// `start`, and for the padding rows).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_start_avx2(__m256i acc[QMR][2], const uint32_t *part_in, ptrdiff_t ldp, const int32_t *start,
+                                   int32_t mv) {
+    if (part_in) {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+            acc[i][0] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp));
+            acc[i][1] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp + 8));
+        }
+    } else {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++)
+            acc[i][0] = acc[i][1] = _mm256_set1_epi32(start && i < mv ? start[i] : 0);
+    }
+}
+
 /// The end of a tile: its sums to `part_out` (a later K chunk follows) or through the epilogue.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv,
@@ -476,14 +492,7 @@ static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uin
                       ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
                       const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
     __m256i acc[QMR][2];
-    if (part_in) {
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
-            acc[i][0] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp));
-            acc[i][1] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp + 8));
-        }
-    } else {
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_si256();
-    }
+    tile_start_avx2(acc, part_in, ldp, NULL, 0);
     for (int32_t q = 0; q < kp; q++) {
         const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 16));
         _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
@@ -693,15 +702,7 @@ static void tile_quads_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, co
                             const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
     __m256i acc[QMR][2];
     const __m256i ones = _mm256_set1_epi16(1);
-    if (part_in) {
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
-            acc[i][0] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp));
-            acc[i][1] = _mm256_loadu_si256((const __m256i *)(part_in + i * ldp + 8));
-        }
-    } else {
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++)
-            acc[i][0] = acc[i][1] = _mm256_set1_epi32(i < mv ? delta[j0 + i] : 0);
-    }
+    tile_start_avx2(acc, part_in, ldp, delta + j0, mv);
     for (int32_t q = 0; q < kcv; q++) {
         const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 32));
         _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {

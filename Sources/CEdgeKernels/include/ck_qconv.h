@@ -4,8 +4,9 @@
 /// fused into the store: the integer counterpart of ck_conv.h.
 ///
 /// GEMM form per image and group: Y[Cout/g × OH·OW] = W[Cout/g × K] · P[K × OH·OW], weights as the A
-/// operand (packed once, k pairs of int16 for vpmaddwd), the patch matrix P written block by block
-/// straight into int16-pair panels (a 1×1 stride-1 convolution reads X rows directly). Every output
+/// operand packed once — on AVX2 as s8 quads for vpmaddubsw with an exact sparse remainder when the weights
+/// allow it, else as k pairs of int16 for vpmaddwd — and the patch matrix P written block by block into
+/// panels of the same form (a 1×1 stride-1 convolution reads X rows directly), K in chunks when long. Every output
 /// element is v = Σ_p w·x' + c0[j] − b_zero[j]·Σ_p x' in wrapping int32, where x' = x ^ x_xor read as
 /// int8 (uint8 inputs become x − 128) and padding taps read `pad_byte` — the caller folds the zero
 /// points into c0 (bias − a_zero·Σw + k·a_zero·b_zero). Then, as the ONNX reference computes it,

@@ -49,6 +49,12 @@ static inline void ck_phase_row(const float *src, float *dst, int32_t cols, int3
 /// row's end read it.
 static inline size_t ck_phase_plane_size(int32_t rows, int32_t cols) { return ((size_t)rows + 1) * (size_t)cols; }
 
+/// Where a window tap at padded offset (offy, offx) starts in ``ck_phase_planes``' output: phase
+/// (offy % sh, offx % sw) shifted by (offy / sh, offx / sw), so the whole wide output reads one run.
+static inline size_t ck_phase_tap(size_t per_phase, int32_t cols, int32_t sh, int32_t sw, int32_t offy, int32_t offx) {
+    return (size_t)((offy % sh) * sw + offx % sw) * per_phase + (size_t)(offy / sh) * cols + offx / sw;
+}
+
 /// The sh·sw phase planes of one h × w input plane (depthwise convolution, pooling): plane (fy, fx) row q is
 /// input row q·sh + fy − pad_top sampled by ``ck_phase_row``, rows outside the input and the spare row all
 /// `pad`. With the planes, every filter tap is one long loop over the wide output.
