@@ -3,6 +3,7 @@
 #include "ck_qgemm.h"
 #include "internal/ck_internal.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -85,7 +86,7 @@ static void pack_pairs(const ck_conv2d_params *p, const int8_t *w, uint32_t *d) 
 /// Workspace layout of one part: packed patch chunk, two patch rows, column sums, partial-sum buffer
 /// (multi-chunk only: every tile row × the block's positions), patch planes (non-pointwise only).
 typedef struct {
-    size_t blk, row0, row1, row2, row3, row4, cs, acc, planes, total;
+    size_t blk, row0, row1, row2, row3, row4, cs, acc, bz, planes, total;
 } qlayout;
 
 static qlayout layout_of(const ck_conv2d_params *p, const qgeo *g) {
@@ -107,6 +108,9 @@ static qlayout layout_of(const ck_conv2d_params *p, const qgeo *g) {
     o += (size_t)g->nc * 4;
     l.acc = o = (o + 63) & ~(size_t)63;
     if (g->nchunks > 1) o += (size_t)g->tiles * QMR * g->nc * 4;
+    // Weight zero points less the centering (quads with centered channels).
+    l.bz = o = (o + 63) & ~(size_t)63;
+    o += (size_t)p->cout * 4;
     l.planes = o = (o + 63) & ~(size_t)63;
     // Runs are copied 32 bytes at a time, so up to 31 bytes past a plane's end are read.
     o += planes_size(p, g) + 64;
@@ -540,9 +544,9 @@ static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_q
 // starts each channel's sums; column sums (weight zero points) are taken over u and shifted by −128 k.
 enum { QSPARSE_NUM = 1, QSPARSE_DEN = 5 };
 
-/// Packed weights begin with a header of QHDR uint32: mode, then for quads the list length and the
+/// Packed weights begin with a header of QHDR uint32: mode, then for quads the list length, the
 /// offsets (uint32 units) of delta[cout], the list bounds [group·tile][chunks + 1], list quad indices,
-/// list weights [n][QMR].
+/// list weights [n][QMR] and the centering m[cout], and whether any m is nonzero.
 enum { QHDR = 16, QMODE_PAIRS = 0, QMODE_QUADS = 1 };
 
 static int32_t quad_count(const qgeo *g) { return (g->k + 3) / 4; }
@@ -552,7 +556,7 @@ static int32_t quad_chunk(const qgeo *g) { return (quad_count(g) + g->nchunks - 
 static size_t quads_bound_u32(const ck_conv2d_params *p, const qgeo *g) {
     const size_t tq = (size_t)p->group * g->tiles * quad_count(g);
     const size_t nsp = tq * QSPARSE_NUM / QSPARSE_DEN;
-    return tq * QMR + (size_t)p->cout + (size_t)p->group * g->tiles * (g->nchunks + 1) + nsp * (1 + QMR);
+    return tq * QMR + 2 * (size_t)p->cout + (size_t)p->group * g->tiles * (g->nchunks + 1) + nsp * (1 + QMR);
 }
 
 static inline int32_t absi(int32_t v) { return v < 0 ? -v : v; }
@@ -576,6 +580,42 @@ static void split_quad(const int8_t *wr, int32_t k, int32_t q, int32_t da[4], in
     }
 }
 
+/// Pairs (taps 2i, 2i + 1 of one row) whose magnitudes sum above 128 once `m` is taken from each weight.
+static int64_t over_pairs(const int8_t *wr, int32_t k, int32_t m) {
+    int64_t n = 0;
+    for (int32_t i = 0; i < k; i += 2) {
+        const int32_t w1 = i + 1 < k ? wr[i + 1] - m : 0;
+        n += absi(wr[i] - m) + absi(w1) > 128;
+    }
+    return n;
+}
+
+/// Channel centering. A channel whose weights sit in a narrow band away from zero — all of one sign after
+/// BatchNorm folding, or one value (onnx's "light" models: one constant per tensor, so per channel once
+/// folded) — has nearly every pair above the bound though its spread is small. Then Σ w·x' =
+/// Σ (w − m)·x' + m·Σ x': the quads run on w − m, and m joins the weight zero point, whose column-sum
+/// term the epilogue already applies. m is the channel's midrange when that leaves fewer pairs above the
+/// bound than m = 0 and every w − m still fits in int8; otherwise 0. Returns whether any m is nonzero.
+static int centering(const ck_conv2d_params *p, const qgeo *g, const int8_t *w, int32_t *m) {
+    int any = 0;
+    for (int32_t j = 0; j < p->cout; j++) {
+        const int8_t *wr = w + (size_t)j * g->k;
+        int32_t lo = 127, hi = -128;
+        for (int32_t kk = 0; kk < g->k; kk++) {
+            lo = CK_MIN(lo, (int32_t)wr[kk]);
+            hi = CK_MAX(hi, (int32_t)wr[kk]);
+        }
+        // Floor of the midpoint, so hi − mid ≤ lo − mid + 255 splits as evenly as integers allow.
+        const int32_t mid = (lo + hi) >= 0 ? (lo + hi) / 2 : -((-(lo + hi) + 1) / 2);
+        m[j] = 0;
+        if (mid != 0 && hi - mid <= 127 && lo - mid >= -128 && over_pairs(wr, g->k, mid) < over_pairs(wr, g->k, 0)) {
+            m[j] = mid;
+            any = 1;
+        }
+    }
+    return any;
+}
+
 static uint32_t pack4(const int32_t v[4]) {
     return (uint32_t)(uint8_t)(int8_t)v[0] | (uint32_t)(uint8_t)(int8_t)v[1] << 8 | (uint32_t)(uint8_t)(int8_t)v[2] << 16 |
            (uint32_t)(uint8_t)(int8_t)v[3] << 24;
@@ -584,14 +624,27 @@ static uint32_t pack4(const int32_t v[4]) {
 /// Packs the quads form in one pass; returns 0 when the remainder list would pass QSPARSE of the quads
 /// (the caller then packs int16 pairs over whatever was written). The list's weights and indices sit at
 /// offsets fixed by that bound, so they can be written before their count is known.
-static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w, uint32_t *d) {
+static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0, uint32_t *d) {
     const int32_t kq = quad_count(g), kcq = quad_chunk(g);
     const size_t tq = (size_t)p->group * g->tiles * kq, nmax = tq * QSPARSE_NUM / QSPARSE_DEN;
     const size_t offDelta = QHDR + tq * QMR, offStart = offDelta + (size_t)p->cout;
     const size_t offW = offStart + (size_t)p->group * g->tiles * (g->nchunks + 1), offIdx = offW + nmax * QMR;
+    const size_t offCenter = offIdx + nmax;
     int32_t *delta = (int32_t *)(d + offDelta), *start = (int32_t *)(d + offStart), *idx = (int32_t *)(d + offIdx);
+    int32_t *center = (int32_t *)(d + offCenter);
     uint32_t *dense = d + QHDR, *spw = d + offW;
     size_t n = 0;
+    // The weights the quads hold: w − m per channel (a scratch copy), or w itself.
+    const int8_t *w = w0;
+    int8_t *wc = NULL;
+    if (centering(p, g, w0, center) && (wc = malloc((size_t)p->cout * g->k)) != NULL) {
+        for (int32_t j = 0; j < p->cout; j++)
+            for (int32_t kk = 0; kk < g->k; kk++)
+                wc[(size_t)j * g->k + kk] = (int8_t)(w0[(size_t)j * g->k + kk] - center[j]);
+        w = wc;
+    } else {
+        memset(center, 0, (size_t)p->cout * 4);
+    }
     for (int32_t gi = 0; gi < p->group; gi++)
         for (int32_t t = 0; t < g->tiles; t++) {
             int32_t *bounds = start + ((size_t)gi * g->tiles + t) * (g->nchunks + 1);
@@ -621,7 +674,10 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w,
                     any |= rem[i];
                 }
                 if (any) {
-                    if (n == nmax) return 0;
+                    if (n == nmax) {
+                        free(wc);
+                        return 0;
+                    }
                     idx[n] = q;
                     for (int i = 0; i < QMR; i++) spw[n * QMR + i] = rem[i];
                     n++;
@@ -634,6 +690,9 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w,
         for (int32_t kk = 0; kk < g->k; kk++) sum += w[(size_t)j * g->k + kk];
         delta[j] = (int32_t)(uint32_t)(uint64_t)(-128 * sum);   // wrapping, as the int32 sums
     }
+    d[6] = (uint32_t)offCenter;
+    d[7] = wc != NULL;
+    free(wc);
     d[0] = QMODE_QUADS;
     d[1] = (uint32_t)n;
     d[2] = (uint32_t)offDelta;
@@ -769,6 +828,15 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
 #endif
     const int32_t kq = quad_count(&g), kcq = quad_chunk(&g);
     const int32_t nch = quads ? (kq + kcq - 1) / kcq : g.nchunks;
+    // Centered quads: the epilogue's weight zero points become b_zero − m (see centering).
+    ck_qconv_epilogue ec = *e;
+    if (quads && hdr[7]) {
+        const int32_t *center = (const int32_t *)(hdr + hdr[6]);
+        int32_t *bz = (int32_t *)(ws + L.bz);
+        for (int32_t j = 0; j < P->cout; j++)
+            bz[j] = (int32_t)((e->b_zero ? (uint32_t)e->b_zero[j] : 0u) - (uint32_t)center[j]);
+        ec.b_zero = bz;
+    }
     int32_t *cs = (int32_t *)(ws + L.cs);
     uint32_t *pacc = (uint32_t *)(ws + L.acc);
     const ptrdiff_t plane = (ptrdiff_t)P->h * P->w, ldp = g.nc;
@@ -793,7 +861,7 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                 const int32_t qa = ch * kcq, kcv = CK_MIN(kcq, kq - qa);
                 uint8_t *qb = (uint8_t *)blk;
                 pack_quads_avx2(P, &g, xg, planes, qa, kcv, n0, ncv, x_xor ^ 0x80, pad_byte, qb, rows);
-                if (e->b_zero) colsums_quads_avx2(qb, kcv, npan, cs, !first, g.k);
+                if (ec.b_zero) colsums_quads_avx2(qb, kcv, npan, cs, !first, g.k);
                 const int32_t *delta = (const int32_t *)(hdr + hdr[2]), *starts = (const int32_t *)(hdr + hdr[3]);
                 const int32_t *sidx = (const int32_t *)(hdr + hdr[4]);
                 const uint32_t *sw = hdr + hdr[5];
@@ -808,7 +876,7 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                         const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
                         tile_quads_avx2(kcv, a, qb + (ptrdiff_t)pn * kcv * (4 * QNR), sidx + s0, sw + (size_t)s0 * QMR, ns,
                                         qa, delta, first ? NULL : tp + pn * QNR, last ? NULL : tp + pn * QNR, ldp, mv, nv,
-                                        j0, e->b_zero ? cs + pn * QNR : NULL, e, y, y0, g.ohw);
+                                        j0, ec.b_zero ? cs + pn * QNR : NULL, &ec, y, y0, g.ohw);
                     }
                 }
                 packed_unit = -1;

@@ -54,13 +54,22 @@ import Testing
     /// Weight codes (as int8 after the kernel's uint8 → int8 shift): uniform over the byte (most pairs sum
     /// above 128 in magnitude: the int16-pair path), within ±60 (the u8 × s8 quads path, no remainder),
     /// or within ±60 with every 211th weight from the whole byte (quads plus a sparse remainder list).
-    enum Weights { case uniform, small, sparseLarge }
+    /// Banded: each channel within ±50 of a centre ±(70…77), so most pairs sum above 128 until the channel
+    /// is centred; constant: one value ±(65…124) per channel (onnx's light models after BatchNorm folding).
+    enum Weights { case uniform, small, sparseLarge, banded, constant }
 
     static func weights(_ c: ConvCase, _ rng: inout SeededRNG) -> HostTensor {
         let shape = [c.cout, c.cin / c.group, c.kh, c.kw]
         if c.weights == .uniform { return bytes(c.w8, shape, &rng) }
+        let perChannel = shape.dropFirst().reduce(1, *)
         let v: [Int] = (0..<shape.reduce(1, *)).map { i in
-            c.weights == .sparseLarge && i % 211 == 0 ? Int(rng.next() % 256) - 128 : Int(rng.next() % 121) - 60
+            let j = i / perChannel, sign = j % 2 == 0 ? 1 : -1
+            switch c.weights {
+            case .banded: return sign * (70 + j % 8) + Int(rng.next() % 101) - 50
+            case .constant: return sign * (65 + (j * 7) % 60)
+            case .sparseLarge where i % 211 == 0: return Int(rng.next() % 256) - 128
+            default: return Int(rng.next() % 121) - 60
+            }
         }
         return c.w8 == .uint8 ? HostTensor(values: v.map { UInt8($0 + 128) }, shape: shape)
                               : HostTensor(values: v.map { Int8($0) }, shape: shape)
@@ -102,6 +111,13 @@ import Testing
         // Quads with remainders, pointwise, two position blocks.
         ConvCase(cin: 64, cout: 30, h: 20, w: 31, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .uint8, w8: .int8, y: .uint8,
                  weights: .sparseLarge),
+        // Centred channels (quads on w − m, m in the column-sum term): 3×3 banded weights; pointwise constant
+        // channels with uint8 weights and per-channel zero points (both terms at once); constant channels over
+        // two K chunks (k = 1,350).
+        ConvCase(cin: 24, cout: 14, h: 9, w: 11, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .banded),
+        ConvCase(cin: 40, cout: 13, h: 6, w: 7, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .int8, w8: .uint8, y: .int8,
+                 perChannel: true, weights: .constant),
+        ConvCase(cin: 150, cout: 7, h: 5, w: 5, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .constant),
         // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
         ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
     ]

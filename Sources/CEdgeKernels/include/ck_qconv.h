@@ -5,7 +5,8 @@
 ///
 /// GEMM form per image and group: Y[Cout/g × OH·OW] = W[Cout/g × K] · P[K × OH·OW], weights as the A
 /// operand packed once — on AVX2 as s8 quads for vpmaddubsw with an exact sparse remainder when the weights
-/// allow it, else as k pairs of int16 for vpmaddwd — and the patch matrix P written block by block into
+/// allow it (channels centred on their midrange where that helps), else as k pairs of int16 for vpmaddwd —
+/// and the patch matrix P written block by block into
 /// panels of the same form (a 1×1 stride-1 convolution reads X rows directly), K in chunks when long. Every output
 /// element is v = Σ_p w·x' + c0[j] − b_zero[j]·Σ_p x' in wrapping int32, where x' = x ^ x_xor read as
 /// int8 (uint8 inputs become x − 128) and padding taps read `pad_byte` — the caller folds the zero
