@@ -162,6 +162,8 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
 }
 
 /// dst[t] = src[t·s] for t < n; stride 1 and 2 (the common pools) without a byte loop.
+enum { MP_MAX = 64 };   ///< strides and kernel widths the row-pass path takes
+
 static void strided_copy(uint8_t *dst, const uint8_t *src, int32_t n, int32_t s) {
     int32_t t = 0;
     if (s == 1) {
@@ -169,59 +171,127 @@ static void strided_copy(uint8_t *dst, const uint8_t *src, int32_t n, int32_t s)
         return;
     }
 #if defined(__x86_64__)
-    if (s == 2) {
-        // Even bytes of 32: mask each 16-bit word to its low byte and pack (SSE2, every x86-64).
+    if (s == 2 && n >= 16) {
+        // Even bytes of 32: mask each 16-bit word to its low byte and pack (SSE2, every x86-64). The last
+        // block overlaps the one before; it reads up to src[2n − 1], one byte past the last one copied,
+        // which the caller's buffer holds (it is an odd byte, masked away).
         const __m128i lo = _mm_set1_epi16(0x00FF);
-        // Reads stop at src[2n − 2], the last byte copied: blocks end while 2t + 31 ≤ 2n − 2.
-        for (; 2 * t + 32 <= 2 * n - 1; t += 16) {
+        for (;; t += 16) {
+            if (t > n - 16) t = n - 16;
             const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t)), lo);
             const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * t + 16)), lo);
             _mm_storeu_si128((__m128i *)(dst + t), _mm_packus_epi16(a, b));
+            if (t == n - 16) return;
         }
     }
 #endif
     for (; t < n; t++) dst[t] = src[(ptrdiff_t)t * s];
 }
 
+/// vrow = max(vrow, row ^ flip) over w bytes, or vrow = row ^ flip when `first`. On x86-64 in 16-byte
+/// vectors: whole ones, past w, when the input extends that far (`xend`; vrow's bytes past w are then
+/// don't-cares), else, when w ≥ 16, the last one overlapping the one before (max is idempotent, so bytes
+/// done twice come out the same) — that one's load straddles the previous store, which stalls store
+/// forwarding, so it is the exception (a plane's last rows).
+static void max_row(uint8_t *vrow, const uint8_t *row, int32_t w, uint8_t flip, int first, const uint8_t *xend) {
+    int32_t i = 0;
+#if defined(__x86_64__)
+    const int32_t wr = (w + 15) & ~15;
+    if (xend - row >= wr) {
+        const __m128i vf = _mm_set1_epi8((char)flip);
+        for (; i < wr; i += 16) {
+            __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(row + i)), vf);
+            if (!first) v = _mm_max_epu8(v, _mm_loadu_si128((const __m128i *)(vrow + i)));
+            _mm_storeu_si128((__m128i *)(vrow + i), v);
+        }
+        return;
+    }
+    if (w >= 16) {
+        const __m128i vf = _mm_set1_epi8((char)flip);
+        for (;; i += 16) {
+            if (i > w - 16) i = w - 16;
+            __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(row + i)), vf);
+            if (!first) v = _mm_max_epu8(v, _mm_loadu_si128((const __m128i *)(vrow + i)));
+            _mm_storeu_si128((__m128i *)(vrow + i), v);
+            if (i == w - 16) return;
+        }
+    }
+#endif
+    for (; i < w; i++) {
+        const uint8_t v = row[i] ^ flip;
+        vrow[i] = first || v > vrow[i] ? v : vrow[i];
+    }
+}
+
+/// A pool's column geometry, worked out once per call (it takes divisions).
+typedef struct {
+    int32_t j0[MP_MAX], i0[MP_MAX], n[MP_MAX];   ///< per phase r: first column, its input column, count (0: none)
+    int32_t tap[MP_MAX];                          ///< per column tap: offset of its run in the phase rows
+} mp_cols;
+
+static void mp_cols_of(mp_cols *c, int32_t w, int32_t s, int32_t d, int32_t pl, int32_t kw, int32_t phase_len) {
+    for (int32_t r = 0; r < s; r++) {
+        const int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0, i0 = j0 * s + r - pl;
+        int32_t n = 0;
+        if (i0 < w && j0 < phase_len) {
+            n = (w - i0 + s - 1) / s;  // columns i0, i0 + s, … below w
+            if (n > phase_len - j0) n = phase_len - j0;
+        }
+        c->j0[r] = j0;
+        c->i0[r] = i0;
+        c->n[r] = n;
+    }
+    for (int32_t e = 0; e < kw; e++) c->tap[e] = (e * d) % s * phase_len + (e * d) / s;
+}
+
 /// 2-D max pooling of one plane in two passes per output row: the elementwise maximum of the window's
-/// rows that lie inside the input (a plain loop the compiler vectorises), then the maximum over the
-/// window's columns. For the second pass the row is split into `stride` phase rows over the padded
-/// width (phase[r][j] = padded[j·stride + r], padding 0), so each column tap is one contiguous vector
-/// maximum over all output columns. 0 (the flipped minimum) is the identity of both passes, so padding
-/// adds nothing and a window with no tap inside gives the type's minimum, as the reference's running
-/// maximum does. `ph` holds stride · phase_len bytes.
+/// rows that lie inside the input, then the maximum over the window's columns. For the second pass the
+/// row is split into `stride` phase rows over the padded width (phase[r][j] = padded[j·stride + r],
+/// padding 0), so each column tap is one contiguous vector maximum over all output columns. 0 (the
+/// flipped minimum) is the identity of both passes, so padding adds nothing and a window with no tap
+/// inside gives the type's minimum, as the reference's running maximum does. Buffers: `ph` stride ·
+/// phase_len bytes and 16 more, `vrow` w rounded up to 16 and 1 more, `acc` ow_n rounded up to 16.
+/// Rows are short (SqueezeNet's 111 → 55; 27 → 13), so the passes run in whole vectors rather than with
+/// scalar tails, and the phase copies and tap offsets (`mp_cols`, divisions) are worked out once per
+/// call: per row they had cost more than the maxima (SqueezeNet's three pools 0.88 → 0.40 ms).
 static void maxpool_plane_2d(const uint8_t *xc, uint8_t *yc, uint8_t flip, const int32_t in[3], const int32_t ker[3],
                              const int32_t stride[3], const int32_t dil[3], const int32_t pad[3], const int32_t out[3],
-                             uint8_t *vrow, uint8_t *ph, int32_t phase_len, uint8_t *acc) {
-    const int32_t w = in[2], s = stride[2], d = dil[2], pl = pad[2], ow_n = out[2];
+                             const mp_cols *cols, const uint8_t *xend, uint8_t *vrow, uint8_t *ph, int32_t phase_len,
+                             uint8_t *acc) {
+    const int32_t w = in[2], s = stride[2], ow_n = out[2];
     for (int32_t oh = 0; oh < out[1]; oh++) {
-        memset(vrow, 0, (size_t)w);
+        int first = 1;
         for (int32_t b = 0; b < ker[1]; b++) {
             const int32_t ih = oh * stride[1] - pad[1] + b * dil[1];
             if (ih < 0 || ih >= in[1]) continue;
-            const uint8_t *row = xc + (ptrdiff_t)ih * w;
-            for (int32_t i = 0; i < w; i++) {
-                const uint8_t v = row[i] ^ flip;
-                vrow[i] = v > vrow[i] ? v : vrow[i];
-            }
+            max_row(vrow, xc + (ptrdiff_t)ih * w, w, flip, first, xend);
+            first = 0;
         }
+        if (first) memset(vrow, 0, (size_t)w);
+        vrow[w] = 0;
         // Phase rows: phase r, column j holds padded position j·s + r, i.e. input column j·s + r − pl.
         memset(ph, 0, (size_t)s * (size_t)phase_len);
-        for (int32_t r = 0; r < s; r++) {
-            const int32_t j0 = pl - r > 0 ? (pl - r + s - 1) / s : 0, i0 = j0 * s + r - pl;
-            if (i0 >= w || j0 >= phase_len) continue;
-            int32_t n = (w - i0 + s - 1) / s;  // columns i0, i0 + s, … below w
-            if (n > phase_len - j0) n = phase_len - j0;
-            strided_copy(ph + (ptrdiff_t)r * phase_len + j0, vrow + i0, n, s);
+        for (int32_t r = 0; r < s; r++)
+            if (cols->n[r] > 0) strided_copy(ph + (ptrdiff_t)r * phase_len + cols->j0[r], vrow + cols->i0[r], cols->n[r], s);
+        uint8_t *yr = yc + (ptrdiff_t)oh * ow_n;
+#if defined(__x86_64__)
+        // Whole vectors into acc (reads past a phase row stay inside ph, whose slack covers the last
+        // vector; the bytes past ow_n are dropped), then ow_n bytes out.
+        const __m128i vf = _mm_set1_epi8((char)flip);
+        for (int32_t o = 0; o < ow_n; o += 16) {
+            __m128i m = _mm_setzero_si128();
+            for (int32_t e = 0; e < ker[2]; e++) m = _mm_max_epu8(m, _mm_loadu_si128((const __m128i *)(ph + cols->tap[e] + o)));
+            _mm_storeu_si128((__m128i *)(acc + o), _mm_xor_si128(m, vf));
         }
+        memcpy(yr, acc, (size_t)ow_n);
+#else
         memset(acc, 0, (size_t)ow_n);
         for (int32_t e = 0; e < ker[2]; e++) {
-            const int32_t off = e * d;
-            const uint8_t *src = ph + (ptrdiff_t)(off % s) * phase_len + off / s;
+            const uint8_t *src = ph + cols->tap[e];
             for (int32_t o = 0; o < ow_n; o++) acc[o] = src[o] > acc[o] ? src[o] : acc[o];
         }
-        uint8_t *yr = yc + (ptrdiff_t)oh * ow_n;
         for (int32_t o = 0; o < ow_n; o++) yr[o] = acc[o] ^ flip;
+#endif
     }
 }
 
@@ -232,11 +302,13 @@ void ck_maxpool_8(const void *x, int32_t planes, int32_t is_signed, const int32_
     // Phase rows reach output column ow_n − 1 plus the last tap's offset (ker − 1)·dil / stride.
     const int64_t phase_len = (int64_t)out[2] + ((int64_t)(ker[2] - 1) * dil[2]) / (stride[2] > 0 ? stride[2] : 1) + 1;
     if (in[0] == 1 && out[0] == 1 && ker[0] == 1 && pad[0] == 0 && in[2] <= 8192 && stride[2] > 0 && out[2] <= 8192 &&
-        (int64_t)stride[2] * phase_len <= 16384) {
-        uint8_t vrow[8192], ph[16384], acc[8192];
+        (int64_t)stride[2] * phase_len <= 16384 && stride[2] <= MP_MAX && ker[2] <= MP_MAX) {
+        uint8_t vrow[8192 + 16], ph[16384 + 16], acc[8192 + 16];
+        mp_cols cols;
+        mp_cols_of(&cols, in[2], stride[2], dil[2], pad[2], ker[2], (int32_t)phase_len);
         for (int32_t c = 0; c < planes; c++)
-            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, vrow, ph,
-                             (int32_t)phase_len, acc);
+            maxpool_plane_2d((const uint8_t *)x + c * ip, (uint8_t *)y + c * op, flip, in, ker, stride, dil, pad, out, &cols,
+                             (const uint8_t *)x + planes * ip, vrow, ph, (int32_t)phase_len, acc);
         return;
     }
     for (int32_t c = 0; c < planes; c++) {
