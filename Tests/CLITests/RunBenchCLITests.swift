@@ -88,6 +88,14 @@ import Testing
         try expectOneLineFailure(["run", Self.cls, "--input", "x=/no/such.png"], mentions: "no such file")
     }
 
+    /// A plan that fails on symbolic dimensions left at 1 says so and names --shape (PP-OCR cls: x is
+    /// [?, 3, ?, ?]; a height of 1 cannot take its 2-wide MaxPool).
+    @Test func benchPointsAtShapeForSymbolicDimensions() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.cls), "run Scripts/fetch-models.sh")
+        try expectOneLineFailure(["bench", Self.cls, "--runs", "1"], mentions: "give the shape with --shape NAME=D1,D2")
+        try expectOneLineFailure(["bench", Self.cls, "--runs", "1"], mentions: "'x' [?, 3, ?, ?]")
+    }
+
     @Test func benchReportsMeasuredLatencies() throws {
         try #require(FileManager.default.fileExists(atPath: Self.cls), "run Scripts/fetch-models.sh")
         let r = try CLI.run(["bench", Self.cls, "--shape", "x=1,3,48,192", "--runs", "5", "--warmup", "1", "--json"])

@@ -75,6 +75,21 @@ struct BenchCommand: ParsableCommand {
         return feeds
     }
 
+    /// When the plan fails on synthetic inputs whose symbolic dimensions were set to 1, the likely cause
+    /// (a PP-OCR classifier's width of 1 pooled by 2), and the flag that fixes it, naming each such input.
+    func symbolicHint(_ m: Model) -> String {
+        let given = Set(shapes.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        let fromFiles = Set(inputs.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        let defaulted = m.graph.inputs.filter { i in
+            !given.contains(i.name) && !fromFiles.contains(i.name) && i.type.shape.dims.contains { $0.value == nil }
+        }
+        guard !defaulted.isEmpty else { return "" }
+        let list = defaulted.map { i in
+            "'\(i.name)' [\(i.type.shape.dims.map { $0.value.map(String.init) ?? "?" }.joined(separator: ", "))]"
+        }
+        return " (symbolic dimensions set to 1 in \(list.joined(separator: ", ")); give the shape with --shape NAME=D1,D2,…)"
+    }
+
     func run() throws {
         let m = try ModelReference.load(model)
         let feeds = try syntheticInputs(m)
@@ -83,7 +98,11 @@ struct BenchCommand: ParsableCommand {
         do {
             generic = try ExecutionPlan(model: m, inputShapes: feeds.mapValues(\.shape),
                                      options: EngineOptions(forceReference: reference, threads: requestedThreads))
-        } catch let e as EngineError { throw CLIError("\(model): \(e.description)") }
+        } catch let e as EngineError {
+            throw CLIError("\(model): \(e.description)\(symbolicHint(m))")
+        } catch let e as IRError {
+            throw CLIError("\(model): \(e)\(symbolicHint(m))")   // shape inference on the given shapes
+        }
         let compileSeconds = monotonicNow() - compileStart
         // Time and profile the plan these inputs run (specialised for scalar control inputs, if any).
         let (plan, planFeeds) = generic.executing(feeds)
