@@ -251,6 +251,47 @@ import Testing
         }
     }
 
+    /// ResNet's residual blocks: Relu(Sum(DequantizeLinear(codes), float identity)) read by a QuantizeLinear
+    /// and, as float, by the next block's Sum — a fused node with both outputs in the Relu's place; the next
+    /// block's Sum takes that float output as its float operand, and its own float result is a graph output
+    /// (so it is kept too). The identity holds ±0 and values that cancel the dequantized codes exactly.
+    @Test func residualSumKeepsItsFloatOutput() throws {
+        for shape in [[1, 1, 256, 256], [1, 3, 17, 23]] {
+            var b = GraphBuilder(name: "res")
+            let x1 = b.input("x1", .uint8, Shape(shape)), x2 = b.input("x2", .int8, Shape(shape))
+            let f = b.input("f", .float32, Shape(shape))
+            let d1 = try b.apply("DequantizeLinear", [x1, Self.const(&b, "s1", [0.031]), Self.code(&b, "z1", .uint8, 121)], name: "dq1")
+            let r1 = try b.apply(.relu, [try b.apply("Sum", [d1, f], name: "sum1")], name: "relu1")
+            let y1 = try b.apply("QuantizeLinear", [r1, Self.const(&b, "ys1", [0.043]), Self.code(&b, "yz1", .uint8, 0)], name: "q1")
+            let d2 = try b.apply("DequantizeLinear", [x2, Self.const(&b, "s2", [0.057]), Self.code(&b, "z2", .int8, -4)], name: "dq2")
+            let r2 = try b.apply(.relu, [try b.apply("Sum", [d2, r1], name: "sum2")], name: "relu2")
+            let y2 = try b.apply("QuantizeLinear", [r2, Self.const(&b, "ys2", [0.05]), Self.code(&b, "yz2", .int8, -128)], name: "q2")
+            b.output(y1)
+            b.output(y2)
+            b.output(r2)
+            let g = try b.finish()
+            let n = shape.reduce(1, *)
+            let c1 = Self.codes(.uint8, shape, seed: 31), c2 = Self.codes(.int8, shape, seed: 32)
+            if n == 65536 { for i in 0..<n { c1.ref.u8()[i] = UInt8(i & 255); c2.ref.u8()[i] = UInt8(i >> 8) } }
+            var rng = SeededRNG(seed: 33)
+            let fv: [Float] = (0..<n).map { i in
+                switch i % 7 {
+                case 0: return -0.0
+                case 1: return 0
+                case 2: return -(Float(Int(c1.ref.u8()[i]) - 121) * 0.031)   // cancels dq1 exactly
+                default: return Float(Int(rng.next() % 2001) - 1000) / 250
+                }
+            }
+            let out = try Self.expectSame(g, ["x1": c1, "x2": c2, "f": HostTensor(fv, shape: shape)], rewrites: 2, pass: "int8-binary",
+                                          ops: [IntegerGlue.dequantizeBinaryQuantizeOp, IntegerGlue.dequantizeBinaryQuantizeOp])
+            // Hand-worked, element 3 of the ragged shape: code c1 → (c1 − 121)·0.031 + f, Relu, then /0.043 rounded.
+            if n != 65536 {
+                let e = 3, v = max(0, (Float(Int(c1.ref.u8()[e]) - 121) * 0.031) + fv[e])
+                #expect(try #require(out[y1]).ref.u8()[e] == UInt8(min(255, (v / 0.043).rounded(.toNearestOrEven))))
+            }
+        }
+    }
+
     /// The C lookup against the reference lookup, for every output type, on ragged lengths.
     @Test(arguments: [DType.uint8, .int8, .float32]) func lookupKernelMatchesReference(out: DType) throws {
         var rng = SeededRNG(seed: 11)

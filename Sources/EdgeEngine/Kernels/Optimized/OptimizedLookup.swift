@@ -56,10 +56,8 @@ enum OptimizedLookupMulQuantize {
 /// functions themselves, on L1 blocks.
 enum OptimizedQuantizedBinary {
     static func make(_ ctx: KernelContext) throws -> Kernel? {
-        guard ctx.inputCount == 8, [0, 3].allSatisfy({ ctx.inputType($0) == .int8 || ctx.inputType($0) == .uint8 }),
-              [1, 4, 6].allSatisfy({ ctx.inputType($0) == .float32 }), let out = ctx.outputTypes.first?.dtype,
-              out == .int8 || out == .uint8, ctx.inputShape(0) == ctx.inputShape(3), ctx.inputShape(0) == ctx.outputShape(0)
-        else { return nil }
+        guard ctx.inputCount == 8, let form = ReferenceKernels.QuantizedBinaryForm(ctx) else { return nil }
+        let out = form.out, bFloat = form.bFloat, floatOut = form.floatOut
         let ops: [String: ck_binary_op] = ["Add": CK_BIN_ADD, "Sub": CK_BIN_SUB, "Mul": CK_BIN_MUL]
         guard let op = ops[ctx.node.string("binary") ?? "Add"] else { return nil }
         let act: ck_activation
@@ -73,6 +71,7 @@ enum OptimizedQuantizedBinary {
         var p = ck_qglue_binary()
         p.a_unsigned = ctx.inputType(0) == .uint8 ? 1 : 0
         p.b_unsigned = ctx.inputType(3) == .uint8 ? 1 : 0
+        p.b_float = bFloat ? 1 : 0
         p.out_unsigned = out == .uint8 ? 1 : 0
         (p.lo, p.hi) = out == .uint8 ? (0, 255) : (-128, 127)
         p.op = Int32(op.rawValue)
@@ -80,12 +79,12 @@ enum OptimizedQuantizedBinary {
         return ClosureKernel { ins, outs in
             var q = p
             q.a_scale = ins[1].f32()[0]
-            q.b_scale = ins[4].f32()[0]
+            q.b_scale = bFloat ? 1 : ins[4].f32()[0]
             q.y_scale = ins[6].f32()[0]
             q.a_zero = hasZero[0] ? Int32(ins[2].double(at: 0)) : 0
             q.b_zero = hasZero[1] ? Int32(ins[5].double(at: 0)) : 0
             q.y_zero = hasZero[2] ? Int32(ins[7].double(at: 0)) : 0
-            ck_qglue_binary_run(isa.level, &q, ins[0].data, ins[3].data, n, outs[0].data)
+            ck_qglue_binary_run(isa.level, &q, ins[0].data, ins[3].data, n, outs[0].data, floatOut ? outs[1].f32() : nil)
         }
     }
 }
