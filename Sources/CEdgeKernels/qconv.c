@@ -753,21 +753,24 @@ static void colsums_quads_avx2(const uint8_t *blk, int32_t kcv, int32_t npan, in
 }
 
 /// One tile over kcv quads: dense Wa, then the listed Wb quads (indices relative to the chunk). Sums
-/// start at `delta` (first chunk) or `part_in`.
-__attribute__((target("avx2,fma")))
-static void tile_quads_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx, const uint32_t *sw,
-                            int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in, uint32_t *part_out,
-                            ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
-                            const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+/// start at `delta` (first chunk) or `part_in`. `wide` 0 computes only the panel's first 8 positions (a
+/// ragged last panel of ≤ 8, e.g. one of 7×7's four): the other half's sums are left 0, and the epilogue
+/// stores only nv ≤ 8 of them.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_quads_body(const int wide, int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx,
+                                   const uint32_t *sw, int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in,
+                                   uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0,
+                                   const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
     __m256i acc[QMR][2];
     const __m256i ones = _mm256_set1_epi16(1);
     tile_start_avx2(acc, part_in, ldp, delta + j0, mv);
     for (int32_t q = 0; q < kcv; q++) {
-        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b), b1 = _mm256_loadu_si256((const __m256i *)(b + 32));
+        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b);
+        const __m256i b1 = wide ? _mm256_loadu_si256((const __m256i *)(b + 32)) : b0;
         _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
             const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
             acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(b0, av), ones));
-            acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(b1, av), ones));
+            if (wide) acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(b1, av), ones));
         }
         a += QMR;
         b += 4 * QNR;
@@ -775,15 +778,35 @@ static void tile_quads_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, co
     b -= (ptrdiff_t)kcv * (4 * QNR);
     for (int32_t s = 0; s < ns; s++) {
         const uint8_t *bq = b + (ptrdiff_t)(sidx[s] - qa) * (4 * QNR);
-        const __m256i b0 = _mm256_loadu_si256((const __m256i *)bq), b1 = _mm256_loadu_si256((const __m256i *)(bq + 32));
+        const __m256i b0 = _mm256_loadu_si256((const __m256i *)bq);
+        const __m256i b1 = wide ? _mm256_loadu_si256((const __m256i *)(bq + 32)) : b0;
         const uint32_t *ws = sw + (size_t)s * QMR;
         _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
             const __m256i av = _mm256_set1_epi32((int32_t)ws[i]);
             acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(b0, av), ones));
-            acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(b1, av), ones));
+            if (wide) acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(b1, av), ones));
         }
     }
+    if (!wide) {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][1] = _mm256_setzero_si256();
+    }
     tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+}
+
+__attribute__((target("avx2,fma")))
+static void tile_quads_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx, const uint32_t *sw,
+                            int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in, uint32_t *part_out,
+                            ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
+                            const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    tile_quads_body(1, kcv, a, b, sidx, sw, ns, qa, delta, part_in, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+}
+
+__attribute__((target("avx2,fma")))
+static void tile_quads8_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx, const uint32_t *sw,
+                             int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in, uint32_t *part_out,
+                             ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
+                             const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    tile_quads_body(0, kcv, a, b, sidx, sw, ns, qa, delta, part_in, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
 }
 #endif
 
@@ -874,9 +897,10 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                     for (int32_t pn = 0; pn < npan; pn++) {
                         const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
                         const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
-                        tile_quads_avx2(kcv, a, qb + (ptrdiff_t)pn * kcv * (4 * QNR), sidx + s0, sw + (size_t)s0 * QMR, ns,
-                                        qa, delta, first ? NULL : tp + pn * QNR, last ? NULL : tp + pn * QNR, ldp, mv, nv,
-                                        j0, ec.b_zero ? cs + pn * QNR : NULL, &ec, y, y0, g.ohw);
+                        (nv <= 8 ? tile_quads8_avx2 : tile_quads_avx2)(
+                            kcv, a, qb + (ptrdiff_t)pn * kcv * (4 * QNR), sidx + s0, sw + (size_t)s0 * QMR, ns, qa, delta,
+                            first ? NULL : tp + pn * QNR, last ? NULL : tp + pn * QNR, ldp, mv, nv, j0,
+                            ec.b_zero ? cs + pn * QNR : NULL, &ec, y, y0, g.ohw);
                     }
                 }
                 packed_unit = -1;

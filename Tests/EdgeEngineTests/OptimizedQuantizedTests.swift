@@ -113,11 +113,12 @@ import Testing
                  weights: .sparseLarge),
         // Centred channels (quads on w − m, m in the column-sum term): 3×3 banded weights; pointwise constant
         // channels with uint8 weights and per-channel zero points (both terms at once); constant channels over
-        // two K chunks (k = 1,350).
+        // two K chunks (k = 1,350) over 7×7 outputs, whose last panel of one position takes the 8-position tile
+        // (so do the banded case's 99 = 6·16 + 3 and case 13's 120 = 7·16 + 8).
         ConvCase(cin: 24, cout: 14, h: 9, w: 11, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .banded),
         ConvCase(cin: 40, cout: 13, h: 6, w: 7, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .int8, w8: .uint8, y: .int8,
                  perChannel: true, weights: .constant),
-        ConvCase(cin: 150, cout: 7, h: 5, w: 5, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .constant),
+        ConvCase(cin: 150, cout: 7, h: 7, w: 7, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .constant),
         // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
         ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
     ]
