@@ -35,6 +35,8 @@ typedef struct {
     const int32_t *q_mult;
     const int32_t *q_shift;
     int32_t q_single_rounding;
+    /// Set by ck_qconv_part (callers leave 0): the FPU's conversions round to nearest even.
+    int32_t cvt_rounds_even;
 } ck_qconv_epilogue;
 
 /// Bytes of packed weights for the GEMM path (p->nhwc must be 0).
