@@ -83,8 +83,9 @@ static void pack_pairs(const ck_conv2d_params *p, const int8_t *w, uint32_t *d) 
                 }
 }
 
-/// Workspace layout of one part: packed patch chunk, two patch rows, column sums, partial-sum buffer
-/// (multi-chunk only: every tile row × the block's positions), patch planes (non-pointwise only).
+/// Workspace layout of one part: packed patch chunk, five patch rows, column sums, partial-sum buffer
+/// (multi-chunk only: every tile row × the block's positions), the centred weight zero points, patch
+/// planes (non-pointwise only).
 typedef struct {
     size_t blk, row0, row1, row2, row3, row4, cs, acc, bz, planes, total;
 } qlayout;
@@ -617,7 +618,8 @@ static int centering(const ck_conv2d_params *p, const qgeo *g, const int8_t *w, 
             lo = CK_MIN(lo, (int32_t)wr[kk]);
             hi = CK_MAX(hi, (int32_t)wr[kk]);
         }
-        // Floor of the midpoint, so hi − mid ≤ lo − mid + 255 splits as evenly as integers allow.
+        // The midpoint rounded down: w − mid then spans [lo − mid, hi − mid], whose ends differ in
+        // magnitude by at most 1.
         const int32_t mid = (lo + hi) >= 0 ? (lo + hi) / 2 : -((-(lo + hi) + 1) / 2);
         m[j] = 0;
         if (mid != 0 && hi - mid <= 127 && lo - mid >= -128 && over_pairs(wr, g->k, mid) < over_pairs(wr, g->k, 0)) {
@@ -1102,6 +1104,11 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     int32_t *buf = workspace;
     uint32_t *acc = (uint32_t *)(buf + (size_t)P->sw * P->h * g.q + 48);
     const ptrdiff_t inPlane = (ptrdiff_t)P->h * P->w, outPlane = (ptrdiff_t)P->oh * P->ow;
+#if defined(__x86_64__)
+    ck_qconv_epilogue ec = *e;
+    ec.cvt_rounds_even = (_mm_getcsr() & 0x6000) == 0;   // as in ck_qconv_part
+    e = &ec;
+#endif
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
         const int16_t *wc = w + (ptrdiff_t)ch * P->kh * P->kw;

@@ -161,9 +161,9 @@ void ck_dequantize_8(const void *x, size_t n, int32_t in_unsigned, float scale, 
     dequantize_body(x, n, in_unsigned, scale, zero, y);
 }
 
-/// dst[t] = src[t·s] for t < n; stride 1 and 2 (the common pools) without a byte loop.
-enum { MP_MAX = 64 };   ///< strides and kernel widths the row-pass path takes
+enum { MP_MAX = 64 };   ///< strides and kernel widths the row-pass pooling path takes
 
+/// dst[t] = src[t·s] for t < n; stride 1 and 2 (the common pools) without a byte loop.
 static void strided_copy(uint8_t *dst, const uint8_t *src, int32_t n, int32_t s) {
     int32_t t = 0;
     if (s == 1) {

@@ -35,7 +35,8 @@ typedef struct {
     const int32_t *q_mult;
     const int32_t *q_shift;
     int32_t q_single_rounding;
-    /// Set by ck_qconv_part (callers leave 0): the FPU's conversions round to nearest even.
+    /// Set by ck_qconv_part and ck_qdwconv_part (callers leave 0): the FPU's conversions round to nearest
+    /// even, so the double requantization may convert without an explicit round (same result).
     int32_t cvt_rounds_even;
 } ck_qconv_epilogue;
 

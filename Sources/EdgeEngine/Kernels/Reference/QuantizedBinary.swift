@@ -30,7 +30,8 @@ extension ReferenceKernels {
 
     static func makeDequantizeBinaryQuantize(_ ctx: KernelContext) throws -> Kernel {
         guard ctx.inputCount == 8, let form = QuantizedBinaryForm(ctx) else {
-            throw ctx.unsupported("expects a same-shape 8-bit operand and an 8-bit or float32 one with float32 scales, an 8-bit output and an optional float32 one")
+            throw ctx.unsupported("expects same-shape operands (8-bit a; 8-bit or float32 b) with float32 scales, "
+                                  + "an 8-bit output and an optional float32 one")
         }
         let out = form.out, bFloat = form.bFloat, floatOut = form.floatOut
         let op = ctx.node.string("binary") ?? "Add", relu = ctx.node.string("activation") == "Relu"
