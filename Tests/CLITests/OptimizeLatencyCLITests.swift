@@ -43,6 +43,7 @@ import Testing
         #expect(o < o0 && o > 0)
         let note = try #require((step["notes"] as? [String])?.first)
         #expect(note.hasPrefix("objective: simulated latency (estimated) on alif-e3, "), "\(note)")
+        #expect(note.contains("; true value expected in ") && note.contains("calibration error"), "\(note)")
         #expect((step["sqnr"] as? Double ?? 0) >= 25)
         print("optimize latency on alif-e3: \(note); SQNR \(step["sqnr"] ?? "")")
     }

@@ -30,6 +30,17 @@ import Testing
         }, objective: { _, _ in coralLike(layers) })
     }
 
+    /// An estimated objective's note carries the range the true latency is expected in. Hand-worked: band
+    /// −20 % … +50 %, 12 ms → [12 / 1.5, 12 / 0.8] = 8–15 ms; 3 ms → 2–3.75 ms. Without a band, no range.
+    @Test func noteShowsTheEstimatesBand() {
+        var p = Self.provider([])
+        #expect(p.note(device: "coral-like", before: 0.012, after: 0.003) == "objective: hand-written latency on coral-like, 12 ms → 3 ms")
+        p.band = { _ in (low: -0.2, high: 0.5, rows: 7) }
+        #expect(p.note(device: "coral-like", before: 0.012, after: 0.003)
+                == "objective: hand-written latency on coral-like, 12 ms → 3 ms; true value expected in 8–15 ms → 2–3.75 ms "
+                + "(10th–90th percentile of the cross-validated calibration error, 7 rows)")
+    }
+
     @Test func yamlReadsObjectiveAndDeviceAndRoundTrips() throws {
         let spec = try PipelineSpec.parse(yaml: """
             name: lat

@@ -14,13 +14,32 @@ public struct LatencyObjectiveProvider: Sendable {
     public var objective: @Sendable (_ device: String, _ model: Model) throws -> (MixedPrecisionSearch.Assignment) -> Double
     /// How the figure is labelled in reports (e.g. "simulated latency (estimated)").
     public var label: String
+    /// The figure's error band on `device`, when it is an estimate: signed relative error (predicted / true − 1)
+    /// at its 10th and 90th percentiles, and how many calibration rows those come from. Reports then show the
+    /// range the true latency is expected in, [v / (1 + high), v / (1 + low)]; nil for an exact objective.
+    public var band: @Sendable (_ device: String) -> (low: Double, high: Double, rows: Int)?
 
     public init(label: String = "latency",
+                band: @escaping @Sendable (String) -> (low: Double, high: Double, rows: Int)? = { _ in nil },
                 checkDevice: @escaping @Sendable (String) throws -> Void,
                 objective: @escaping @Sendable (String, Model) throws -> (MixedPrecisionSearch.Assignment) -> Double) {
         self.label = label
+        self.band = band
         self.checkDevice = checkDevice
         self.objective = objective
+    }
+
+    /// The report line of a step: "objective: LABEL on DEVICE, 12 ms → 3 ms", then the band's ranges when the
+    /// figure is an estimate.
+    func note(device: String, before: Double, after: Double) -> String {
+        let ms = { (s: Double) in String(format: "%.4g", s * 1e3) }
+        var line = "objective: \(label) on \(device), \(ms(before)) ms → \(ms(after)) ms"
+        if let b = band(device) {
+            let range = { (s: Double) in "\(ms(s / (1 + b.high)))–\(ms(s / (1 + max(b.low, -0.95)))) ms" }
+            line += "; true value expected in \(range(before)) → \(range(after)) (10th–90th percentile of the "
+                + "cross-validated calibration error, \(b.rows) rows)"
+        }
+        return line
     }
 }
 

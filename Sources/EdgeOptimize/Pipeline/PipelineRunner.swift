@@ -314,8 +314,7 @@ public struct PipelineRunner: Sendable {
                     mixed = r
                     layers = r.assignment.values.filter { $0 != .fp32 }.count
                     if s.objective == .latency, let provider = latencyObjective, let device = s.device {
-                        notes = ["objective: \(provider.label) on \(device), "
-                                 + String(format: "%.4g ms → %.4g ms", r.originalObjective * 1e3, r.objective * 1e3)]
+                        notes = [provider.note(device: device, before: r.originalObjective, after: r.objective)]
                     }
                 }
                 let outs = try outputs(of: next.graph, tick: { try tick("evaluation", $0, evaluation.count) })

@@ -10,13 +10,16 @@ extension LatencyObjectiveProvider {
     /// figure is exactly the one the workbench shows for that tuning: the simulator's run at the dominant
     /// precision with each layer's time replaced by its time at its own precision (``MixedEstimate``), including
     /// fallback of precisions a device's runtime cannot run (int4 and fp16 leave a Coral or Hailo NPU for the
-    /// host CPU). The figure is an estimate (its band is the simulator's); seconds per inference.
+    /// host CPU). The figure is an estimate; its band is the simulator's for the device's family, as every
+    /// simulated latency shows it. Seconds per inference.
     ///
     /// The profile runs per precision are cached for the step, so the search costs at most four simulations
     /// per device plus a composition (O(layers)) per objective call. An assignment whose runs cannot be
     /// simulated scores +∞ (never chosen); the all-fp32 model must simulate, or the step fails before searching.
     public static func simulated(_ simulator: Simulator) -> LatencyObjectiveProvider {
-        LatencyObjectiveProvider(label: "simulated latency (estimated)", checkDevice: { id in
+        LatencyObjectiveProvider(label: "simulated latency (estimated)", band: { id in
+            (try? simulator.catalog.require(id)).map { simulator.parameters.band(family: $0.family) }
+        }, checkDevice: { id in
             _ = try simulator.catalog.require(id)
         }, objective: { id, model in
             let device = try simulator.catalog.require(id)
