@@ -1,4 +1,5 @@
 import CEdgeKernels
+import EdgeIR
 import EdgeTestSupport
 import Foundation
 import Testing
@@ -84,6 +85,50 @@ import Testing
             ck_gguf_dequantize_row(type, Int32(n), w, &mine)
             let worst = (0..<n).map { abs(Double(mine[$0]) - deq[$0]) / max(1e-3, abs(deq[$0])) }.max() ?? 0
             #expect(worst <= 1e-5, "\(name) dequantize differs from gguf by \(worst) (relative)")
+        }
+    }
+
+    /// BlockMatrix's two-thread split (rows in two contiguous halves, the first rounded up to 16 rows) gives
+    /// the one-thread result bit for bit, for every block type, fused and float32: each row's dot product is
+    /// the same code on the same bytes. 200 rows split 112 + 88; y starts as a sentinel, so a row that
+    /// neither half wrote, or one written from the wrong weights, shows. 100 rows stay on one thread
+    /// (rows / 64 < 2) and must give the same too.
+    @Test(arguments: isas) func blockMatrixTwoThreadsMatchOne(isa: KernelISA) throws {
+        var rng = SeededRNG(seed: 43)
+        let n = 256
+        let x = (0..<n).map { _ in rng.float(-2, 2) }
+        for rows in [200, 100] {
+            var cases: [(String, DType, [UInt8])] = []
+            for (name, id) in Self.types {
+                var w: [UInt8] = []
+                for _ in 0..<rows { w += Self.blocks(id, values: n, &rng) }
+                cases.append((name, try #require(DType(ggmlTypeID: UInt32(id))), w))
+            }
+            let floats = (0..<rows * n).map { _ in rng.float(-1, 1) }
+            cases.append(("F32", .float32, floats.withUnsafeBytes { Array($0) }))
+            for (name, type, w) in cases {
+                let ys: [[Float]] = try w.withUnsafeBytes { bytes in
+                    let m = try BlockMatrix(name: name, type: type, rows: rows, cols: n, bytes: bytes)
+                    let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(m.scratchBytes, 1), alignment: 64)
+                    defer { scratch.deallocate() }
+                    var ys: [[Float]] = []
+                    for threads in [1, 2] {
+                        var y = [Float](repeating: .nan, count: rows)
+                        x.withUnsafeBufferPointer { xp in
+                            y.withUnsafeMutableBufferPointer { yp in
+                                m.multiply(xp.baseAddress!, into: yp.baseAddress!, arithmetic: .fused, scratch: scratch, isa: isa,
+                                           threads: threads)
+                            }
+                        }
+                        ys.append(y)
+                    }
+                    return ys
+                }
+                let finite = ys[0].allSatisfy { $0.isFinite }
+                let differs = (0..<rows).first { ys[0][$0].bitPattern != ys[1][$0].bitPattern }
+                #expect(finite, "\(name) rows \(rows): a row left unwritten")
+                #expect(differs == nil, "\(name) rows \(rows) isa \(isa): row \(differs ?? -1) differs with two threads")
+            }
         }
     }
 
