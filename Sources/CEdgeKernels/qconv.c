@@ -841,6 +841,16 @@ void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, 
 
 int ck_qconv_packed_uses_quads(const void *packed_w) { return ((const uint32_t *)packed_w)[0] == QMODE_QUADS; }
 
+/// The caller's epilogue for one call, with cvt_rounds_even read from MXCSR (its rounding-control bits
+/// 0: round to nearest even; only the AVX2 store reads the flag), once per call rather than per store.
+static ck_qconv_epilogue call_epilogue(const ck_qconv_epilogue *e) {
+    ck_qconv_epilogue c = *e;
+#if defined(__x86_64__)
+    c.cvt_rounds_even = (_mm_getcsr() & 0x6000) == 0;
+#endif
+    return c;
+}
+
 // ---- driver -----------------------------------------------------------------------------------
 
 void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, const ck_qconv_epilogue *e, uint8_t x_xor,
@@ -865,12 +875,9 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
 #endif
     const int32_t kq = quad_count(&g), kcq = quad_chunk(&g);
     const int32_t nch = quads ? (kq + kcq - 1) / kcq : g.nchunks;
-    // Centered quads: the epilogue's weight zero points become b_zero − m (see centering).
-    ck_qconv_epilogue ec = *e;
-#if defined(__x86_64__)
-    ec.cvt_rounds_even = (_mm_getcsr() & 0x6000) == 0;   // MXCSR.RC = round to nearest even
+    ck_qconv_epilogue ec = call_epilogue(e);
     e = &ec;
-#endif
+    // Centered quads: the epilogue's weight zero points become b_zero − m (see centering).
     if (quads && hdr[7]) {
         const int32_t *center = (const int32_t *)(hdr + hdr[6]);
         int32_t *bz = (int32_t *)(ws + L.bz);
@@ -1104,11 +1111,8 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     int32_t *buf = workspace;
     uint32_t *acc = (uint32_t *)(buf + (size_t)P->sw * P->h * g.q + 48);
     const ptrdiff_t inPlane = (ptrdiff_t)P->h * P->w, outPlane = (ptrdiff_t)P->oh * P->ow;
-#if defined(__x86_64__)
-    ck_qconv_epilogue ec = *e;
-    ec.cvt_rounds_even = (_mm_getcsr() & 0x6000) == 0;   // as in ck_qconv_part
+    const ck_qconv_epilogue ec = call_epilogue(e);
     e = &ec;
-#endif
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
         const int16_t *wc = w + (ptrdiff_t)ch * P->kh * P->kw;
