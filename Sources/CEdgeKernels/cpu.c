@@ -32,7 +32,7 @@ const char *ck_isa_name(int isa) {
     }
 }
 
-int ck_isa_selected(void) {
+static int isa_choose(void) {
     int cap = CK_ISA_AVX512VNNI;
     const char *env = getenv("EDGEWISE_ISA");
     if (env) {
@@ -42,4 +42,17 @@ int ck_isa_selected(void) {
     for (int i = cap; i > CK_ISA_PORTABLE; i--)
         if (ck_isa_supported(i)) return i;
     return CK_ISA_PORTABLE;
+}
+
+int ck_isa_selected(void) {
+    // Read once per process, as KernelISA.selected is: the quantize/dequantize/lookup kernels ask on every
+    // call, and getenv on each of a small model's hundred glue calls was 4 % of its run. Racing first calls
+    // compute the same value, so a relaxed atomic is enough.
+    static int chosen = -1;
+    int v = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = isa_choose();
+        __atomic_store_n(&chosen, v, __ATOMIC_RELAXED);
+    }
+    return v;
 }

@@ -20,7 +20,7 @@ typedef enum {
 int ck_isa_supported(int isa);
 
 /// The highest level this CPU supports, capped by the EDGEWISE_ISA environment variable
-/// (`portable`, `avx2`, `avxvnni`, `avx512`, `avx512vnni`; unknown values are ignored).
+/// (`portable`, `avx2`, `avxvnni`, `avx512`, `avx512vnni`; unknown values are ignored), read once per process.
 int ck_isa_selected(void);
 
 /// A short name for `isa` ("portable", "avx2", …).
