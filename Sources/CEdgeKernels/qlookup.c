@@ -1,9 +1,38 @@
 // Table lookups over 8-bit codes (see ck_qlookup.h).
 #include "ck_qlookup.h"
 #include <string.h>
+#include "ck_cpu.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// Thirty-two lookups in a 256-byte table with `vpshufb`, which indexes a 16-byte table by each byte's low
+/// nibble: the table is cut into sixteen 16-byte rows, each row's result is kept where the byte's high nibble
+/// names that row. Three instructions a row, 48 for 32 codes — against one load and one store a code in the
+/// scalar loop, which the two load ports bound at about a code a cycle (PP-OCR cls: its 19 TableLookups went
+/// from 102 to 48 µs).
+__attribute__((target("avx2"))) static size_t lookup_8_avx2(const uint8_t *x, size_t n, const uint8_t *table,
+                                                             uint8_t *y) {
+    __m256i rows[16];
+    for (int k = 0; k < 16; k++) rows[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + 16 * k)));
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i c = _mm256_loadu_si256((const __m256i *)(x + i));
+        const __m256i lo = _mm256_and_si256(c, nibble), hi = _mm256_and_si256(_mm256_srli_epi16(c, 4), nibble);
+        __m256i r = _mm256_shuffle_epi8(rows[0], lo);
+        for (int k = 1; k < 16; k++)
+            r = _mm256_blendv_epi8(r, _mm256_shuffle_epi8(rows[k], lo), _mm256_cmpeq_epi8(hi, _mm256_set1_epi8((char)k)));
+        _mm256_storeu_si256((__m256i *)(y + i), r);
+    }
+    return i;
+}
+#endif
 
 void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
     size_t i = 0;
+#if defined(__x86_64__)
+    if (ck_isa_selected() >= CK_ISA_AVX2) i = lookup_8_avx2(x, n, table, y);
+#endif
     // Eight codes read as one word, eight table loads, one 8-byte store. Shift k of the word is memory
     // byte k on little-endian hosts and byte 7 − k on big-endian ones; load and store agree either way.
     for (; i + 8 <= n; i += 8) {
@@ -44,13 +73,77 @@ void ck_lookup_gap_f32(const uint8_t *x, int32_t planes, int32_t size, const flo
     }
 }
 
-void ck_lookup_mul_quantize(const uint8_t *x, int32_t planes, int32_t size, const float *table, const float *gate,
-                            float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned, uint8_t *y) {
+/// The least and greatest of the n bytes x[i] ^ flip.
+static void byte_range(const uint8_t *x, size_t n, uint8_t flip, uint8_t *lo, uint8_t *hi) {
+    uint8_t a = 255, b = 0;
+    size_t i = 0;
+#if defined(__x86_64__)
+    const __m128i vf = _mm_set1_epi8((char)flip);
+    __m128i va = _mm_set1_epi8((char)0xFF), vb = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(x + i)), vf);
+        va = _mm_min_epu8(va, v);
+        vb = _mm_max_epu8(vb, v);
+    }
+    uint8_t ta[16], tb[16];
+    _mm_storeu_si128((__m128i *)ta, va);
+    _mm_storeu_si128((__m128i *)tb, vb);
+    for (int k = 0; k < 16; k++) {
+        a = ta[k] < a ? ta[k] : a;
+        b = tb[k] > b ? tb[k] : b;
+    }
+#endif
+    for (; i < n; i++) {
+        const uint8_t u = x[i] ^ flip;
+        a = u < a ? u : a;
+        b = u > b ? u : b;
+    }
+    *lo = a;
+    *hi = b;
+}
+
+/// codes[b] for the bytes b in [b0, b1] and maybe a few around: quantize(table[b] · g). The run is widened
+/// to a multiple of 8 inside [0, 255] so that ck_quantize_f32 takes no scalar tail.
+static void gated_codes(const float *table, float g, int32_t b0, int32_t b1, float scale, int32_t zero, int32_t lo,
+                        int32_t hi, int32_t out_unsigned, float *tmp, uint8_t *codes) {
+    const int32_t n = (b1 - b0 + 8) / 8 * 8;
+    if (b0 + n > 256) b0 = 256 - n;
+    for (int32_t k = 0; k < n; k++) tmp[k] = table[b0 + k] * g;
+    ck_quantize_f32(tmp, (size_t)n, scale, zero, lo, hi, out_unsigned, codes + b0);
+}
+
+void ck_lookup_mul_quantize(const uint8_t *x, int32_t in_unsigned, int32_t planes, int32_t size, const float *table,
+                            const float *gate, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
+                            uint8_t *y) {
     float tmp[1024];
+    uint8_t codes[256];
+    memset(codes, 0, sizeof codes);
     for (int32_t p = 0; p < planes; p++) {
         const float g = gate[p];
         const uint8_t *xp = x + (size_t)p * (size_t)size;
         uint8_t *yp = y + (size_t)p * (size_t)size;
+        if (size >= CK_PLANE_TABLE_MIN) {
+            // The plane's result is a function of the code alone: quantize the products of the codes between
+            // the plane's least and greatest once, then look the codes up. For int8 codes that range is one
+            // or two runs of bytes (negative codes are bytes 128…255).
+            uint8_t b0, b1;
+            if (in_unsigned) {
+                byte_range(xp, (size_t)size, 0, &b0, &b1);
+                gated_codes(table, g, b0, b1, scale, zero, lo, hi, out_unsigned, tmp, codes);
+            } else {
+                uint8_t u0, u1;  // the range of b ^ 0x80, which orders int8 codes by value
+                byte_range(xp, (size_t)size, 0x80, &u0, &u1);
+                const int32_t v0 = (int32_t)u0 - 128, v1 = (int32_t)u1 - 128;  // least and greatest value
+                if (v0 < 0 && v1 >= 0) {
+                    gated_codes(table, g, 256 + v0, 255, scale, zero, lo, hi, out_unsigned, tmp, codes);
+                    gated_codes(table, g, 0, v1, scale, zero, lo, hi, out_unsigned, tmp, codes);
+                } else {
+                    gated_codes(table, g, v0 & 0xFF, v1 & 0xFF, scale, zero, lo, hi, out_unsigned, tmp, codes);
+                }
+            }
+            ck_lookup_8(xp, (size_t)size, codes, yp);
+            continue;
+        }
         for (int32_t k0 = 0; k0 < size; k0 += 1024) {
             const int32_t n = size - k0 < 1024 ? size - k0 : 1024;
             for (int32_t k = 0; k < n; k++) tmp[k] = table[xp[k0 + k]] * g;

@@ -176,10 +176,12 @@ import Testing
 
     /// PP-OCR's squeeze-excitation block: DequantizeLinear → hard-swish → {GlobalAveragePool → HardSigmoid,
     /// Mul by that gate → QuantizeLinear}. The pool and the gated QuantizeLinear both read the codes; no
-    /// float activation tensor is left. Ragged planes (5 channels of 7·9, int8 output), all codes.
-    @Test func squeezeExcitationReadsCodes() throws {
+    /// float activation tensor is left. Ragged planes of 7·9 (each code's product quantized on its own) and
+    /// planes of 12·16 like PP-OCR's (per-plane tables of quantized products, see ck_lookup_mul_quantize),
+    /// int8 output, all codes.
+    @Test(arguments: [[1, 5, 7, 9], [1, 4, 12, 16]]) func squeezeExcitationReadsCodes(shape: [Int]) throws {
         var b = GraphBuilder(name: "se")
-        let x = b.input("x", .uint8, Shape([1, 5, 7, 9]))
+        let x = b.input("x", .uint8, Shape(shape))
         let d = try b.apply("DequantizeLinear", [x, Self.const(&b, "s", [0.041]), Self.code(&b, "z", .uint8, 119)], name: "dq")
         let a = try b.apply(.add, [d, Self.const(&b, "three", [3])], name: "a")
         let c = try b.apply(.clip, [a, Self.const(&b, "zero", [0]), Self.const(&b, "six", [6])], name: "c")
@@ -191,25 +193,54 @@ import Testing
         let y = try b.apply("QuantizeLinear", [se, Self.const(&b, "ys", [0.027]), Self.code(&b, "yz", .int8, 3)], name: "q")
         b.output(y)
         let g = try b.finish()
-        _ = try Self.expectSame(g, ["x": Self.codes(.uint8, [1, 5, 7, 9], seed: 14)], rewrites: 2, pass: "int8-table-pool",
+        _ = try Self.expectSame(g, ["x": Self.codes(.uint8, shape, seed: 14)], rewrites: 2, pass: "int8-table-pool",
                                 ops: [IntegerGlue.lookupPoolOp, .hardSigmoid, IntegerGlue.lookupMulQuantizeOp])
-        // The op's C kernel against its reference kernel (1300 elements a plane: blocks of 1024 and a rest).
+    }
+
+    /// The gated QuantizeLinear's C kernel against its reference kernel, for int8 and uint8 codes in and out.
+    /// Planes of 100 codes take the per-code path; planes of 127 too (one below CK_PLANE_TABLE_MIN), 128 and
+    /// 1300 the per-plane table, each plane with a different range of codes: one code; every code; int8
+    /// values −3…40 (two runs of bytes, 253…255 and 0…40); bytes 200…250 only; bytes 250…255 (the run
+    /// widened to 8 must move down from 255); seeded bytes. Outputs are sentinel-filled first.
+    @Test(arguments: [(DType.int8, DType.int8), (.int8, .uint8), (.uint8, .int8), (.uint8, .uint8)])
+    func gatedQuantizeKernelMatchesReference(codeType: DType, out: DType) throws {
         var rng = SeededRNG(seed: 15)
         let table = HostTensor((0..<256).map { _ in rng.float(-4, 4) }, shape: [256])
-        let gateT = HostTensor((0..<3).map { _ in rng.float(-1, 1) }, shape: [1, 3, 1, 1])
-        let codes = Self.codes(.uint8, [1, 3, 1300], seed: 16)
-        let scale = HostTensor([0.013], shape: []), zero = HostTensor(values: [Int8(-2)], shape: [])
-        let node = Node(name: "tmq", op: IntegerGlue.lookupMulQuantizeOp, domain: "edgewise", inputs: ["x", "t", "g", "s", "z"], outputs: ["y"])
-        var outs: [[UInt8]] = []
-        for reference in [false, true] {
-            let ctx = KernelContext(node: node, inputTypes: [codes, table, gateT, scale, zero].map { TensorType($0.dtype, Shape($0.shape)) },
-                                    outputTypes: [TensorType(.int8, Shape([1, 3, 1300]))], constants: [1: table, 3: scale, 4: zero],
-                                    options: EngineOptions(forceReference: reference))
-            let out = HostTensor(dtype: .int8, shape: [1, 3, 1300])
-            try KernelRegistry.make(ctx).run(inputs: [codes.ref, table.ref, gateT.ref, scale.ref, zero.ref], outputs: [out.ref])
-            outs.append(Self.bytes(out))
+        let planes = 6
+        let gateT = HostTensor((0..<planes).map { _ in rng.float(-1.5, 1.5) }, shape: [1, planes, 1, 1])
+        let scale = HostTensor([0.013], shape: []), zero = HostTensor(dtype: out, shape: [])
+        zero.ref.u8()[0] = out == .int8 ? UInt8(bitPattern: -2) : 131
+        for size in [100, 127, 128, 1300] {
+            let codes = HostTensor(dtype: codeType, shape: [1, planes, size])
+            let c = codes.ref.u8()
+            for k in 0..<size {
+                c[k] = 255
+                c[size + k] = UInt8(k % 256)
+                c[2 * size + k] = UInt8(bitPattern: Int8(k % 44 - 3))
+                c[3 * size + k] = UInt8(200 + k % 51)
+                c[4 * size + k] = UInt8(250 + k % 6)
+                c[5 * size + k] = UInt8(truncatingIfNeeded: rng.next())
+            }
+            let node = Node(name: "tmq", op: IntegerGlue.lookupMulQuantizeOp, domain: "edgewise", inputs: ["x", "t", "g", "s", "z"],
+                            outputs: ["y"])
+            var outs: [[UInt8]] = []
+            for reference in [false, true] {
+                let ctx = KernelContext(node: node, inputTypes: [codes, table, gateT, scale, zero].map { TensorType($0.dtype, Shape($0.shape)) },
+                                        outputTypes: [TensorType(out, Shape([1, planes, size]))], constants: [1: table, 3: scale, 4: zero],
+                                        options: EngineOptions(forceReference: reference))
+                let y = HostTensor(dtype: out, shape: [1, planes, size])
+                y.storage.pointer.initializeMemory(as: UInt8.self, repeating: 0xA5, count: y.byteCount)
+                try KernelRegistry.make(ctx).run(inputs: [codes.ref, table.ref, gateT.ref, scale.ref, zero.ref], outputs: [y.ref])
+                outs.append(Self.bytes(y))
+            }
+            let differ = outs[0].indices.first { outs[0][$0] != outs[1][$0] }
+            #expect(differ == nil, "size \(size): first difference at element \(differ ?? -1) (plane \((differ ?? 0) / size))")
+            // Hand-worked from the inputs: plane 0's code (byte 255) is table[255] · gate[0], quantized.
+            let v = table.ref.f32()[255] * gateT.ref.f32()[0]
+            let z = out == .int8 ? -2.0 : 131.0, (lo, hi) = out == .int8 ? (-128.0, 127.0) : (0.0, 255.0)
+            let q = min(hi, max(lo, Double((v / 0.013).rounded(.toNearestOrEven)) + z))
+            #expect(outs[1][0] == (out == .int8 ? UInt8(bitPattern: Int8(q)) : UInt8(q)), "size \(size)")
         }
-        #expect(outs[0] == outs[1])
     }
 
     /// Two dequantized tensors joined by Sum → Relu (ResNet), Add (PP-OCR) or Mul, then quantized: one

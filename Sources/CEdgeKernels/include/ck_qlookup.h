@@ -18,8 +18,13 @@ void ck_lookup_gap_f32(const uint8_t *x, int32_t planes, int32_t size, const flo
 
 /// QuantizeLinear of table[x] · gate[plane] (a squeeze-excitation gate per N·C plane of `size` codes): the
 /// product in float32, then ck_quantize_f32 itself on blocks of it, so the result is the unfused
-/// Mul → QuantizeLinear's bit for bit.
-void ck_lookup_mul_quantize(const uint8_t *x, int32_t planes, int32_t size, const float *table, const float *gate,
-                            float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned, uint8_t *y);
+/// Mul → QuantizeLinear's bit for bit. A plane of at least CK_PLANE_TABLE_MIN codes quantizes the products
+/// of the codes between its least and greatest once (the same float product and ck_quantize_f32) and then
+/// looks its codes up (ck_lookup_8): the per-code gather, multiply and division cost more than that above
+/// about 100 codes. `in_unsigned`: x holds uint8 codes (else int8), which orders them for that range.
+#define CK_PLANE_TABLE_MIN 128
+void ck_lookup_mul_quantize(const uint8_t *x, int32_t in_unsigned, int32_t planes, int32_t size, const float *table,
+                            const float *gate, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
+                            uint8_t *y);
 
 #endif

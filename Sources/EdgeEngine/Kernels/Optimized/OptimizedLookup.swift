@@ -43,10 +43,11 @@ enum OptimizedLookupMulQuantize {
               out == .int8 || out == .uint8 else { return nil }
         let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *), hasZero = ctx.hasInput(4)
         guard planes < Int(Int32.max), size < Int(Int32.max) else { return nil }
+        let inUnsigned: Int32 = ctx.inputType(0) == .uint8 ? 1 : 0
         let unsigned: Int32 = out == .uint8 ? 1 : 0, (lo, hi): (Int32, Int32) = out == .uint8 ? (0, 255) : (-128, 127)
         return ClosureKernel { ins, outs in
             let zero = hasZero ? Int32(ins[4].double(at: 0)) : 0
-            ck_lookup_mul_quantize(ins[0].u8(), Int32(planes), Int32(size), table.ref.f32(), ins[2].f32(), ins[3].f32()[0], zero,
+            ck_lookup_mul_quantize(ins[0].u8(), inUnsigned, Int32(planes), Int32(size), table.ref.f32(), ins[2].f32(), ins[3].f32()[0], zero,
                                    lo, hi, unsigned, outs[0].u8())
         }
     }
