@@ -985,8 +985,10 @@ static dwgeo dw_of(const ck_conv2d_params *p) {
 
 size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p) {
     dwgeo g = dw_of(p);
-    // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32.
-    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256;
+    // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32,
+    // then the AVX2 path's tap lists (dw_taps: OH rows of KH·KW offsets and weight indices, OH counts).
+    const size_t taps = (size_t)p->kh * p->kw;
+    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256 + (size_t)p->oh * (2 * taps + 1) * 4;
 }
 
 /// One channel plane: phase rows (x' − a_zero as int32; phase ph holds padded columns q·sw + ph, so
@@ -1047,48 +1049,85 @@ static void dw_row_portable(const ck_conv2d_params *P, const int16_t *w, const i
 /// multiply-adds are exact and equal the reference's int32 sums.
 enum { DW_FLOAT_TAPS = 64 };
 
+/// The phase rows of one plane for the AVX2 paths: as dw_plane_body, but with taps ≤ DW_FLOAT_TAPS written as
+/// floats directly (exact: integers of magnitude ≤ 255), eight columns an instruction group when the stride
+/// is 1. A phase's inside range [qa, qb) is the same for every input row, so it is worked out once.
 __attribute__((target("avx2,fma")))
 static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
                           int32_t *buf, uint32_t *acc) {
-    dw_plane_body(P, w, xx, az, x, buf, acc);
-    if (P->kh * P->kw > DW_FLOAT_TAPS) return;
-    const size_t n = (size_t)P->sw * P->h * dw_of(P).q;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps((float *)(buf + i), _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(buf + i))));
-    for (; i < n; i++) {
-        const float f = (float)buf[i];
-        memcpy(buf + i, &f, 4);
+    if (P->kh * P->kw > DW_FLOAT_TAPS) {
+        dw_plane_body(P, w, xx, az, x, buf, acc);
+        return;
+    }
+    const dwgeo g = dw_of(P);
+    const __m256i vx = _mm256_set1_epi32((int32_t)(int8_t)xx), vz = _mm256_set1_epi32(az);
+    for (int32_t ph = 0; ph < P->sw; ph++) {
+        const int32_t first = P->pad_left - ph;
+        int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
+        int32_t qb = (P->w - 1 + P->pad_left - ph) < 0 ? 0 : (P->w - 1 + P->pad_left - ph) / P->sw + 1;
+        qa = CK_MIN(qa, g.q);
+        qb = CK_MAX(qa, CK_MIN(qb, g.q));
+        for (int32_t iy = 0; iy < P->h; iy++) {
+            float *r = (float *)buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
+            for (int32_t q = 0; q < qa; q++) r[q] = 0;
+            const uint8_t *s = x + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
+            const int32_t n = qb - qa;
+            int32_t q = 0;
+            if (P->sw == 1) {
+                // Sign-extend first, then xor the sign-extended x_xor: (int8)(b ^ xx) == (int8)b ^ (int8)xx.
+                for (; q + 8 <= n; q += 8) {
+                    const __m256i b = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(s + q)));
+                    const __m256i v = _mm256_sub_epi32(_mm256_xor_si256(b, vx), vz);
+                    _mm256_storeu_ps(r + qa + q, _mm256_cvtepi32_ps(v));
+                }
+            }
+            for (; q < n; q++) r[qa + q] = (float)((int32_t)(int8_t)(s[(ptrdiff_t)q * P->sw] ^ xx) - az);
+            for (int32_t c = qb; c < g.q; c++) r[c] = 0;
+        }
+    }
+    (void)w;
+    (void)acc;
+}
+
+/// dw_row_body compiled for AVX2: the int32 rows of planes with more than DW_FLOAT_TAPS taps.
+__attribute__((target("avx2,fma")))
+static void dw_row_int_avx2(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
+    dw_row_body(P, w, buf, oy, acc);
+}
+
+/// The taps of every output row, worked out once per call: for row oy, n[oy] taps whose input rows are inside
+/// the plane, each as its phase row's offset in the buffer (plus the column shift) and its weight's index.
+/// The rows' integer divisions by the stride had cost more than the multiply-adds on short planes.
+static void dw_taps(const ck_conv2d_params *P, int32_t *off, int32_t *widx, int32_t *n) {
+    const dwgeo g = dw_of(P);
+    const int32_t taps = P->kh * P->kw;
+    for (int32_t oy = 0; oy < P->oh; oy++) {
+        int32_t nt = 0;
+        for (int32_t ky = 0; ky < P->kh; ky++) {
+            const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
+            if (iy < 0 || iy >= P->h) continue;
+            for (int32_t kx = 0; kx < P->kw; kx++) {
+                const int32_t o = kx * P->dw;
+                off[oy * taps + nt] = ((o % P->sw) * P->h + iy) * g.q + o / P->sw;
+                widx[oy * taps + nt++] = ky * P->kw + kx;
+            }
+        }
+        n[oy] = nt;
     }
 }
 
 /// One output row, 32 outputs at a time in four independent float accumulators, every tap applied in
-/// registers (exact, see DW_FLOAT_TAPS). Reads up to 31 values past a phase row's end (the next row, or
-/// the slack after the buffer); those lanes are not stored.
+/// registers (exact, see DW_FLOAT_TAPS); `wf` the plane's weights as floats, `off`/`widx` the row's nt taps
+/// (dw_taps). Reads up to 31 values past a phase row's end (the next row, or the slack after the buffer);
+/// those lanes are not stored.
 __attribute__((target("avx2,fma")))
-static void dw_row_avx2(const ck_conv2d_params *P, const int16_t *w, const int32_t *buf, int32_t oy, uint32_t *acc) {
-    if (P->kh * P->kw > DW_FLOAT_TAPS) {
-        dw_row_body(P, w, buf, oy, acc);
-        return;
-    }
-    const dwgeo g = dw_of(P);
-    const float *src[DW_FLOAT_TAPS];
-    float wt[DW_FLOAT_TAPS];
-    int32_t nt = 0;
-    for (int32_t ky = 0; ky < P->kh; ky++) {
-        const int32_t iy = oy * P->sh - P->pad_top + ky * P->dh;
-        if (iy < 0 || iy >= P->h) continue;
-        for (int32_t kx = 0; kx < P->kw; kx++) {
-            const int32_t off = kx * P->dw;
-            src[nt] = (const float *)buf + ((ptrdiff_t)(off % P->sw) * P->h + iy) * g.q + off / P->sw;
-            wt[nt++] = (float)w[ky * P->kw + kx];
-        }
-    }
+static void dw_row_avx2(const ck_conv2d_params *P, const float *wf, const float *buf, const int32_t *off,
+                        const int32_t *widx, int32_t nt, uint32_t *acc) {
     for (int32_t i = 0; i < P->ow; i += 32) {
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
         for (int32_t t = 0; t < nt; t++) {
-            const __m256 wv = _mm256_set1_ps(wt[t]);
-            const float *s = src[t] + i;
+            const __m256 wv = _mm256_set1_ps(wf[widx[t]]);
+            const float *s = buf + off[t] + i;
             a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), wv, a0);
             a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), wv, a1);
             a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), wv, a2);
@@ -1113,20 +1152,39 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     const ptrdiff_t inPlane = (ptrdiff_t)P->h * P->w, outPlane = (ptrdiff_t)P->oh * P->ow;
     const ck_qconv_epilogue ec = call_epilogue(e);
     e = &ec;
+    const int32_t taps = P->kh * P->kw;
+    // The float row path (taps ≤ DW_FLOAT_TAPS): tap lists after the outputs (see the workspace size).
+    int32_t *toff = (int32_t *)(acc + P->ow + 64), *twidx = toff + (ptrdiff_t)P->oh * taps, *tn = twidx + (ptrdiff_t)P->oh * taps;
+#if defined(__x86_64__)
+    const int rows_float = avx && taps <= DW_FLOAT_TAPS;
+    if (rows_float) dw_taps(P, toff, twidx, tn);
+#endif
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
-        const int16_t *wc = w + (ptrdiff_t)ch * P->kh * P->kw;
+        const int16_t *wc = w + (ptrdiff_t)ch * taps;
         const uint8_t *xp = x + pl * inPlane;
 #if defined(__x86_64__)
         if (avx) dw_plane_avx2(P, wc, x_xor, a_zero, xp, buf, acc);
         else
 #endif
             dw_plane_portable(P, wc, x_xor, a_zero, xp, buf, acc);
+#if defined(__x86_64__)
+        if (rows_float) {
+            float wf[DW_FLOAT_TAPS];
+            for (int32_t t = 0; t < taps; t++) wf[t] = (float)wc[t];
+            for (int32_t oy = 0; oy < P->oh; oy++) {
+                const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
+                dw_row_avx2(P, wf, (const float *)buf, toff + (ptrdiff_t)oy * taps, twidx + (ptrdiff_t)oy * taps, tn[oy], acc);
+                store_row_avx2(acc, P->ow, ch, e, y, idx);
+            }
+            continue;
+        }
+#endif
         for (int32_t oy = 0; oy < P->oh; oy++) {
             const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
 #if defined(__x86_64__)
             if (avx) {
-                dw_row_avx2(P, wc, buf, oy, acc);
+                dw_row_int_avx2(P, wc, buf, oy, acc);
                 store_row_avx2(acc, P->ow, ch, e, y, idx);
                 continue;
             }

@@ -119,6 +119,14 @@ import Testing
         ConvCase(cin: 40, cout: 13, h: 6, w: 7, kh: 1, kw: 1, pads: [0, 0, 0, 0], x: .int8, w8: .uint8, y: .int8,
                  perChannel: true, weights: .constant),
         ConvCase(cin: 150, cout: 7, h: 7, w: 7, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, weights: .constant),
+        // PP-OCR's short planes: depthwise 5×5 over 2 rows (three of five kernel rows in padding), 45 columns
+        // (32 + 13); 5×5 with stride (2, 1) over 3 rows; 9×9 (81 taps, past the float rows' 64: int32 rows).
+        ConvCase(cin: 9, cout: 9, group: 9, h: 2, w: 45, kh: 5, kw: 5, pads: [2, 2, 2, 2], x: .uint8, w8: .int8, y: .uint8,
+                 perChannel: true),
+        ConvCase(cin: 4, cout: 4, group: 4, h: 3, w: 20, kh: 5, kw: 5, stride: (2, 1), pads: [2, 2, 2, 2], x: .int8, w8: .int8,
+                 y: .int8),
+        ConvCase(cin: 5, cout: 5, group: 5, h: 6, w: 11, kh: 9, kw: 9, pads: [4, 4, 4, 4], x: .int8, w8: .int8, y: .int8,
+                 perChannel: true),
         // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
         ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
     ]
