@@ -63,7 +63,9 @@ import Testing
 
     @Test(arguments: isas) func globalAveragePool(isa: KernelISA) throws {
         var rng = SeededRNG(seed: 52)
-        for shape in [[1, 7, 5, 9], [2, 3, 13], [1, 33, 7, 7]] {
+        // 33 and 2·9 planes: blocks of eight planes summed side by side, and the rest one by one; either way
+        // each plane's float sum runs in element order, which the last check repeats bit for bit.
+        for shape in [[1, 7, 5, 9], [2, 3, 13], [1, 33, 7, 7], [2, 9, 2, 96]] {
             let x = OptimizedCheck.random(shape, &rng)
             let node = Node(name: "gap", op: .globalAveragePool, inputs: ["x"], outputs: ["y"])
             let out = Array(shape[..<2]) + Array(repeating: 1, count: shape.count - 2)
@@ -72,6 +74,13 @@ import Testing
             let want = try OptimizedCheck.reference(node, [x], output: out, constant: [])
             let problem = OptimizedCheck.mismatch(got, want, tol: 1e-6)
             #expect(problem == nil, "isa \(isa) \(shape): \(problem ?? "")")
+            let size = shape[2...].reduce(1, *), xs = x.ref.f32()
+            let ordered = (0..<(shape[0] * shape[1])).map { p -> Float in
+                var sum: Float = 0
+                for k in 0..<size { sum += xs[p * size + k] }
+                return sum / Float(size)
+            }
+            #expect(got.map(\.bitPattern) == ordered.map(\.bitPattern), "isa \(isa) \(shape)")
         }
     }
 
