@@ -1153,9 +1153,9 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     const ck_qconv_epilogue ec = call_epilogue(e);
     e = &ec;
     const int32_t taps = P->kh * P->kw;
+#if defined(__x86_64__)
     // The float row path (taps ≤ DW_FLOAT_TAPS): tap lists after the outputs (see the workspace size).
     int32_t *toff = (int32_t *)(acc + P->ow + 64), *twidx = toff + (ptrdiff_t)P->oh * taps, *tn = twidx + (ptrdiff_t)P->oh * taps;
-#if defined(__x86_64__)
     const int rows_float = avx && taps <= DW_FLOAT_TAPS;
     if (rows_float) dw_taps(P, toff, twidx, tn);
 #endif
