@@ -1,7 +1,10 @@
 #include "ck_pool.h"
 #include "internal/ck_internal.h"
-#include <float.h>
+#include <math.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // Each channel plane is copied into sh·sw padded *phase planes* sharing one row length (as in depthwise
 // convolution, dwconv.c), so a window tap at padded offset (ky·dh, kx·dw) reads phase
@@ -31,7 +34,7 @@ static inline __attribute__((always_inline)) void pool_plane_body(const ck_pool2
     size_t per_phase = phase_size(g);
     int32_t ow = p->ow, cols = g.cols;
     int32_t wide = p->oh * cols;
-    for (int32_t i = 0; i < wide; i++) acc[i] = is_max ? -FLT_MAX : 0.0f;
+    for (int32_t i = 0; i < wide; i++) acc[i] = is_max ? -INFINITY : 0.0f;
     for (int32_t ky = 0; ky < p->kh; ky++) {
         int32_t offy = ky * p->dh;
         for (int32_t kx = 0; kx < p->kw; kx++) {
@@ -97,8 +100,51 @@ static void pool_plane_128(const ck_pool2d_params *p, pool_geometry g, const flo
     pool_plane_body(p, g, ph, m, rc, cc, out, acc);
 }
 
+#if defined(__x86_64__)
+/// max(a, b) keeping a NaN of either (vmaxps returns b when either is NaN).
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 max_nan(__m256 a, __m256 b) {
+    return _mm256_blendv_ps(_mm256_max_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+}
+
+/// Max pooling with 2×2 windows at stride 2, no padding or dilation, every window inside the plane (VGG,
+/// PP-OCR's last pool): the windows do not overlap, so each pair of rows is reduced directly — the rows'
+/// maximum, then even and odd columns split apart with one shuffle each — with no phase-plane copy, whose
+/// stride-2 gather had cost more than the maxima. Same results as the general path.
+__attribute__((target("avx2,fma"))) static void max2x2_planes(const ck_pool2d_params *p, const float *x, float *y) {
+    const size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
+    for (int64_t pl = 0; pl < (int64_t)p->n * p->c; pl++) {
+        for (int32_t oy = 0; oy < p->oh; oy++) {
+            const float *r0 = x + (size_t)pl * in_plane + (size_t)(2 * oy) * p->w, *r1 = r0 + p->w;
+            float *o = y + (size_t)pl * out_plane + (size_t)oy * p->ow;
+            int32_t ox = 0;
+            for (; ox + 8 <= p->ow; ox += 8) {
+                const __m256 a = max_nan(_mm256_loadu_ps(r0 + 2 * ox), _mm256_loadu_ps(r1 + 2 * ox));
+                const __m256 b = max_nan(_mm256_loadu_ps(r0 + 2 * ox + 8), _mm256_loadu_ps(r1 + 2 * ox + 8));
+                // Even columns a0 a2 b0 b2 | a4 a6 b4 b6 and odd ones likewise; the 64-bit permute restores order.
+                const __m256 m = max_nan(_mm256_shuffle_ps(a, b, 0x88), _mm256_shuffle_ps(a, b, 0xDD));
+                _mm256_storeu_ps(o + ox, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(m), 0xD8)));
+            }
+            for (; ox < p->ow; ox++) {
+                const float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+                float m = v[0];
+                for (int k = 1; k < 4; k++) m = (v[k] > m || v[k] != v[k]) && m == m ? v[k] : m;
+                o[ox] = m;
+            }
+        }
+    }
+}
+#endif
+
 static void pool2d(int isa, const ck_pool2d_params *p, int is_max, const float *rc, const float *cc, ck_activation act,
                    const float *x, float *y, float *ws) {
+#if defined(__x86_64__)
+    if (is_max && ck_float_level(isa) >= 1 && p->kh == 2 && p->kw == 2 && p->sh == 2 && p->sw == 2 && p->dh == 1 &&
+        p->dw == 1 && p->pad_top == 0 && p->pad_left == 0 && 2 * (int64_t)p->oh <= p->h && 2 * (int64_t)p->ow <= p->w) {
+        max2x2_planes(p, x, y);
+        if (act.kind != CK_ACT_NONE) ck_activation_apply(isa, y, y, (size_t)p->n * p->c * p->oh * p->ow, 0, 0, act);
+        return;
+    }
+#endif
     pool_geometry g = geometry(p);
     float *ph = ws, *acc = ws + phase_size(g) * p->sh * p->sw + 16;
     size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
@@ -107,7 +153,7 @@ static void pool2d(int isa, const ck_pool2d_params *p, int is_max, const float *
         for (int32_t ch = 0; ch < p->c; ch++) {
             const float *plane = x + ((size_t)b * p->c + ch) * in_plane;
             float *out = y + ((size_t)b * p->c + ch) * out_plane;
-            ck_phase_planes(plane, ph, g.rows, g.cols, p->h, p->w, p->sh, p->sw, p->pad_top, p->pad_left, is_max ? -FLT_MAX : 0.0f);
+            ck_phase_planes(plane, ph, g.rows, g.cols, p->h, p->w, p->sh, p->sw, p->pad_top, p->pad_left, is_max ? -INFINITY : 0.0f);
             switch (level) {
 #if defined(__x86_64__)
             case 2: pool_plane_512(p, g, ph, is_max, rc, cc, out, acc); break;

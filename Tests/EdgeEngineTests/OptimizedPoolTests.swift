@@ -21,6 +21,11 @@ import Testing
         ([1, 2, 11, 11], ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 2, 2, 1]), "strides": .ints([3, 2]), "ceil_mode": .int(1),
                           "count_include_pad": .int(1)]),
         ([2, 3, 17], ["kernel_shape": .ints([4]), "strides": .ints([3]), "pads": .ints([1, 2])]),
+        // 2×2 at stride 2 without padding reduces row pairs directly: 18 columns (16 in vectors, 2 after), a last
+        // input row no window reads; PP-OCR's 2 × 96 planes; with ceil_mode a last window past the input (general path).
+        ([1, 3, 5, 37], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]),
+        ([2, 5, 2, 96], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]),
+        ([1, 2, 6, 33], ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2]), "ceil_mode": .int(1)]),
     ]
 
     /// Output shape worked out here from the ONNX pooling formula (floor or ceil of (in + pads − window) / stride + 1).
@@ -59,6 +64,38 @@ import Testing
                 #expect(problem == nil, "isa \(isa) \(op) \(shape) \(attrs): \(problem ?? "")")
             }
         }
+    }
+
+    /// 2×2 max pooling at stride 2 on planted values, expected windows worked out here: NaN in a window's second
+    /// row (vector columns) and in the scalar columns propagates; a window of −∞ gives −∞; −∞ beside a finite
+    /// value gives the value.
+    @Test(arguments: isas) func maxPool2x2Edges(isa: KernelISA) throws {
+        var rng = SeededRNG(seed: 54)
+        let h = 4, w = 40, x = OptimizedCheck.random([1, 1, h, w], &rng)
+        let v = x.ref.f32()
+        v[1 * w + 5] = .nan
+        v[0 * w + 38] = .nan
+        for (r, c) in [(2, 0), (2, 1), (3, 0), (3, 1)] { v[r * w + c] = -.infinity }
+        v[2 * w + 2] = -.infinity
+        let attrs: [String: Attribute] = ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]
+        let node = Node(name: "pool", op: .maxPool, inputs: ["x"], outputs: ["y"], attributes: attrs)
+        let out = [1, 1, h / 2, w / 2]
+        let kernel = try #require(try OptimizedPool.make(OptimizedCheck.context(node, inputs: [x], output: out, constant: []),
+                                                         isMax: true, isa: isa))
+        let got = try OptimizedCheck.run(kernel, [x], output: out)
+        for oy in 0..<(h / 2) {
+            for ox in 0..<(w / 2) {
+                let window = [v[2 * oy * w + 2 * ox], v[2 * oy * w + 2 * ox + 1], v[(2 * oy + 1) * w + 2 * ox], v[(2 * oy + 1) * w + 2 * ox + 1]]
+                let g = got[oy * (w / 2) + ox]
+                if window.contains(where: \.isNaN) {
+                    #expect(g.isNaN, "isa \(isa) (\(oy), \(ox))")
+                } else {
+                    #expect(g.bitPattern == window.max()!.bitPattern, "isa \(isa) (\(oy), \(ox)): \(g) vs \(window)")
+                }
+            }
+        }
+        #expect(got[1 * (w / 2) + 0] == -.infinity)
+        #expect(got[0 * (w / 2) + 2].isNaN && got[0 * (w / 2) + 19].isNaN)
     }
 
     @Test(arguments: isas) func globalAveragePool(isa: KernelISA) throws {

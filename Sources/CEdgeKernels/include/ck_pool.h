@@ -3,10 +3,10 @@
 /// 2-D max and average pooling (NCHW; 1-D as H = 1) and global average pooling.
 ///
 /// Each channel plane is copied once into `sw` padded phase planes (as in depthwise convolution), so
-/// every window tap reads a contiguous run for any stride. Max pooling pads with −FLT_MAX and keeps a
-/// NaN once seen; average pooling pads with 0 and divides output (oy, ox) by row_count[oy] ·
-/// col_count[ox], the caller's per-axis count of window positions that count (inside the input, or
-/// inside the padded input with count_include_pad).
+/// every window tap reads a contiguous run for any stride. Max pooling pads with −∞ (so a window of −∞ gives
+/// −∞, as the reference does) and keeps a NaN once seen; average pooling pads with 0 and divides output
+/// (oy, ox) by row_count[oy] · col_count[ox], the caller's per-axis count of window positions that count
+/// (inside the input, or inside the padded input with count_include_pad).
 #include <stddef.h>
 #include <stdint.h>
 #include "ck_activation.h"
