@@ -1049,16 +1049,18 @@ static void dw_row_portable(const ck_conv2d_params *P, const int16_t *w, const i
 /// multiply-adds are exact and equal the reference's int32 sums.
 enum { DW_FLOAT_TAPS = 64 };
 
-/// The phase rows of one plane for the AVX2 paths: as dw_plane_body, but with taps ≤ DW_FLOAT_TAPS written as
-/// floats directly (exact: integers of magnitude ≤ 255), eight columns an instruction group when the stride
-/// is 1. A phase's inside range [qa, qb) is the same for every input row, so it is worked out once.
+/// dw_plane_body compiled for AVX2: the int32 phase rows of the int32 row path.
 __attribute__((target("avx2,fma")))
-static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
-                          int32_t *buf, uint32_t *acc) {
-    if (P->kh * P->kw > DW_FLOAT_TAPS) {
-        dw_plane_body(P, w, xx, az, x, buf, acc);
-        return;
-    }
+static void dw_plane_int_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t xx, int32_t az, const uint8_t *x,
+                              int32_t *buf, uint32_t *acc) {
+    dw_plane_body(P, w, xx, az, x, buf, acc);
+}
+
+/// The phase rows of one plane for the float row path (dw_row_avx2): as dw_plane_body, but written as floats
+/// directly (exact: integers of magnitude ≤ 255), eight columns an instruction group when the stride is 1.
+/// A phase's inside range [qa, qb) is the same for every input row, so it is worked out once.
+__attribute__((target("avx2,fma")))
+static void dw_plane_avx2(const ck_conv2d_params *P, uint8_t xx, int32_t az, const uint8_t *x, float *buf) {
     const dwgeo g = dw_of(P);
     const __m256i vx = _mm256_set1_epi32((int32_t)(int8_t)xx), vz = _mm256_set1_epi32(az);
     for (int32_t ph = 0; ph < P->sw; ph++) {
@@ -1068,7 +1070,7 @@ static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t x
         qa = CK_MIN(qa, g.q);
         qb = CK_MAX(qa, CK_MIN(qb, g.q));
         for (int32_t iy = 0; iy < P->h; iy++) {
-            float *r = (float *)buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
+            float *r = buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
             for (int32_t q = 0; q < qa; q++) r[q] = 0;
             const uint8_t *s = x + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
             const int32_t n = qb - qa;
@@ -1085,8 +1087,6 @@ static void dw_plane_avx2(const ck_conv2d_params *P, const int16_t *w, uint8_t x
             for (int32_t c = qb; c < g.q; c++) r[c] = 0;
         }
     }
-    (void)w;
-    (void)acc;
 }
 
 /// dw_row_body compiled for AVX2: the int32 rows of planes with more than DW_FLOAT_TAPS taps.
@@ -1096,7 +1096,8 @@ static void dw_row_int_avx2(const ck_conv2d_params *P, const int16_t *w, const i
 }
 
 /// The taps of every output row, worked out once per call: for row oy, n[oy] taps whose input rows are inside
-/// the plane, each as its phase row's offset in the buffer (plus the column shift) and its weight's index.
+/// the plane, each as its phase row's offset in the buffer (plus the column shift; the caller checks that it
+/// fits int32) and its weight's index.
 /// The rows' integer divisions by the stride had cost more than the multiply-adds on short planes.
 static void dw_taps(const ck_conv2d_params *P, int32_t *off, int32_t *widx, int32_t *n) {
     const dwgeo g = dw_of(P);
@@ -1108,8 +1109,9 @@ static void dw_taps(const ck_conv2d_params *P, int32_t *off, int32_t *widx, int3
             if (iy < 0 || iy >= P->h) continue;
             for (int32_t kx = 0; kx < P->kw; kx++) {
                 const int32_t o = kx * P->dw;
-                off[oy * taps + nt] = ((o % P->sw) * P->h + iy) * g.q + o / P->sw;
-                widx[oy * taps + nt++] = ky * P->kw + kx;
+                const ptrdiff_t at = (ptrdiff_t)oy * taps + nt++;
+                off[at] = (int32_t)(((ptrdiff_t)(o % P->sw) * P->h + iy) * g.q + o / P->sw);
+                widx[at] = ky * P->kw + kx;
             }
         }
         n[oy] = nt;
@@ -1156,7 +1158,8 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
 #if defined(__x86_64__)
     // The float row path (taps ≤ DW_FLOAT_TAPS): tap lists after the outputs (see the workspace size).
     int32_t *toff = (int32_t *)(acc + P->ow + 64), *twidx = toff + (ptrdiff_t)P->oh * taps, *tn = twidx + (ptrdiff_t)P->oh * taps;
-    const int rows_float = avx && taps <= DW_FLOAT_TAPS;
+    // Tap offsets are int32: planes whose phase rows hold 2^31 values or more keep the int32 row path.
+    const int rows_float = avx && taps <= DW_FLOAT_TAPS && (size_t)P->sw * P->h * g.q + 64 < (size_t)INT32_MAX;
     if (rows_float) dw_taps(P, toff, twidx, tn);
 #endif
     for (int64_t pl = pb; pl < pe; pl++) {
@@ -1164,12 +1167,8 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
         const int16_t *wc = w + (ptrdiff_t)ch * taps;
         const uint8_t *xp = x + pl * inPlane;
 #if defined(__x86_64__)
-        if (avx) dw_plane_avx2(P, wc, x_xor, a_zero, xp, buf, acc);
-        else
-#endif
-            dw_plane_portable(P, wc, x_xor, a_zero, xp, buf, acc);
-#if defined(__x86_64__)
         if (rows_float) {
+            dw_plane_avx2(P, x_xor, a_zero, xp, (float *)buf);
             float wf[DW_FLOAT_TAPS];
             for (int32_t t = 0; t < taps; t++) wf[t] = (float)wc[t];
             for (int32_t oy = 0; oy < P->oh; oy++) {
@@ -1179,7 +1178,10 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
             }
             continue;
         }
+        if (avx) dw_plane_int_avx2(P, wc, x_xor, a_zero, xp, buf, acc);
+        else
 #endif
+            dw_plane_portable(P, wc, x_xor, a_zero, xp, buf, acc);
         for (int32_t oy = 0; oy < P->oh; oy++) {
             const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
 #if defined(__x86_64__)
