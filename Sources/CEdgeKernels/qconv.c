@@ -131,6 +131,7 @@ size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p) {
 /// column ox + (kx·dw)/sw of phase (kx·dw) % sw: every output row's patch taps are one contiguous run.
 static void build_planes(const ck_conv2d_params *P, const qgeo *g, const uint8_t *xg, uint8_t padb, uint8_t *dst) {
     const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
+    const int32_t sw = P->sw;   // a local: the byte stores below may alias *P as far as the compiler knows
     for (int32_t ci = 0; ci < g->cin_g; ci++)
         for (int32_t ph = 0; ph < P->sw; ph++) {
             // Columns inside the input: q·sw + ph − pad_left in [0, w), i.e. q in [qa, qb).
@@ -149,10 +150,23 @@ static void build_planes(const ck_conv2d_params *P, const qgeo *g, const uint8_t
                 }
                 const uint8_t *s = xg + ci * plane + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
                 if (qa > 0) memset(d, padb, (size_t)qa);
-                if (P->sw == 1) {
+                if (sw == 1) {
                     if (qb > qa) memcpy(d + qa, s, (size_t)(qb - qa));
                 } else {
-                    for (int32_t q = 0; q < qb - qa; q++) d[qa + q] = s[q * P->sw];
+                    int32_t q = 0;
+#if defined(__x86_64__)
+                    // Stride 2 (stems): the even bytes of 32 at a time, while those 32 lie in the input row.
+                    if (sw == 2) {
+                        const int32_t avail = P->w - (qa * 2 + ph - P->pad_left);
+                        const __m128i even = _mm_set1_epi16(0x00FF);
+                        for (; q + 16 <= qb - qa && 2 * q + 32 <= avail; q += 16) {
+                            const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(s + 2 * q)), even);
+                            const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(s + 2 * q + 16)), even);
+                            _mm_storeu_si128((__m128i *)(d + qa + q), _mm_packus_epi16(a, b));
+                        }
+                    }
+#endif
+                    for (; q < qb - qa; q++) d[qa + q] = s[(ptrdiff_t)q * sw];
                 }
                 if (g->pq > qb) memset(d + qb, padb, (size_t)(g->pq - qb));
             }
@@ -349,6 +363,12 @@ static inline __m128i rq4_unclamped(__m128i v, __m256d m, __m256d zp) {
     return _mm256_cvtpd_epi32(_mm256_round_pd(d, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
+/// rq4_unclamped_rne with one fused multiply-add, for ck_qconv_epilogue.fma_exact (the same result).
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m128i rq4_fma_rne(__m128i v, __m256d m, __m256d zp) {
+    return _mm256_cvtpd_epi32(_mm256_fmadd_pd(_mm256_cvtepi32_pd(v), m, zp));
+}
+
 /// rq4_unclamped when MXCSR rounds to nearest even (the default, checked per call in ck_qconv_part): the
 /// conversion then rounds exactly as the explicit round did, one instruction instead of two.
 __attribute__((target("avx2,fma"), always_inline))
@@ -438,7 +458,12 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
     }
     const __m256d m = _mm256_set1_pd(e->multiplier[j]), zp = _mm256_set1_pd((double)e->out_zero);
     __m128i a, b, c, d;
-    if (e->packs_clamp && e->cvt_rounds_even) {
+    if (e->packs_clamp && e->cvt_rounds_even && e->fma_exact) {
+        a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp);
+        b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
+        c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp);
+        d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
+    } else if (e->packs_clamp && e->cvt_rounds_even) {
         a = rq4_unclamped_rne(_mm256_castsi256_si128(v0), m, zp);
         b = rq4_unclamped_rne(_mm256_extracti128_si256(v0, 1), m, zp);
         c = rq4_unclamped_rne(_mm256_castsi256_si128(v1), m, zp);
@@ -488,6 +513,10 @@ static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptr
         }
         return;
     }
+    // A local copy: the byte stores below could alias *e, so reading the flags through the pointer
+    // reloaded them for every row.
+    const ck_qconv_epilogue ev = *e;
+    e = &ev;
     const int bzOn = e->b_zero && colsum;
     const __m256i cs0 = bzOn ? _mm256_loadu_si256((const __m256i *)colsum) : _mm256_setzero_si256();
     const __m256i cs1 = bzOn ? _mm256_loadu_si256((const __m256i *)(colsum + 8)) : _mm256_setzero_si256();
@@ -526,6 +555,8 @@ static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uin
 /// A row of n sums (v = acc + c0) of channel j through the epilogue, 16 at a time.
 __attribute__((target("avx2,fma")))
 static void store_row_avx2(const uint32_t *acc, int32_t n, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx) {
+    const ck_qconv_epilogue ev = *e;   // see tile_finish_avx2
+    e = &ev;
     const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
     for (int32_t c = 0; c < n; c += 16) {
         const int32_t nv = CK_MIN(16, n - c);

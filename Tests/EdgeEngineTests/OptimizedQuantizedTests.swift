@@ -101,6 +101,12 @@ import Testing
         ConvCase(cin: 60, cout: 7, h: 3, w: 200, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .int8, w8: .int8, y: .uint8),
         // Odd k (3·3·3 = 27) over 40×40 positions (two blocks), stride 1, int8 weights, uint8 output.
         ConvCase(cin: 3, cout: 8, h: 40, w: 40, kh: 3, kw: 3, pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
+        // Stems at stride 2: the column phases are taken 16 bytes at a time while 32 input bytes remain in the row,
+        // then bytewise. Width 71 with a pad column (phase 0 starts at column 1 of its plane, phase 1 at input
+        // column 0; 35 and 36 columns: two vector steps and a tail), and width 64 without padding (the row's
+        // last 32 bytes feed the second vector step exactly).
+        ConvCase(cin: 3, cout: 8, h: 9, w: 71, kh: 3, kw: 3, stride: (2, 2), pads: [1, 1, 1, 1], x: .uint8, w8: .int8, y: .uint8),
+        ConvCase(cin: 2, cout: 5, h: 5, w: 64, kh: 3, kw: 3, stride: (2, 2), pads: [0, 0, 0, 0], x: .int8, w8: .int8, y: .int8),
         // Grouped, not depthwise (2 input and 3 output channels per group).
         ConvCase(cin: 8, cout: 12, group: 4, h: 6, w: 10, kh: 3, kw: 1, stride: (1, 2), pads: [1, 0, 1, 0], perChannel: true),
         // u8 × s8 quads: k = 37·9 = 333 (the last quad one tap), weights within ±60 (no remainder).

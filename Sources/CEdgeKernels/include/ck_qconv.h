@@ -27,6 +27,11 @@ typedef struct {
     /// 1 when [out_min, out_max] is the output type's whole range and |v·multiplier + out_zero| < 2^31 for
     /// every int32 v: then the saturating int32 → 16 → 8-bit packs clamp exactly and the double clamp is skipped.
     int32_t packs_clamp;
+    /// 1 when every multiplier is a float32 value (24 significant bits) of magnitude 0 or ≥ 2^-19, with
+    /// packs_clamp: then for |v| < 2^29 the product v·multiplier is exact in double, so one fused
+    /// multiply-add rounds exactly as the reference's multiply, then add; for larger |v| the value is past
+    /// ±768 and saturates either way. The requantization may then use an FMA.
+    int32_t fma_exact;
     /// TFLite's requantization instead of `multiplier` when non-NULL (Cout entries each):
     /// y = clamp(MultiplyByQuantizedMultiplier(v, q_mult[j], q_shift[j]) + out_zero, out_min, out_max) in
     /// int32 — gemmlowp's two roundings (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT), or with

@@ -124,6 +124,9 @@ final class OptimizedQConv: Kernel {
             epi.out_unsigned = out == .uint8 ? 1 : 0
             // |v| ≤ 2^31, so |v·m + zero| ≤ 2^31·|m| + 255 < 2^31 when |m| ≤ 0.5: the packs can clamp.
             epi.packs_clamp = mult.allSatisfy { abs($0) <= 0.5 } ? 1 : 0
+            // Float32 multipliers not below 2^-19 (see ck_qconv_epilogue.fma_exact).
+            let fmaExact = mult.allSatisfy { Double(Float($0)) == $0 && ($0 == 0 || abs($0) >= 0x1p-19) }
+            epi.fma_exact = epi.packs_clamp == 1 && fmaExact ? 1 : 0
         } else {
             guard out == .int32 else { return nil }
         }
