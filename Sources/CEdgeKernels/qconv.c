@@ -125,6 +125,18 @@ size_t ck_qconv_workspace_size(int isa, const ck_conv2d_params *p) {
     return layout_of(p, &g).total + 64;
 }
 
+/// The columns q of column phase ph (padded column q·sw + ph − pad_left) that lie inside the input,
+/// [*qa, *qb), clipped to a phase row of `len` columns. Shared by the GEMM path's patch planes and the
+/// depthwise phase rows.
+static inline void phase_inside(const ck_conv2d_params *P, int32_t ph, int32_t len, int32_t *qa, int32_t *qb) {
+    const int32_t first = P->pad_left - ph, last = P->w - 1 + P->pad_left - ph;
+    int32_t a = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
+    int32_t b = last < 0 ? 0 : last / P->sw + 1;
+    a = CK_MIN(a, len);
+    *qa = a;
+    *qb = CK_MAX(a, CK_MIN(b, len));
+}
+
 /// The padded input of one group as `sw` column phases per channel: plane (ci, ph) has hp rows (padded
 /// rows from −pad_top) of pq bytes, byte q of row r being padded column q·sw + ph − pad_left of input
 /// row r − pad_top (`padb` outside the input). Tap (ky, kx) of output (oy, ox) is then row oy·sh + ky·dh,
@@ -133,22 +145,17 @@ static void build_planes(const ck_conv2d_params *P, const qgeo *g, const uint8_t
     const ptrdiff_t plane = (ptrdiff_t)P->h * P->w;
     const int32_t sw = P->sw;   // a local: the byte stores below may alias *P as far as the compiler knows
     for (int32_t ci = 0; ci < g->cin_g; ci++)
-        for (int32_t ph = 0; ph < P->sw; ph++) {
-            // Columns inside the input: q·sw + ph − pad_left in [0, w), i.e. q in [qa, qb).
-            const int32_t first = P->pad_left - ph;
-            int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
-            const int32_t last = P->w - 1 + P->pad_left - ph;
-            int32_t qb = last < 0 ? 0 : last / P->sw + 1;
-            qa = CK_MIN(qa, g->pq);
-            qb = CK_MAX(qa, CK_MIN(qb, g->pq));
+        for (int32_t ph = 0; ph < sw; ph++) {
+            int32_t qa, qb;
+            phase_inside(P, ph, g->pq, &qa, &qb);
             for (int32_t r = 0; r < g->hp; r++) {
-                uint8_t *d = dst + (((size_t)ci * P->sw + ph) * g->hp + r) * g->pq;
+                uint8_t *d = dst + (((size_t)ci * sw + ph) * g->hp + r) * g->pq;
                 const int32_t iy = r - P->pad_top;
                 if (iy < 0 || iy >= P->h) {
                     memset(d, padb, (size_t)g->pq);
                     continue;
                 }
-                const uint8_t *s = xg + ci * plane + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
+                const uint8_t *s = xg + ci * plane + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * sw + ph - P->pad_left;
                 if (qa > 0) memset(d, padb, (size_t)qa);
                 if (sw == 1) {
                     if (qb > qa) memcpy(d + qa, s, (size_t)(qb - qa));
@@ -157,7 +164,7 @@ static void build_planes(const ck_conv2d_params *P, const qgeo *g, const uint8_t
 #if defined(__x86_64__)
                     // Stride 2 (stems): the even bytes of 32 at a time, while those 32 lie in the input row.
                     if (sw == 2) {
-                        const int32_t avail = P->w - (qa * 2 + ph - P->pad_left);
+                        const int32_t avail = P->w - (qa * sw + ph - P->pad_left);
                         const __m128i even = _mm_set1_epi16(0x00FF);
                         for (; q + 16 <= qb - qa && 2 * q + 32 <= avail; q += 16) {
                             const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(s + 2 * q)), even);
@@ -1032,12 +1039,8 @@ static inline __attribute__((always_inline)) void dw_plane_body(const ck_conv2d_
     for (int32_t ph = 0; ph < P->sw; ph++)
         for (int32_t iy = 0; iy < P->h; iy++) {
             int32_t *r = buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
-            // Columns inside the input: q·sw + ph − pad_left in [0, W), i.e. q in [qa, qb).
-            const int32_t first = P->pad_left - ph;
-            int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
-            int32_t qb = (P->w - 1 + P->pad_left - ph) < 0 ? 0 : (P->w - 1 + P->pad_left - ph) / P->sw + 1;
-            qa = CK_MIN(qa, g.q);
-            qb = CK_MAX(qa, CK_MIN(qb, g.q));
+            int32_t qa, qb;
+            phase_inside(P, ph, g.q, &qa, &qb);
             for (int32_t q = 0; q < qa; q++) r[q] = 0;
             const uint8_t *s = x + (ptrdiff_t)iy * P->w + (ptrdiff_t)qa * P->sw + ph - P->pad_left;
             if (P->sw == 1) {
@@ -1095,11 +1098,8 @@ static void dw_plane_avx2(const ck_conv2d_params *P, uint8_t xx, int32_t az, con
     const dwgeo g = dw_of(P);
     const __m256i vx = _mm256_set1_epi32((int32_t)(int8_t)xx), vz = _mm256_set1_epi32(az);
     for (int32_t ph = 0; ph < P->sw; ph++) {
-        const int32_t first = P->pad_left - ph;
-        int32_t qa = first <= 0 ? 0 : (first + P->sw - 1) / P->sw;
-        int32_t qb = (P->w - 1 + P->pad_left - ph) < 0 ? 0 : (P->w - 1 + P->pad_left - ph) / P->sw + 1;
-        qa = CK_MIN(qa, g.q);
-        qb = CK_MAX(qa, CK_MIN(qb, g.q));
+        int32_t qa, qb;
+        phase_inside(P, ph, g.q, &qa, &qb);
         for (int32_t iy = 0; iy < P->h; iy++) {
             float *r = buf + ((ptrdiff_t)ph * P->h + iy) * g.q;
             for (int32_t q = 0; q < qa; q++) r[q] = 0;
