@@ -1172,6 +1172,73 @@ static void dw_row_avx2(const ck_conv2d_params *P, const float *wf, const float 
         _mm256_storeu_si256((__m256i *)(acc + i + 24), _mm256_cvtps_epi32(a3));
     }
 }
+
+/// The tolerance of the float requantization below: an absolute error bound with a wide margin (see there).
+#define DW_RQ_TOL 0x1p-12f
+
+/// round_half_even(f · m + zero) of 8 float lanes holding exact integers, rounded up and down by the
+/// tolerance: where both give the same integer, that is the exact value's rounding.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256i dw_rq8(__m256 f, __m256 m, __m256 zhi, __m256 zlo, __m256i *differ) {
+    const __m256i hi = _mm256_cvtps_epi32(_mm256_fmadd_ps(f, m, zhi));
+    *differ = _mm256_or_si256(*differ, _mm256_xor_si256(hi, _mm256_cvtps_epi32(_mm256_fmadd_ps(f, m, zlo))));
+    return hi;
+}
+
+/// dw_row_avx2 with the requantization done on its float sums (`dw_rq_ok`): one output row straight to
+/// bytes, with no int32 row and no double conversions. v = sum + c0 is exact in float (|sum| < 2^22,
+/// |c0| ≤ 2^23). The exact value x = v·m + zero is then rounded in float twice, from zero ± 2^-12: an
+/// FMA's one rounding errs by at most half an ulp (2^-16 below 512, where the result is not saturated), so
+/// the two bracket x, and where they round to the same integer no half-integer lies between — that integer is
+/// x's rounding, which the double reference computes exactly under fma_exact's conditions. Beyond ±512 both
+/// saturate alike. Where they differ (within 2^-12 of a tie: about one lane in 2,000), the 32 outputs go
+/// through the double epilogue (store_row_avx2) instead.
+__attribute__((target("avx2,fma")))
+static void dw_row_rq_avx2(const ck_conv2d_params *P, const float *wf, const float *buf, const int32_t *off,
+                           const int32_t *widx, int32_t nt, int32_t j, const ck_qconv_epilogue *e, uint32_t *acc,
+                           void *y, ptrdiff_t idx) {
+    const __m256 m = _mm256_set1_ps((float)e->multiplier[j]), c0 = _mm256_set1_ps((float)e->c0[j]);
+    const __m256 zhi = _mm256_set1_ps((float)e->out_zero + DW_RQ_TOL), zlo = _mm256_set1_ps((float)e->out_zero - DW_RQ_TOL);
+    // packs then packus/packs leave dwords (4 bytes) in the order 0 2 4 6 | 1 3 5 7 of the eight wanted.
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (int32_t i = 0; i < P->ow; i += 32) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int32_t t = 0; t < nt; t++) {
+            const __m256 wv = _mm256_set1_ps(wf[widx[t]]);
+            const float *s = buf + off[t] + i;
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), wv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), wv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), wv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 24), wv, a3);
+        }
+        const int32_t nv = CK_MIN(32, P->ow - i);
+        __m256i differ = _mm256_setzero_si256();
+        const __m256i r0 = dw_rq8(_mm256_add_ps(a0, c0), m, zhi, zlo, &differ);
+        const __m256i r1 = dw_rq8(_mm256_add_ps(a1, c0), m, zhi, zlo, &differ);
+        const __m256i r2 = dw_rq8(_mm256_add_ps(a2, c0), m, zhi, zlo, &differ);
+        const __m256i r3 = dw_rq8(_mm256_add_ps(a3, c0), m, zhi, zlo, &differ);
+        if (!_mm256_testz_si256(differ, differ)) {
+            // Near a tie somewhere (or lanes past the row, which are not stored): the double epilogue.
+            _mm256_storeu_si256((__m256i *)(acc + i), _mm256_cvtps_epi32(a0));
+            _mm256_storeu_si256((__m256i *)(acc + i + 8), _mm256_cvtps_epi32(a1));
+            _mm256_storeu_si256((__m256i *)(acc + i + 16), _mm256_cvtps_epi32(a2));
+            _mm256_storeu_si256((__m256i *)(acc + i + 24), _mm256_cvtps_epi32(a3));
+            store_row_avx2(acc + i, nv, j, e, y, idx + i);
+            continue;
+        }
+        const __m256i p01 = _mm256_packs_epi32(r0, r1), p23 = _mm256_packs_epi32(r2, r3);
+        const __m256i b = e->out_unsigned ? _mm256_packus_epi16(p01, p23) : _mm256_packs_epi16(p01, p23);
+        const __m256i bytes = _mm256_permutevar8x32_epi32(b, order);
+        uint8_t *o = (uint8_t *)y + idx + i;
+        if (nv == 32) {
+            _mm256_storeu_si256((__m256i *)o, bytes);
+        } else {
+            uint8_t t[32];
+            _mm256_storeu_si256((__m256i *)t, bytes);
+            memcpy(o, t, (size_t)nv);
+        }
+    }
+}
 #endif
 
 void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const ck_qconv_epilogue *e, uint8_t x_xor,
@@ -1192,6 +1259,9 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     // Tap offsets are int32: planes whose phase rows hold 2^31 values or more keep the int32 row path.
     const int rows_float = avx && taps <= DW_FLOAT_TAPS && (size_t)P->sw * P->h * g.q + 64 < (size_t)INT32_MAX;
     if (rows_float) dw_taps(P, toff, twidx, tn);
+    // Requantizing the float sums directly needs the exact-FMA conditions (float32 multipliers ≥ 2^-19, the
+    // packs' clamp) and round-to-nearest-even conversions; TFLite's fixed-point epilogue keeps the int32 rows.
+    const int rq_float = rows_float && e->multiplier && !e->q_mult && e->packs_clamp && e->fma_exact && e->cvt_rounds_even;
 #endif
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
@@ -1202,10 +1272,17 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
             dw_plane_avx2(P, x_xor, a_zero, xp, (float *)buf);
             float wf[DW_FLOAT_TAPS];
             for (int32_t t = 0; t < taps; t++) wf[t] = (float)wc[t];
+            // The float requantization (dw_row_rq_avx2) where it is exact: |c0| ≤ 2^23 keeps sum + c0 exact.
+            const int rq = rq_float && e->c0[ch] >= -(1 << 23) && e->c0[ch] <= (1 << 23);
             for (int32_t oy = 0; oy < P->oh; oy++) {
                 const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
-                dw_row_avx2(P, wf, (const float *)buf, toff + (ptrdiff_t)oy * taps, twidx + (ptrdiff_t)oy * taps, tn[oy], acc);
-                store_row_avx2(acc, P->ow, ch, e, y, idx);
+                const int32_t *to = toff + (ptrdiff_t)oy * taps, *tw = twidx + (ptrdiff_t)oy * taps;
+                if (rq) {
+                    dw_row_rq_avx2(P, wf, (const float *)buf, to, tw, tn[oy], ch, e, acc, y, idx);
+                } else {
+                    dw_row_avx2(P, wf, (const float *)buf, to, tw, tn[oy], acc);
+                    store_row_avx2(acc, P->ow, ch, e, y, idx);
+                }
             }
             continue;
         }

@@ -49,6 +49,8 @@ import Testing
         /// An output scale that makes the multiplier exceed 0.5 (the kernel then clamps in double, not by packing).
         var yScale: Float? = nil
         var weights: Weights = .uniform
+        /// One weight scale for every channel instead of seeded ones.
+        var wScale: Float? = nil
     }
 
     /// Weight codes (as int8 after the kernel's uint8 → int8 shift): uniform over the byte (most pairs sum
@@ -135,6 +137,11 @@ import Testing
                  perChannel: true),
         // Multiplier 0.02 · (0.01…0.05) / 0.0005 = 0.4…2: most outputs saturate, the rest round (double clamp path).
         ConvCase(cin: 4, cout: 9, h: 6, w: 21, kh: 3, kw: 3, pads: [1, 1, 1, 1], perChannel: true, yScale: 0.0005),
+        // Depthwise with a multiplier of about 1/16 (0.02 · 0.05 / 0.016 in float): one sum in sixteen lies within
+        // float error of a tie, so most 32-output runs of the float requantization take the double epilogue and
+        // the rest do not; both must give the reference's bytes (round half to even at the ties).
+        ConvCase(cin: 6, cout: 6, group: 6, h: 5, w: 70, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, yScale: 0.016,
+                 weights: .small, wScale: 0.05),
     ]
 
     /// QLinearConv (requantize) and ConvInteger: every case, every ISA, bytes identical to the reference.
@@ -154,7 +161,7 @@ import Testing
             if requantize {
                 // Scales so acc · multiplier spans the output range: acc's spread is about √k · 74² (uniform bytes,
                 // σ ≈ 74); with w_scale ≈ 0.03 and y_scale = 0.08·√k: 5476·√k · 0.02 · 0.03 / (0.08·√k) ≈ 41.
-                let ws = HostTensor((0..<(c.perChannel ? c.cout : 1)).map { _ in rng.float(0.01, 0.05) }, shape: c.perChannel ? [c.cout] : [])
+                let ws = HostTensor((0..<(c.perChannel ? c.cout : 1)).map { _ in c.wScale ?? rng.float(0.01, 0.05) }, shape: c.perChannel ? [c.cout] : [])
                 let ys = HostTensor([c.yScale ?? Float(c.cin / c.group * c.kh * c.kw).squareRoot() * 0.08 + rng.float(0, 0.01)], shape: [])
                 let yz = Self.zero(c.y, [], &rng)
                 let b = c.bias ? Self.bytes(.int32, [c.cout], &rng) : nil
