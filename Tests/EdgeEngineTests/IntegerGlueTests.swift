@@ -178,8 +178,9 @@ import Testing
     /// Mul by that gate → QuantizeLinear}. The pool and the gated QuantizeLinear both read the codes; no
     /// float activation tensor is left. Ragged planes of 7·9 (each code's product quantized on its own) and
     /// planes of 12·16 like PP-OCR's (per-plane tables of quantized products, see ck_lookup_mul_quantize),
-    /// int8 output, all codes.
-    @Test(arguments: [[1, 5, 7, 9], [1, 4, 12, 16]]) func squeezeExcitationReadsCodes(shape: [Int]) throws {
+    /// ten planes of 5·7 (the pool's eight-plane blocks with codes read eight to a load: one block and two
+    /// planes after it, four words and three codes per plane), int8 output, all codes.
+    @Test(arguments: [[1, 5, 7, 9], [1, 4, 12, 16], [1, 10, 5, 7]]) func squeezeExcitationReadsCodes(shape: [Int]) throws {
         var b = GraphBuilder(name: "se")
         let x = b.input("x", .uint8, Shape(shape))
         let d = try b.apply("DequantizeLinear", [x, Self.const(&b, "s", [0.041]), Self.code(&b, "z", .uint8, 119)], name: "dq")
