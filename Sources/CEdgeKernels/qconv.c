@@ -1025,8 +1025,10 @@ size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p) {
     dwgeo g = dw_of(p);
     // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32,
     // then the AVX2 path's tap lists (dw_taps: OH rows of KH·KW offsets and weight indices, OH counts).
-    const size_t taps = (size_t)p->kh * p->kw;
-    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256 + (size_t)p->oh * (2 * taps + 1) * 4;
+    // and the row pairs' (dw_taps2: OH/2 pairs of (KH + 1)·KW offsets and two weight indices, OH/2 counts).
+    const size_t taps = (size_t)p->kh * p->kw, per = ((size_t)p->kh + 1) * p->kw;
+    return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256 + (size_t)p->oh * (2 * taps + 1) * 4 +
+           (size_t)(p->oh / 2) * (3 * per + 1) * 4;
 }
 
 /// One channel plane: phase rows (x' − a_zero as int32; phase ph holds padded columns q·sw + ph, so
@@ -1193,50 +1195,108 @@ static inline __m256i dw_rq8(__m256 f, __m256 m, __m256 zhi, __m256 zlo, __m256i
 /// x's rounding, which the double reference computes exactly under fma_exact's conditions. Beyond ±512 both
 /// saturate alike. Where they differ (within 2^-12 of a tie: about one lane in 2,000), the 32 outputs go
 /// through the double epilogue (store_row_avx2) instead.
+/// The float requantization of one row's 32 sums a[0..3] (outputs i … i + nv − 1 of the row at `idx`):
+/// bytes where both roundings agree, else the double epilogue through `acc` (see dw_row_rq_avx2).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_rq_store32(const __m256 a[4], int32_t i, int32_t nv, int32_t j, const ck_qconv_epilogue *e,
+                                 __m256 m, __m256 c0, __m256 zhi, __m256 zlo, uint32_t *acc, void *y, ptrdiff_t idx) {
+    __m256i differ = _mm256_setzero_si256();
+    const __m256i r0 = dw_rq8(_mm256_add_ps(a[0], c0), m, zhi, zlo, &differ);
+    const __m256i r1 = dw_rq8(_mm256_add_ps(a[1], c0), m, zhi, zlo, &differ);
+    const __m256i r2 = dw_rq8(_mm256_add_ps(a[2], c0), m, zhi, zlo, &differ);
+    const __m256i r3 = dw_rq8(_mm256_add_ps(a[3], c0), m, zhi, zlo, &differ);
+    if (!_mm256_testz_si256(differ, differ)) {
+        // Near a tie somewhere (or lanes past the row, which are not stored): the double epilogue.
+        for (int k = 0; k < 4; k++) _mm256_storeu_si256((__m256i *)(acc + i + 8 * k), _mm256_cvtps_epi32(a[k]));
+        store_row_avx2(acc + i, nv, j, e, y, idx + i);
+        return;
+    }
+    // packs then packus/packs leave dwords (4 bytes) in the order 0 2 4 6 | 1 3 5 7 of the eight wanted.
+    const __m256i p01 = _mm256_packs_epi32(r0, r1), p23 = _mm256_packs_epi32(r2, r3);
+    const __m256i b = e->out_unsigned ? _mm256_packus_epi16(p01, p23) : _mm256_packs_epi16(p01, p23);
+    const __m256i bytes = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    uint8_t *o = (uint8_t *)y + idx + i;
+    if (nv == 32) {
+        _mm256_storeu_si256((__m256i *)o, bytes);
+    } else {
+        uint8_t t[32];
+        _mm256_storeu_si256((__m256i *)t, bytes);
+        memcpy(o, t, (size_t)nv);
+    }
+}
+
+/// dw_row_avx2 with the requantization done on its float sums (`rq_float` in ck_qdwconv_part): one output
+/// row straight to bytes, with no int32 row and no double conversions. v = sum + c0 is exact in float
+/// (|sum| < 2^22, |c0| ≤ 2^23). The exact value x = v·m + zero is then rounded in float twice, from
+/// zero ± 2^-12: an FMA's one rounding errs by at most half an ulp (2^-16 below 512, where the result is not
+/// saturated), so the two bracket x, and where they round to the same integer no half-integer lies between —
+/// that integer is x's rounding, which the double reference computes exactly under fma_exact's conditions.
+/// Beyond ±512 both saturate alike. Where they differ (within 2^-12 of a tie: about one lane in 2,000), the
+/// 32 outputs go through the double epilogue (store_row_avx2) instead.
 __attribute__((target("avx2,fma")))
 static void dw_row_rq_avx2(const ck_conv2d_params *P, const float *wf, const float *buf, const int32_t *off,
                            const int32_t *widx, int32_t nt, int32_t j, const ck_qconv_epilogue *e, uint32_t *acc,
                            void *y, ptrdiff_t idx) {
     const __m256 m = _mm256_set1_ps((float)e->multiplier[j]), c0 = _mm256_set1_ps((float)e->c0[j]);
     const __m256 zhi = _mm256_set1_ps((float)e->out_zero + DW_RQ_TOL), zlo = _mm256_set1_ps((float)e->out_zero - DW_RQ_TOL);
-    // packs then packus/packs leave dwords (4 bytes) in the order 0 2 4 6 | 1 3 5 7 of the eight wanted.
-    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (int32_t i = 0; i < P->ow; i += 32) {
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
         for (int32_t t = 0; t < nt; t++) {
             const __m256 wv = _mm256_set1_ps(wf[widx[t]]);
             const float *s = buf + off[t] + i;
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), wv, a0);
-            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), wv, a1);
-            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), wv, a2);
-            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 24), wv, a3);
+            for (int k = 0; k < 4; k++) a[k] = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8 * k), wv, a[k]);
+        }
+        dw_rq_store32(a, i, CK_MIN(32, P->ow - i), j, e, m, c0, zhi, zlo, acc, y, idx);
+    }
+}
+
+/// The taps of output row pairs (2p, 2p + 1) of a plane with unit vertical stride and dilation, once per
+/// call: the input rows either row reads, each with its column shifts — offset as in dw_taps and the two rows'
+/// weight indices (`taps`, a zero weight, where a row does not read that input row).
+static void dw_taps2(const ck_conv2d_params *P, int32_t *off, int32_t *w0, int32_t *w1, int32_t *n) {
+    const dwgeo g = dw_of(P);
+    const int32_t taps = P->kh * P->kw, per = (P->kh + 1) * P->kw;
+    for (int32_t pi = 0; pi < P->oh / 2; pi++) {
+        const int32_t top = 2 * pi - P->pad_top;   // the first input row of output row 2·pi
+        int32_t nt = 0;
+        for (int32_t iy = CK_MAX(0, top); iy <= CK_MIN(P->h - 1, top + P->kh); iy++) {
+            const int32_t ky0 = iy - top, ky1 = ky0 - 1;
+            for (int32_t kx = 0; kx < P->kw; kx++) {
+                const int32_t o = kx * P->dw;
+                const ptrdiff_t at = (ptrdiff_t)pi * per + nt++;
+                off[at] = (int32_t)(((ptrdiff_t)(o % P->sw) * P->h + iy) * g.q + o / P->sw);
+                w0[at] = ky0 < P->kh ? ky0 * P->kw + kx : taps;
+                w1[at] = ky1 >= 0 ? ky1 * P->kw + kx : taps;
+            }
+        }
+        n[pi] = nt;
+    }
+}
+
+/// Two output rows at once (dw_taps2): every input vector loaded feeds both rows' sums, one load per two
+/// multiply-adds where dw_row_rq_avx2 needs five loads (four inputs, one weight) for four. The sums are the
+/// same exact integers, so the results are those of two dw_row_rq_avx2 calls.
+__attribute__((target("avx2,fma")))
+static void dw_rows2_rq_avx2(const ck_conv2d_params *P, const float *wf, const float *buf, const int32_t *off,
+                             const int32_t *w0, const int32_t *w1, int32_t nt, int32_t j, const ck_qconv_epilogue *e,
+                             uint32_t *acc, void *y, ptrdiff_t idx) {
+    const __m256 m = _mm256_set1_ps((float)e->multiplier[j]), c0 = _mm256_set1_ps((float)e->c0[j]);
+    const __m256 zhi = _mm256_set1_ps((float)e->out_zero + DW_RQ_TOL), zlo = _mm256_set1_ps((float)e->out_zero - DW_RQ_TOL);
+    for (int32_t i = 0; i < P->ow; i += 32) {
+        __m256 a[4], b[4];
+        for (int k = 0; k < 4; k++) a[k] = b[k] = _mm256_setzero_ps();
+        for (int32_t t = 0; t < nt; t++) {
+            const __m256 wa = _mm256_set1_ps(wf[w0[t]]), wb = _mm256_set1_ps(wf[w1[t]]);
+            const float *s = buf + off[t] + i;
+            for (int k = 0; k < 4; k++) {
+                const __m256 v = _mm256_loadu_ps(s + 8 * k);
+                a[k] = _mm256_fmadd_ps(v, wa, a[k]);
+                b[k] = _mm256_fmadd_ps(v, wb, b[k]);
+            }
         }
         const int32_t nv = CK_MIN(32, P->ow - i);
-        __m256i differ = _mm256_setzero_si256();
-        const __m256i r0 = dw_rq8(_mm256_add_ps(a0, c0), m, zhi, zlo, &differ);
-        const __m256i r1 = dw_rq8(_mm256_add_ps(a1, c0), m, zhi, zlo, &differ);
-        const __m256i r2 = dw_rq8(_mm256_add_ps(a2, c0), m, zhi, zlo, &differ);
-        const __m256i r3 = dw_rq8(_mm256_add_ps(a3, c0), m, zhi, zlo, &differ);
-        if (!_mm256_testz_si256(differ, differ)) {
-            // Near a tie somewhere (or lanes past the row, which are not stored): the double epilogue.
-            _mm256_storeu_si256((__m256i *)(acc + i), _mm256_cvtps_epi32(a0));
-            _mm256_storeu_si256((__m256i *)(acc + i + 8), _mm256_cvtps_epi32(a1));
-            _mm256_storeu_si256((__m256i *)(acc + i + 16), _mm256_cvtps_epi32(a2));
-            _mm256_storeu_si256((__m256i *)(acc + i + 24), _mm256_cvtps_epi32(a3));
-            store_row_avx2(acc + i, nv, j, e, y, idx + i);
-            continue;
-        }
-        const __m256i p01 = _mm256_packs_epi32(r0, r1), p23 = _mm256_packs_epi32(r2, r3);
-        const __m256i b = e->out_unsigned ? _mm256_packus_epi16(p01, p23) : _mm256_packs_epi16(p01, p23);
-        const __m256i bytes = _mm256_permutevar8x32_epi32(b, order);
-        uint8_t *o = (uint8_t *)y + idx + i;
-        if (nv == 32) {
-            _mm256_storeu_si256((__m256i *)o, bytes);
-        } else {
-            uint8_t t[32];
-            _mm256_storeu_si256((__m256i *)t, bytes);
-            memcpy(o, t, (size_t)nv);
-        }
+        dw_rq_store32(a, i, nv, j, e, m, c0, zhi, zlo, acc, y, idx);
+        dw_rq_store32(b, i, nv, j, e, m, c0, zhi, zlo, acc, y, idx + P->ow);
     }
 }
 #endif
@@ -1262,6 +1322,12 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     // Requantizing the float sums directly needs the exact-FMA conditions (float32 multipliers ≥ 2^-19, the
     // packs' clamp) and round-to-nearest-even conversions; TFLite's fixed-point epilogue keeps the int32 rows.
     const int rq_float = rows_float && e->multiplier && !e->q_mult && e->packs_clamp && e->fma_exact && e->cvt_rounds_even;
+    // Row pairs (dw_rows2_rq_avx2) where consecutive output rows read consecutive input rows.
+    const int32_t per = (P->kh + 1) * P->kw, pairs = P->oh / 2;
+    int32_t *poff = tn + P->oh, *pw0 = poff + (ptrdiff_t)pairs * per, *pw1 = pw0 + (ptrdiff_t)pairs * per;
+    int32_t *pn = pw1 + (ptrdiff_t)pairs * per;
+    const int rows2 = rq_float && P->sh == 1 && P->dh == 1 && pairs > 0;
+    if (rows2) dw_taps2(P, poff, pw0, pw1, pn);
 #endif
     for (int64_t pl = pb; pl < pe; pl++) {
         const int32_t ch = (int32_t)(pl % P->c);
@@ -1270,11 +1336,20 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
 #if defined(__x86_64__)
         if (rows_float) {
             dw_plane_avx2(P, x_xor, a_zero, xp, (float *)buf);
-            float wf[DW_FLOAT_TAPS];
+            float wf[DW_FLOAT_TAPS + 1];   // entry `taps` is the zero weight of dw_taps2
             for (int32_t t = 0; t < taps; t++) wf[t] = (float)wc[t];
+            wf[taps] = 0;
             // The float requantization (dw_row_rq_avx2) where it is exact: |c0| ≤ 2^23 keeps sum + c0 exact.
             const int rq = rq_float && e->c0[ch] >= -(1 << 23) && e->c0[ch] <= (1 << 23);
-            for (int32_t oy = 0; oy < P->oh; oy++) {
+            int32_t oy = 0;
+            if (rq && rows2) {
+                for (; oy + 1 < P->oh; oy += 2) {
+                    const ptrdiff_t at = (ptrdiff_t)(oy / 2) * per;
+                    dw_rows2_rq_avx2(P, wf, (const float *)buf, poff + at, pw0 + at, pw1 + at, pn[oy / 2], ch, e, acc, y,
+                                     pl * outPlane + (ptrdiff_t)oy * P->ow);
+                }
+            }
+            for (; oy < P->oh; oy++) {
                 const ptrdiff_t idx = pl * outPlane + (ptrdiff_t)oy * P->ow;
                 const int32_t *to = toff + (ptrdiff_t)oy * taps, *tw = twidx + (ptrdiff_t)oy * taps;
                 if (rq) {

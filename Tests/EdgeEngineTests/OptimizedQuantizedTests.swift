@@ -142,6 +142,10 @@ import Testing
         // the rest do not; both must give the reference's bytes (round half to even at the ties).
         ConvCase(cin: 6, cout: 6, group: 6, h: 5, w: 70, kh: 3, kw: 3, x: .uint8, w8: .int8, y: .uint8, yScale: 0.016,
                  weights: .small, wScale: 0.05),
+        // Depthwise row pairs (two output rows per pass over their input rows): no top padding and three rows of
+        // bottom padding (6 output rows in 3 pairs), horizontal dilation 2.
+        ConvCase(cin: 5, cout: 5, group: 5, h: 7, w: 40, kh: 5, kw: 5, dilation: (1, 2), pads: [0, 4, 3, 4], x: .int8, w8: .int8,
+                 y: .uint8, perChannel: true),
     ]
 
     /// QLinearConv (requantize) and ConvInteger: every case, every ISA, bytes identical to the reference.
