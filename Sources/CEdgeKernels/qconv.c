@@ -1021,14 +1021,21 @@ static dwgeo dw_of(const ck_conv2d_params *p) {
     return g;
 }
 
+/// Taps up to which the AVX2 depthwise path runs in float: every product (x' − a_zero)(w − b_zero) is an
+/// integer of magnitude ≤ 255·255 and a sum of T of them stays below 2^24 for T ≤ 258, so float
+/// multiply-adds are exact and equal the reference's int32 sums.
+enum { DW_FLOAT_TAPS = 64 };
+
 size_t ck_qdwconv_workspace_size(const ck_conv2d_params *p) {
     dwgeo g = dw_of(p);
     // Phase rows, 48 values of slack (rows are read up to 31 past their end), outputs rounded up to 32,
-    // then the AVX2 path's tap lists (dw_taps: OH rows of KH·KW offsets and weight indices, OH counts).
-    // and the row pairs' (dw_taps2: OH/2 pairs of (KH + 1)·KW offsets and two weight indices, OH/2 counts).
-    const size_t taps = (size_t)p->kh * p->kw, per = ((size_t)p->kh + 1) * p->kw;
+    // then the AVX2 path's tap lists (dw_taps: OH rows of KH·KW offsets and weight indices, OH counts) and
+    // its row pairs' (dw_taps2: OH/2 pairs of (KH + SH)·KW offsets and two weight indices, three counts;
+    // only when that is at most 2·DW_FLOAT_TAPS, as ck_qdwconv_part uses them).
+    const size_t taps = (size_t)p->kh * p->kw, pairTaps = ((size_t)p->kh + p->sh) * p->kw;
+    const size_t per = pairTaps <= 2 * DW_FLOAT_TAPS ? pairTaps : 0;
     return ((size_t)p->sw * p->h * g.q + 48 + (size_t)p->ow + 64) * 4 + 256 + (size_t)p->oh * (2 * taps + 1) * 4 +
-           (size_t)(p->oh / 2) * (3 * per + 1) * 4;
+           (size_t)(p->oh / 2) * (3 * per + 3) * 4;
 }
 
 /// One channel plane: phase rows (x' − a_zero as int32; phase ph holds padded columns q·sw + ph, so
@@ -1080,10 +1087,6 @@ static void dw_row_portable(const ck_conv2d_params *P, const int16_t *w, const i
     dw_row_body(P, w, buf, oy, acc);
 }
 #if defined(__x86_64__)
-/// Taps up to which the AVX2 depthwise path runs in float: every product (x' − a_zero)(w − b_zero) is an
-/// integer of magnitude ≤ 255·255 and a sum of T of them stays below 2^24 for T ≤ 258, so float
-/// multiply-adds are exact and equal the reference's int32 sums.
-enum { DW_FLOAT_TAPS = 64 };
 
 /// dw_plane_body compiled for AVX2: the int32 phase rows of the int32 row path.
 __attribute__((target("avx2,fma")))
@@ -1250,42 +1253,51 @@ static void dw_row_rq_avx2(const ck_conv2d_params *P, const float *wf, const flo
     }
 }
 
-/// The taps of output row pairs (2p, 2p + 1) of a plane with unit vertical stride and dilation, once per
-/// call: the input rows either row reads, each with its column shifts — offset as in dw_taps and the two rows'
-/// weight indices (`taps`, a zero weight, where a row does not read that input row).
+/// The taps of output row pairs (2p, 2p + 1) of a plane with unit vertical dilation, once per call: the input
+/// rows inside the plane that either row reads, each with its column shifts (offsets as in dw_taps), in three
+/// runs — taps both rows use (weight indices w0, w1), then those of row 2p only (w0), then of row 2p + 1 only
+/// (w1) — with the runs' lengths in n[3p … 3p + 2].
 static void dw_taps2(const ck_conv2d_params *P, int32_t *off, int32_t *w0, int32_t *w1, int32_t *n) {
     const dwgeo g = dw_of(P);
-    const int32_t taps = P->kh * P->kw, per = (P->kh + 1) * P->kw;
+    const int32_t per = (P->kh + P->sh) * P->kw;
     for (int32_t pi = 0; pi < P->oh / 2; pi++) {
-        const int32_t top = 2 * pi - P->pad_top;   // the first input row of output row 2·pi
+        const int32_t top = 2 * pi * P->sh - P->pad_top;   // the first input row of output row 2·pi
+        const int32_t lo = CK_MAX(0, top), hi = CK_MIN(P->h - 1, top + P->sh + P->kh - 1);
         int32_t nt = 0;
-        for (int32_t iy = CK_MAX(0, top); iy <= CK_MIN(P->h - 1, top + P->kh); iy++) {
-            const int32_t ky0 = iy - top, ky1 = ky0 - 1;
-            for (int32_t kx = 0; kx < P->kw; kx++) {
-                const int32_t o = kx * P->dw;
-                const ptrdiff_t at = (ptrdiff_t)pi * per + nt++;
-                off[at] = (int32_t)(((ptrdiff_t)(o % P->sw) * P->h + iy) * g.q + o / P->sw);
-                w0[at] = ky0 < P->kh ? ky0 * P->kw + kx : taps;
-                w1[at] = ky1 >= 0 ? ky1 * P->kw + kx : taps;
+        for (int pass = 0; pass < 3; pass++) {
+            const int32_t start = nt;
+            for (int32_t iy = lo; iy <= hi; iy++) {
+                const int32_t ky0 = iy - top, ky1 = iy - top - P->sh;
+                const int in0 = ky0 < P->kh, in1 = ky1 >= 0;
+                if (pass == 0 ? !(in0 && in1) : pass == 1 ? !(in0 && !in1) : !(in1 && !in0)) continue;
+                for (int32_t kx = 0; kx < P->kw; kx++) {
+                    const int32_t o = kx * P->dw;
+                    const ptrdiff_t at = (ptrdiff_t)pi * per + nt++;
+                    off[at] = (int32_t)(((ptrdiff_t)(o % P->sw) * P->h + iy) * g.q + o / P->sw);
+                    w0[at] = in0 ? ky0 * P->kw + kx : 0;
+                    w1[at] = in1 ? ky1 * P->kw + kx : 0;
+                }
             }
+            n[3 * pi + pass] = nt - start;
         }
-        n[pi] = nt;
     }
 }
 
-/// Two output rows at once (dw_taps2): every input vector loaded feeds both rows' sums, one load per two
-/// multiply-adds where dw_row_rq_avx2 needs five loads (four inputs, one weight) for four. The sums are the
-/// same exact integers, so the results are those of two dw_row_rq_avx2 calls.
+/// Two output rows at once (dw_taps2): every input vector loaded for a tap both rows use feeds both rows'
+/// sums — one load per two multiply-adds, where dw_row_rq_avx2 needs five loads (four inputs, one weight) for
+/// four. The sums are the same exact integers, so the results are those of two dw_row_rq_avx2 calls.
 __attribute__((target("avx2,fma")))
 static void dw_rows2_rq_avx2(const ck_conv2d_params *P, const float *wf, const float *buf, const int32_t *off,
-                             const int32_t *w0, const int32_t *w1, int32_t nt, int32_t j, const ck_qconv_epilogue *e,
-                             uint32_t *acc, void *y, ptrdiff_t idx) {
+                             const int32_t *w0, const int32_t *w1, const int32_t *n, int32_t j,
+                             const ck_qconv_epilogue *e, uint32_t *acc, void *y, ptrdiff_t idx) {
     const __m256 m = _mm256_set1_ps((float)e->multiplier[j]), c0 = _mm256_set1_ps((float)e->c0[j]);
     const __m256 zhi = _mm256_set1_ps((float)e->out_zero + DW_RQ_TOL), zlo = _mm256_set1_ps((float)e->out_zero - DW_RQ_TOL);
+    const int32_t both = n[0], only0 = both + n[1], only1 = only0 + n[2];
     for (int32_t i = 0; i < P->ow; i += 32) {
         __m256 a[4], b[4];
         for (int k = 0; k < 4; k++) a[k] = b[k] = _mm256_setzero_ps();
-        for (int32_t t = 0; t < nt; t++) {
+        int32_t t = 0;
+        for (; t < both; t++) {
             const __m256 wa = _mm256_set1_ps(wf[w0[t]]), wb = _mm256_set1_ps(wf[w1[t]]);
             const float *s = buf + off[t] + i;
             for (int k = 0; k < 4; k++) {
@@ -1293,6 +1305,16 @@ static void dw_rows2_rq_avx2(const ck_conv2d_params *P, const float *wf, const f
                 a[k] = _mm256_fmadd_ps(v, wa, a[k]);
                 b[k] = _mm256_fmadd_ps(v, wb, b[k]);
             }
+        }
+        for (; t < only0; t++) {
+            const __m256 wa = _mm256_set1_ps(wf[w0[t]]);
+            const float *s = buf + off[t] + i;
+            for (int k = 0; k < 4; k++) a[k] = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8 * k), wa, a[k]);
+        }
+        for (; t < only1; t++) {
+            const __m256 wb = _mm256_set1_ps(wf[w1[t]]);
+            const float *s = buf + off[t] + i;
+            for (int k = 0; k < 4; k++) b[k] = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8 * k), wb, b[k]);
         }
         const int32_t nv = CK_MIN(32, P->ow - i);
         dw_rq_store32(a, i, nv, j, e, m, c0, zhi, zlo, acc, y, idx);
@@ -1323,10 +1345,12 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
     // packs' clamp) and round-to-nearest-even conversions; TFLite's fixed-point epilogue keeps the int32 rows.
     const int rq_float = rows_float && e->multiplier && !e->q_mult && e->packs_clamp && e->fma_exact && e->cvt_rounds_even;
     // Row pairs (dw_rows2_rq_avx2) where consecutive output rows read consecutive input rows.
-    const int32_t per = (P->kh + 1) * P->kw, pairs = P->oh / 2;
+    // (Taps per pair in int64: a stride read from a file may be huge; such planes keep single rows.)
+    const int64_t per64 = ((int64_t)P->kh + P->sh) * P->kw;
+    const int32_t per = per64 <= 2 * DW_FLOAT_TAPS ? (int32_t)per64 : 0, pairs = P->oh / 2;
     int32_t *poff = tn + P->oh, *pw0 = poff + (ptrdiff_t)pairs * per, *pw1 = pw0 + (ptrdiff_t)pairs * per;
     int32_t *pn = pw1 + (ptrdiff_t)pairs * per;
-    const int rows2 = rq_float && P->sh == 1 && P->dh == 1 && pairs > 0;
+    const int rows2 = rq_float && P->dh == 1 && pairs > 0 && per > 0;
     if (rows2) dw_taps2(P, poff, pw0, pw1, pn);
 #endif
     for (int64_t pl = pb; pl < pe; pl++) {
@@ -1336,17 +1360,16 @@ void ck_qdwconv_part(int isa, const ck_conv2d_params *P, const int16_t *w, const
 #if defined(__x86_64__)
         if (rows_float) {
             dw_plane_avx2(P, x_xor, a_zero, xp, (float *)buf);
-            float wf[DW_FLOAT_TAPS + 1];   // entry `taps` is the zero weight of dw_taps2
+            float wf[DW_FLOAT_TAPS];
             for (int32_t t = 0; t < taps; t++) wf[t] = (float)wc[t];
-            wf[taps] = 0;
             // The float requantization (dw_row_rq_avx2) where it is exact: |c0| ≤ 2^23 keeps sum + c0 exact.
             const int rq = rq_float && e->c0[ch] >= -(1 << 23) && e->c0[ch] <= (1 << 23);
             int32_t oy = 0;
             if (rq && rows2) {
                 for (; oy + 1 < P->oh; oy += 2) {
                     const ptrdiff_t at = (ptrdiff_t)(oy / 2) * per;
-                    dw_rows2_rq_avx2(P, wf, (const float *)buf, poff + at, pw0 + at, pw1 + at, pn[oy / 2], ch, e, acc, y,
-                                     pl * outPlane + (ptrdiff_t)oy * P->ow);
+                    dw_rows2_rq_avx2(P, wf, (const float *)buf, poff + at, pw0 + at, pw1 + at, pn + 3 * (oy / 2), ch, e,
+                                     acc, y, pl * outPlane + (ptrdiff_t)oy * P->ow);
                 }
             }
             for (; oy < P->oh; oy++) {
