@@ -508,6 +508,31 @@ static inline void tile_start_avx2(__m256i acc[QMR][2], const uint32_t *part_in,
     }
 }
 
+/// The rows of a tile through the common ONNX epilogue (exact FMA requantization, the packs' clamp), with the
+/// output type and the column-sum term fixed at compile time: per row only the arithmetic and the store, where
+/// store16_avx2 re-tested the epilogue's mode for every row.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void fma_rows_avx2(__m256i acc[QMR][2], int32_t mv, int32_t nv, int32_t j0, __m256i cs0, __m256i cs1,
+                                 const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy, const int out_unsigned,
+                                 const int bz_on) {
+    const __m256d zp = _mm256_set1_pd((double)e->out_zero);
+    for (int i = 0; i < mv; i++) {
+        const int32_t j = j0 + i;
+        const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
+        __m256i v0 = _mm256_add_epi32(acc[i][0], c0), v1 = _mm256_add_epi32(acc[i][1], c0);
+        if (bz_on) {
+            const __m256i bz = _mm256_set1_epi32(e->b_zero[j]);
+            v0 = _mm256_sub_epi32(v0, _mm256_mullo_epi32(bz, cs0));
+            v1 = _mm256_sub_epi32(v1, _mm256_mullo_epi32(bz, cs1));
+        }
+        const __m256d m = _mm256_set1_pd(e->multiplier[j]);
+        const __m128i a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp), b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
+        const __m128i c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp), d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
+        const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
+        store_bytes16(out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd), (uint8_t *)y + y0 + i * ldy, nv);
+    }
+}
+
 /// The end of a tile: its sums to `part_out` (a later K chunk follows) or through the epilogue.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv,
@@ -527,6 +552,16 @@ static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptr
     const int bzOn = e->b_zero && colsum;
     const __m256i cs0 = bzOn ? _mm256_loadu_si256((const __m256i *)colsum) : _mm256_setzero_si256();
     const __m256i cs1 = bzOn ? _mm256_loadu_si256((const __m256i *)(colsum + 8)) : _mm256_setzero_si256();
+    if (e->multiplier && !e->q_mult && e->fma_exact && e->cvt_rounds_even) {
+        if (e->out_unsigned) {
+            if (bzOn) fma_rows_avx2(acc, mv, nv, j0, cs0, cs1, e, y, y0, ldy, 1, 1);
+            else fma_rows_avx2(acc, mv, nv, j0, cs0, cs1, e, y, y0, ldy, 1, 0);
+        } else {
+            if (bzOn) fma_rows_avx2(acc, mv, nv, j0, cs0, cs1, e, y, y0, ldy, 0, 1);
+            else fma_rows_avx2(acc, mv, nv, j0, cs0, cs1, e, y, y0, ldy, 0, 0);
+        }
+        return;
+    }
     for (int i = 0; i < mv; i++) {
         const int32_t j = j0 + i;
         const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
