@@ -575,10 +575,10 @@ static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptr
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uint32_t *part_in, uint32_t *part_out,
-                      ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
-                      const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uint32_t *part_in, uint32_t *part_out,
+                             ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
+                             const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
     __m256i acc[QMR][2];
     tile_start_avx2(acc, part_in, ldp, NULL, 0);
     for (int32_t q = 0; q < kp; q++) {
@@ -592,6 +592,18 @@ static void tile_avx2(int32_t kp, const uint32_t *a, const int16_t *b, const uin
         b += 2 * QNR;
     }
     tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+}
+
+/// The npan panels of one tile over int16 pairs, one call per tile (see tile_quads_panels_avx2).
+__attribute__((target("avx2,fma")))
+static void tile_panels_avx2(int32_t npan, int32_t ncv, int32_t kp, const uint32_t *a, const int16_t *blk, uint32_t *tp,
+                             int first, int last, ptrdiff_t ldp, int32_t mv, int32_t j0, const int32_t *cs,
+                             const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    for (int32_t pn = 0; pn < npan; pn++) {
+        uint32_t *part = tp + pn * QNR;
+        tile_avx2(kp, a, blk + (ptrdiff_t)pn * kp * (2 * QNR), first ? NULL : part, last ? NULL : part, ldp, mv,
+                  CK_MIN(QNR, ncv - pn * QNR), j0, cs ? cs + pn * QNR : NULL, e, y, y0 + pn * QNR, ldy);
+    }
 }
 
 /// A row of n sums (v = acc + c0) of channel j through the epilogue, 16 at a time.
@@ -880,20 +892,27 @@ static inline void tile_quads_body(const int wide, int32_t kcv, const uint32_t *
     tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
 }
 
+/// The npan panels of one tile, one call per tile rather than per panel: on small-K layers (PP-OCR's 16- and
+/// 32-channel expansions) passing the tile's nineteen arguments had cost a tenth of the tile. Panel pn's
+/// packed quads, partial sums, column sums and outputs sit QNR positions after pn − 1's; a ragged last panel
+/// of ≤ 8 positions takes the narrow body.
 __attribute__((target("avx2,fma")))
-static void tile_quads_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx, const uint32_t *sw,
-                            int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in, uint32_t *part_out,
-                            ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
-                            const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
-    tile_quads_body(1, kcv, a, b, sidx, sw, ns, qa, delta, part_in, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
-}
-
-__attribute__((target("avx2,fma")))
-static void tile_quads8_avx2(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *sidx, const uint32_t *sw,
-                             int32_t ns, int32_t qa, const int32_t *delta, const uint32_t *part_in, uint32_t *part_out,
-                             ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0, const int32_t *colsum,
-                             const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
-    tile_quads_body(0, kcv, a, b, sidx, sw, ns, qa, delta, part_in, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+static void tile_quads_panels_avx2(int32_t npan, int32_t ncv, int32_t kcv, const uint32_t *a, const uint8_t *qb,
+                                   const int32_t *sidx, const uint32_t *sw, int32_t ns, int32_t qa, const int32_t *delta,
+                                   uint32_t *tp, int first, int last, ptrdiff_t ldp, int32_t mv, int32_t j0,
+                                   const int32_t *cs, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    for (int32_t pn = 0; pn < npan; pn++) {
+        const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
+        const uint8_t *b = qb + (ptrdiff_t)pn * kcv * (4 * QNR);
+        uint32_t *part = tp + pn * QNR;
+        const int32_t *colsum = cs ? cs + pn * QNR : NULL;
+        if (nv > 8)
+            tile_quads_body(1, kcv, a, b, sidx, sw, ns, qa, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0,
+                            colsum, e, y, y0 + pn * QNR, ldy);
+        else
+            tile_quads_body(0, kcv, a, b, sidx, sw, ns, qa, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0,
+                            colsum, e, y, y0 + pn * QNR, ldy);
+    }
 }
 #endif
 
@@ -992,14 +1011,9 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                     const int32_t s0 = bounds[ch], ns = bounds[ch + 1] - s0;
                     const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
                     uint32_t *tp = pacc + (size_t)(t - t0) * QMR * ldp;
-                    for (int32_t pn = 0; pn < npan; pn++) {
-                        const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
-                        const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
-                        (nv <= 8 ? tile_quads8_avx2 : tile_quads_avx2)(
-                            kcv, a, qb + (ptrdiff_t)pn * kcv * (4 * QNR), sidx + s0, sw + (size_t)s0 * QMR, ns, qa, delta,
-                            first ? NULL : tp + pn * QNR, last ? NULL : tp + pn * QNR, ldp, mv, nv, j0,
-                            ec.b_zero ? cs + pn * QNR : NULL, &ec, y, y0, g.ohw);
-                    }
+                    const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0;
+                    tile_quads_panels_avx2(npan, ncv, kcv, a, qb, sidx + s0, sw + (size_t)s0 * QMR, ns, qa, delta, tp, first,
+                                           last, ldp, mv, j0, ec.b_zero ? cs : NULL, &ec, y, y0, g.ohw);
                 }
                 packed_unit = -1;
                 continue;
@@ -1026,6 +1040,13 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                 const uint32_t *a = hdr + QHDR + (((size_t)gi * g.tiles + t) * g.kp + qa) * QMR;
                 const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
                 uint32_t *tp = pacc + (size_t)(t - t0) * QMR * ldp;
+#if defined(__x86_64__)
+                if (avx) {
+                    tile_panels_avx2(npan, ncv, kcv, a, blk, tp, first, last, ldp, mv, j0, e->b_zero ? cs : NULL, e, y,
+                                     ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0, g.ohw);
+                    continue;
+                }
+#endif
                 for (int32_t pn = 0; pn < npan; pn++) {
                     const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
                     const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0 + pn * QNR;
@@ -1033,11 +1054,7 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                     const int32_t *c = e->b_zero ? cs + pn * QNR : NULL;
                     const uint32_t *pin = first ? NULL : tp + pn * QNR;
                     uint32_t *pout = last ? NULL : tp + pn * QNR;
-#if defined(__x86_64__)
-                    if (avx) tile_avx2(kcv, a, b, pin, pout, ldp, mv, nv, j0, c, e, y, y0, g.ohw);
-                    else
-#endif
-                        tile_portable(kcv, a, b, pin, pout, ldp, mv, nv, j0, c, e, y, y0, g.ohw);
+                    tile_portable(kcv, a, b, pin, pout, ldp, mv, nv, j0, c, e, y, y0, g.ohw);
                 }
             }
         }
