@@ -1242,14 +1242,6 @@ static inline __m256i dw_rq8(__m256 f, __m256 m, __m256 zhi, __m256 zlo, __m256i
     return hi;
 }
 
-/// dw_row_avx2 with the requantization done on its float sums (`dw_rq_ok`): one output row straight to
-/// bytes, with no int32 row and no double conversions. v = sum + c0 is exact in float (|sum| < 2^22,
-/// |c0| ≤ 2^23). The exact value x = v·m + zero is then rounded in float twice, from zero ± 2^-12: an
-/// FMA's one rounding errs by at most half an ulp (2^-16 below 512, where the result is not saturated), so
-/// the two bracket x, and where they round to the same integer no half-integer lies between — that integer is
-/// x's rounding, which the double reference computes exactly under fma_exact's conditions. Beyond ±512 both
-/// saturate alike. Where they differ (within 2^-12 of a tie: about one lane in 2,000), the 32 outputs go
-/// through the double epilogue (store_row_avx2) instead.
 /// The float requantization of one row's 32 sums a[0..3] (outputs i … i + nv − 1 of the row at `idx`):
 /// bytes where both roundings agree, else the double epilogue through `acc` (see dw_row_rq_avx2).
 __attribute__((target("avx2,fma"), always_inline))
