@@ -508,6 +508,20 @@ static inline void tile_start_avx2(__m256i acc[QMR][2], const uint32_t *part_in,
     }
 }
 
+/// A tile row's sums v = acc + c0[j] − b_zero[j]·Σx' (the column-sum term only with `bz_on`), 16 positions.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void row_sums_avx2(const __m256i acc[2], int32_t j, const ck_qconv_epilogue *e, __m256i cs0, __m256i cs1,
+                                 const int bz_on, __m256i *v0, __m256i *v1) {
+    const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
+    *v0 = _mm256_add_epi32(acc[0], c0);
+    *v1 = _mm256_add_epi32(acc[1], c0);
+    if (bz_on) {
+        const __m256i bz = _mm256_set1_epi32(e->b_zero[j]);
+        *v0 = _mm256_sub_epi32(*v0, _mm256_mullo_epi32(bz, cs0));
+        *v1 = _mm256_sub_epi32(*v1, _mm256_mullo_epi32(bz, cs1));
+    }
+}
+
 /// The rows of a tile through the common ONNX epilogue (exact FMA requantization, the packs' clamp), with the
 /// output type and the column-sum term fixed at compile time: per row only the arithmetic and the store, where
 /// store16_avx2 re-tested the epilogue's mode for every row.
@@ -518,13 +532,8 @@ static inline void fma_rows_avx2(__m256i acc[QMR][2], int32_t mv, int32_t nv, in
     const __m256d zp = _mm256_set1_pd((double)e->out_zero);
     for (int i = 0; i < mv; i++) {
         const int32_t j = j0 + i;
-        const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
-        __m256i v0 = _mm256_add_epi32(acc[i][0], c0), v1 = _mm256_add_epi32(acc[i][1], c0);
-        if (bz_on) {
-            const __m256i bz = _mm256_set1_epi32(e->b_zero[j]);
-            v0 = _mm256_sub_epi32(v0, _mm256_mullo_epi32(bz, cs0));
-            v1 = _mm256_sub_epi32(v1, _mm256_mullo_epi32(bz, cs1));
-        }
+        __m256i v0, v1;
+        row_sums_avx2(acc[i], j, e, cs0, cs1, bz_on, &v0, &v1);
         const __m256d m = _mm256_set1_pd(e->multiplier[j]);
         const __m128i a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp), b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
         const __m128i c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp), d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
@@ -564,13 +573,8 @@ static inline void tile_finish_avx2(__m256i acc[QMR][2], uint32_t *part_out, ptr
     }
     for (int i = 0; i < mv; i++) {
         const int32_t j = j0 + i;
-        const __m256i c0 = _mm256_set1_epi32(e->c0[j]);
-        __m256i v0 = _mm256_add_epi32(acc[i][0], c0), v1 = _mm256_add_epi32(acc[i][1], c0);
-        if (bzOn) {
-            const __m256i bz = _mm256_set1_epi32(e->b_zero[j]);
-            v0 = _mm256_sub_epi32(v0, _mm256_mullo_epi32(bz, cs0));
-            v1 = _mm256_sub_epi32(v1, _mm256_mullo_epi32(bz, cs1));
-        }
+        __m256i v0, v1;
+        row_sums_avx2(acc[i], j, e, cs0, cs1, bzOn, &v0, &v1);
         store16_avx2(v0, v1, j, e, y, y0 + i * ldy, nv);
     }
 }
