@@ -27,4 +27,27 @@ void ck_lookup_mul_quantize(const uint8_t *x, int32_t in_unsigned, int32_t plane
                             const float *gate, float scale, int32_t zero, int32_t lo, int32_t hi, int32_t out_unsigned,
                             uint8_t *y);
 
+/// One piece of a float table over the ordered code w = byte ^ flip (flip 0x80 for int8 codes, 0 for uint8):
+/// for lo ≤ w ≤ hi, |table − (a + b·t + c·t²)| ≤ eps with t = w − lo (the polynomial taken exactly, in
+/// real arithmetic); |table| ≤ mag there, and same_sign says the entries are all ≥ 0 or all ≤ 0. `degree`
+/// (0, 1, 2) says which of b and c may be nonzero; −1 marks a piece whose entries are all ±0.
+typedef struct {
+    int32_t lo, hi, degree, same_sign;
+    double a, b, c, eps, mag;
+} ck_table_piece;
+
+/// Largest plane ck_lookup_gap_quantize settles by pieces (its Σw² lanes are int32).
+#define CK_POOL_PIECES_MAX_SIZE (1 << 18)
+
+/// QuantizeLinear (per tensor: scale, zero, clamped to [lo, hi]) of ck_lookup_gap_f32's means, bit for bit.
+/// The ordered float sum costs a table load and a dependent add per code; instead, with the table given as
+/// pieces (covering 0…255 in order), the exact Σ table over a plane follows from each piece's count, Σt and
+/// Σt² (integers, by SIMD) within Σ n·eps, and the ordered float sum lies within γ(size − 1)·Σ|table| of it.
+/// Division by the size and quantization never decrease as the sum grows, so when both ends of that bracket
+/// give one code, the ordered sum gives it too. Other planes (near a rounding boundary) take the ordered
+/// sum. Returns how many planes did.
+int32_t ck_lookup_gap_quantize(const uint8_t *x, int32_t planes, int32_t size, const float *table, uint8_t flip,
+                               const ck_table_piece *pieces, int32_t npieces, float scale, int32_t zero, int32_t lo,
+                               int32_t hi, int32_t out_unsigned, uint8_t *y);
+
 #endif

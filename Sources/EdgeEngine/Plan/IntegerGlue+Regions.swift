@@ -252,14 +252,10 @@ extension IntegerGlue {
                       let (codes, table) = tableSource(a, g, producers: producers, options: options)
                 else { continue }
                 let types = mul.inputs.map { g.types[$0] }
-                guard let mt = g.types[m], let qt = g.types[q.outputs[0]],
+                guard let mt = g.types[m],
                       let realMul = try? KernelRegistry.make(KernelContext(node: mul, inputTypes: types, outputTypes: [mt], constants: [:],
                                                                            options: options, opset: g.opset)),
-                      realMul is OptimizedBinary,
-                      let qConsts = Optional(Dictionary(uniqueKeysWithValues: q.inputs.enumerated().compactMap { i, v in g.constants[v].map { (i, $0) } })),
-                      (try? OptimizedQuantizeLinear.makeQuantize(KernelContext(node: q, inputTypes: q.inputs.map { $0.isEmpty ? nil : g.types[$0] },
-                                                                              outputTypes: [qt], constants: qConsts, options: options,
-                                                                              opset: g.opset))) != nil
+                      realMul is OptimizedBinary, quantizeIsOptimized(g, q, options: options)
                 else { continue }
                 let tableName = "\(q.outputs[0])#gate-table"
                 g.constants[tableName] = table
@@ -269,6 +265,37 @@ extension IntegerGlue {
                 count += 1
                 break
             }
+        }
+        return count
+    }
+
+    /// Whether the plan would run QuantizeLinear `q` with the optimized per-tensor kernel, whose arithmetic
+    /// (float32 division, round half to even) the fused ops reproduce.
+    static func quantizeIsOptimized(_ g: LoweredGraph, _ q: Node, options: EngineOptions) -> Bool {
+        guard let qt = g.types[q.outputs[0]] else { return false }
+        let consts = Dictionary(uniqueKeysWithValues: q.inputs.enumerated().compactMap { i, v in g.constants[v].map { (i, $0) } })
+        let ctx = KernelContext(node: q, inputTypes: q.inputs.map { $0.isEmpty ? nil : g.types[$0] }, outputTypes: [qt],
+                                constants: consts, options: options, opset: g.opset)
+        return (try? OptimizedQuantizeLinear.makeQuantize(ctx)) != nil
+    }
+
+    /// QuantizeLinear(TableGlobalAveragePool(codes, table)), the pool read by nothing else, becomes
+    /// `TablePoolQuantize(codes, table, y_scale, y_zero)`: with the codes as the result, the kernel can settle
+    /// most planes from integer sums (``ck_lookup_gap_quantize``). Returns how many.
+    static func quantizedPools(_ g: inout LoweredGraph, options: EngineOptions) -> Int {
+        guard !options.forceReference else { return 0 }
+        var count = 0
+        let producers = g.producers(), uses = g.consumerCounts()
+        for qi in g.nodes.indices where isQuantize(g, g.nodes[qi]) {
+            let q = g.nodes[qi], m = q.inputs[0]
+            guard uses[m] == 1, !g.outputs.contains(m), let pi = producers[m], g.nodes[pi].op == lookupPoolOp,
+                  let size = g.types[g.nodes[pi].inputs[0]]?.shape.values?.dropFirst(2).reduce(1, *), size > 0,
+                  quantizeIsOptimized(g, q, options: options)
+            else { continue }
+            let pool = g.nodes[pi]
+            g.nodes[qi] = Node(name: q.name, op: lookupPoolQuantizeOp, domain: "edgewise",
+                               inputs: [pool.inputs[0], pool.inputs[1], q.inputs[1]] + (q.input(2).map { [$0] } ?? []), outputs: q.outputs)
+            count += 1
         }
         return count
     }

@@ -30,6 +30,7 @@ import EdgeIR
 /// (``tablePools(_:options:)``) lets a GlobalAveragePool of such a table (or of a DequantizeLinear) read the
 /// codes: `TableGlobalAveragePool` sums the table's values in the float kernel's order, eight planes at once;
 /// and QuantizeLinear(Mul(such a value, per-plane gate)) becomes `TableMulQuantize` (``gatedQuantize(_:options:)``).
+/// A QuantizeLinear of such a pool becomes `TablePoolQuantize` (``quantizedPools(_:options:)``).
 enum IntegerGlue {
     /// The lookup op the rewrites insert (`edgewise` domain): `y[i] = table[x[i]]`, x int8 or uint8 read as
     /// its byte (int8 −1 is entry 255), table a 256-element constant of y's type.
@@ -38,12 +39,15 @@ enum IntegerGlue {
     static let lookupPoolOp: OpType = "TableGlobalAveragePool"
     /// QuantizeLinear(table[byte(x)] · gate[n, c]): a squeeze-excitation gate applied to codes.
     static let lookupMulQuantizeOp: OpType = "TableMulQuantize"
+    /// QuantizeLinear(TableGlobalAveragePool(x, table)): a squeeze-excitation block's pooled codes.
+    static let lookupPoolQuantizeOp: OpType = "TablePoolQuantize"
 
     static func run(_ g: inout LoweredGraph, options: EngineOptions) {
         let removedBefore = g.removedNodes, countBefore = g.nodes.count
         let quantized = quantizedRegions(&g, options: options)
         let floats = floatTables(&g, options: options)
-        let pools = tablePools(&g, options: options) + gatedQuantize(&g, options: options)
+        var pools = tablePools(&g, options: options) + gatedQuantize(&g, options: options)
+        pools += quantizedPools(&g, options: options)
         let binaries = dequantizedBinaries(&g, options: options)
         g.passLog.append(("int8-lookup", quantized))
         g.passLog.append(("int8-float-table", floats))

@@ -45,6 +45,7 @@ extension OptimizedKernels {
         IntegerGlue.lookupOp: { try OptimizedLookup.make($0) },
         IntegerGlue.lookupPoolOp: { try OptimizedLookupPool.make($0) },
         IntegerGlue.lookupMulQuantizeOp: { try OptimizedLookupMulQuantize.make($0) },
+        IntegerGlue.lookupPoolQuantizeOp: { try OptimizedLookupPoolQuantize.make($0) },
         IntegerGlue.dequantizeBinaryQuantizeOp: { try OptimizedQuantizedBinary.make($0) },
     ]
 }

@@ -33,6 +33,29 @@ enum OptimizedLookupPool {
     }
 }
 
+/// TablePoolQuantize in C (`ck_lookup_gap_quantize`): planes settled from integer sums over the table's
+/// polynomial pieces (``TablePieces``) where a bracket on the ordered float sum allows, else summed in order.
+enum OptimizedLookupPoolQuantize {
+    static func make(_ ctx: KernelContext) throws -> Kernel? {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 3, let table = ctx.constants[1],
+              table.elementCount == 256, table.dtype == .float32, ctx.inputType(2) == .float32,
+              let out = ctx.outputTypes.first?.dtype, out == .int8 || out == .uint8 else { return nil }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *), hasZero = ctx.hasInput(3)
+        guard planes < Int(Int32.max), size > 0, size < Int(Int32.max) else { return nil }
+        let flip: UInt8 = ctx.inputType(0) == .int8 ? 0x80 : 0
+        let pieces = TablePieces.fit(Array(UnsafeBufferPointer(start: table.ref.f32(), count: 256)), flip: flip) ?? []
+        let unsigned: Int32 = out == .uint8 ? 1 : 0, (lo, hi): (Int32, Int32) = out == .uint8 ? (0, 255) : (-128, 127)
+        return ClosureKernel { ins, outs in
+            let zero = hasZero ? Int32(ins[3].double(at: 0)) : 0
+            pieces.withUnsafeBufferPointer { pp in
+                _ = ck_lookup_gap_quantize(ins[0].u8(), Int32(planes), Int32(size), table.ref.f32(), flip, pp.baseAddress,
+                                           Int32(pp.count), ins[2].f32()[0], zero, lo, hi, unsigned, outs[0].u8())
+            }
+        }
+    }
+}
+
 /// TableMulQuantize in C (`ck_lookup_mul_quantize`): products in blocks, quantized by `ck_quantize_f32`.
 enum OptimizedLookupMulQuantize {
     static func make(_ ctx: KernelContext) throws -> Kernel? {

@@ -10,6 +10,7 @@ extension ReferenceKernels {
         IntegerGlue.lookupOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableLookup($0) },
         IntegerGlue.lookupPoolOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableGlobalAveragePool($0) },
         IntegerGlue.lookupMulQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeTableMulQuantize($0) },
+        IntegerGlue.lookupPoolQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeTablePoolQuantize($0) },
         IntegerGlue.dequantizeBinaryQuantizeOp: KernelSpec([.int8, .uint8, .float32]) { try makeDequantizeBinaryQuantize($0) },
     ]
 
@@ -55,6 +56,31 @@ extension ReferenceKernels {
                 var sum: Float = 0
                 for k in 0..<size { sum += t[Int(x[p * size + k])] }
                 y[p] = sum / Float(size)
+            }
+        }
+    }
+
+    /// TablePoolQuantize (`edgewise`): inputs (codes [N, C, …], float table, y_scale, y_zero_point?);
+    /// QuantizeLinear of TableGlobalAveragePool's mean (float32 sum in element order, / size in float32), with
+    /// QuantizeLinear's per-tensor arithmetic (float32 division, round half to even, zero point, saturation).
+    static func makeTablePoolQuantize(_ ctx: KernelContext) throws -> Kernel {
+        let xs = ctx.inputShape(0)
+        guard ctx.inputType(0) == .int8 || ctx.inputType(0) == .uint8, xs.count >= 3, let table = ctx.constants[1],
+              table.elementCount == 256, table.dtype == .float32, ctx.inputType(2) == .float32,
+              let out = ctx.outputTypes.first?.dtype, out == .int8 || out == .uint8 else {
+            throw ctx.unsupported("expects 8-bit NCHW codes, a 256-entry float table and a float32 scale")
+        }
+        let planes = xs[0] * xs[1], size = xs[2...].reduce(1, *), hasZero = ctx.hasInput(3)
+        let range: ClosedRange<Double> = out == .uint8 ? 0...255 : -128...127
+        return ClosureKernel { ins, outs in
+            let x = ins[0].u8(), t = table.ref.f32(), s = ins[2].f32()[0]
+            let zero = hasZero ? ins[3].double(at: 0) : 0
+            for p in 0..<planes {
+                var sum: Float = 0
+                for k in 0..<size { sum += t[Int(x[p * size + k])] }
+                let q = (sum / Float(size)) / s
+                let v = Double(q).rounded(.toNearestOrEven) + zero
+                store(v.isNaN ? 0 : Swift.min(Swift.max(v, range.lowerBound), range.upperBound), outs[0], p)
             }
         }
     }
