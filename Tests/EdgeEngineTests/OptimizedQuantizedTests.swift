@@ -269,6 +269,38 @@ import Testing
         #expect(try Self.run(dFast, dIn, dOut) == dRef)
     }
 
+    /// QuantizeLinear at ties where x · (1/scale) is not x / scale, against a kernel that would multiply by
+    /// the reciprocal (tried, see DECISIONS.md: slower here): with scale 0.1 (1/0.1 inexact in float), values x
+    /// whose float quotient is exactly k + ½ but whose product with fl(1/0.1) is not.
+    @Test(arguments: [DType.uint8, .int8]) func quantizeTiesWithInexactReciprocal(type: DType) throws {
+        let s: Float = 0.1, r = 1 / s
+        var xs: [Float] = []
+        for k in -100..<100 {
+            let target = Float(k) + 0.5
+            var x = target * s
+            for _ in 0..<8 { x = x.nextDown }
+            for _ in 0..<17 {
+                if x / s == target, x * r != target { xs.append(x) }
+                x = x.nextUp
+            }
+        }
+        #expect(xs.count >= 8, "only \(xs.count) ties found")
+        let x = HostTensor(xs, shape: [xs.count])
+        let zero = HostTensor(dtype: type, shape: [])
+        zero.ref.u8()[0] = type == .uint8 ? 100 : 0
+        let q = Node(name: "q", op: "QuantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"])
+        let qOut = TensorType(type, Shape([xs.count]))
+        let qIn: [HostTensor?] = [x, HostTensor([s], shape: []), zero]
+        let fast = try #require(try OptimizedQuantizeLinear.makeQuantize(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: false)))
+        let qRef = try Self.run(try KernelRegistry.make(Self.context(q, qIn, output: qOut, constant: [1, 2], reference: true)), qIn, qOut)
+        #expect(try Self.run(fast, qIn, qOut) == qRef)
+        // The first value by hand: its quotient rounded half to even, plus the zero point, saturated.
+        let first = Double((xs[0] / s).rounded(.toNearestOrEven)) + (type == .uint8 ? 100 : 0)
+        let (lo, hi) = type == .uint8 ? (0.0, 255.0) : (-128.0, 127.0)
+        let want = Int(min(hi, max(lo, first)))
+        #expect(qRef[0] == (type == .uint8 ? UInt8(want) : UInt8(bitPattern: Int8(want))))
+    }
+
     /// 8-bit MaxPool against the reference: pads, stride, dilation, ceil_mode, int8 (negative values) and uint8.
     @Test(arguments: [DType.uint8, .int8]) func maxPoolAgainstReference(type: DType) throws {
         var rng = SeededRNG(seed: 12)
