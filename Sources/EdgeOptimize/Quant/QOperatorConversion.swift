@@ -35,7 +35,7 @@ public enum QOperatorConversion {
                   let wdq = producers[n.inputs[1]], wdq.op.rawValue == "DequantizeLinear",
                   let codes = graph.constants[wdq.inputs[0]], codes.dtype == .int8,
                   let wScale = graph.constants[wdq.inputs[1]], let yq = graph.nodes.first(where: { $0.op.rawValue == "QuantizeLinear" && $0.inputs.first == y }),
-                  let xScale = floats(graph.constants[xdq.inputs[1]]).first, let yScale = floats(graph.constants[yq.inputs[1]]).first,
+                  let xScale = floats(graph.constants[xdq.inputs[1]]).first, floats(graph.constants[yq.inputs[1]]).first != nil,
                   let yZero = graph.constants[yq.inputs[2]].flatMap(int8s)?.first
             else { skip("not a quantized input, weight and output"); continue }
             let activation = n.string("activation")
