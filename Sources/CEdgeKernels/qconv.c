@@ -434,6 +434,27 @@ static inline void store_bytes16(__m128i bytes, uint8_t *o, int32_t nv) {
     }
 }
 
+/// The first nv (≤ 32) of 32 output bytes to o.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store_bytes32(__m256i bytes, uint8_t *o, int32_t nv) {
+    if (nv == 32) {
+        _mm256_storeu_si256((__m256i *)o, bytes);
+    } else {
+        uint8_t t[32];
+        _mm256_storeu_si256((__m256i *)t, bytes);
+        memcpy(o, t, (size_t)nv);
+    }
+}
+
+/// 16 sums through the exact-FMA epilogue (fma_exact, the packs' clamp, conversions rounding to even) as bytes.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m128i fma_bytes16(__m256i v0, __m256i v1, __m256d m, __m256d zp, const int out_unsigned) {
+    const __m128i a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp), b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
+    const __m128i c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp), d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
+    const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
+    return out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd);
+}
+
 /// The epilogue of 16 sums of channel j: 16 bytes (or 16 int32) to y[idx…].
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qconv_epilogue *e, void *y, ptrdiff_t idx,
@@ -464,13 +485,12 @@ static inline void store16_avx2(__m256i v0, __m256i v1, int32_t j, const ck_qcon
         return;
     }
     const __m256d m = _mm256_set1_pd(e->multiplier[j]), zp = _mm256_set1_pd((double)e->out_zero);
-    __m128i a, b, c, d;
     if (e->packs_clamp && e->cvt_rounds_even && e->fma_exact) {
-        a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp);
-        b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
-        c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp);
-        d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
-    } else if (e->packs_clamp && e->cvt_rounds_even) {
+        store_bytes16(fma_bytes16(v0, v1, m, zp, e->out_unsigned), (uint8_t *)y + idx, nv);
+        return;
+    }
+    __m128i a, b, c, d;
+    if (e->packs_clamp && e->cvt_rounds_even) {
         a = rq4_unclamped_rne(_mm256_castsi256_si128(v0), m, zp);
         b = rq4_unclamped_rne(_mm256_extracti128_si256(v0, 1), m, zp);
         c = rq4_unclamped_rne(_mm256_castsi256_si128(v1), m, zp);
@@ -534,11 +554,7 @@ static inline void fma_rows_avx2(__m256i acc[QMR][2], int32_t mv, int32_t nv, in
         const int32_t j = j0 + i;
         __m256i v0, v1;
         row_sums_avx2(acc[i], j, e, cs0, cs1, bz_on, &v0, &v1);
-        const __m256d m = _mm256_set1_pd(e->multiplier[j]);
-        const __m128i a = rq4_fma_rne(_mm256_castsi256_si128(v0), m, zp), b = rq4_fma_rne(_mm256_extracti128_si256(v0, 1), m, zp);
-        const __m128i c = rq4_fma_rne(_mm256_castsi256_si128(v1), m, zp), d = rq4_fma_rne(_mm256_extracti128_si256(v1, 1), m, zp);
-        const __m128i ab = _mm_packs_epi32(a, b), cd = _mm_packs_epi32(c, d);
-        store_bytes16(out_unsigned ? _mm_packus_epi16(ab, cd) : _mm_packs_epi16(ab, cd), (uint8_t *)y + y0 + i * ldy, nv);
+        store_bytes16(fma_bytes16(v0, v1, _mm256_set1_pd(e->multiplier[j]), zp, out_unsigned), (uint8_t *)y + y0 + i * ldy, nv);
     }
 }
 
@@ -1266,14 +1282,7 @@ static inline void dw_rq_store32(const __m256 a[4], int32_t i, int32_t nv, int32
     const __m256i p01 = _mm256_packs_epi32(r0, r1), p23 = _mm256_packs_epi32(r2, r3);
     const __m256i b = e->out_unsigned ? _mm256_packus_epi16(p01, p23) : _mm256_packs_epi16(p01, p23);
     const __m256i bytes = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-    uint8_t *o = (uint8_t *)y + idx + i;
-    if (nv == 32) {
-        _mm256_storeu_si256((__m256i *)o, bytes);
-    } else {
-        uint8_t t[32];
-        _mm256_storeu_si256((__m256i *)t, bytes);
-        memcpy(o, t, (size_t)nv);
-    }
+    store_bytes32(bytes, (uint8_t *)y + idx + i, nv);
 }
 
 /// dw_row_avx2 with the requantization done on its float sums (`rq_float` in ck_qdwconv_part): one output

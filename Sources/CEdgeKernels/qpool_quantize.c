@@ -14,14 +14,14 @@ static inline double round_even(double x) {
     return a >= 0x1p52 ? x : copysign((a + 0x1p52) - 0x1p52, x);
 }
 
-/// QuantizeLinear of the pool's float32 mean: (sum / size) / scale, rounded half to even, plus the zero
-/// point, NaN → 0, clamped — ck_global_avgpool's division, then ck_quantize_f32's arithmetic.
-static inline int32_t quantize_mean(float sum, float fsize, float scale, double zero, double lo, double hi) {
-    const float q = (sum / fsize) / scale;
-    double v = round_even((double)q) + zero;
-    if (isnan(v)) v = 0;
-    v = v < lo ? lo : (v > hi ? hi : v);
-    return (int32_t)v;
+/// QuantizeLinear of the pool's float32 mean (sum / size, ck_lookup_gap_f32's division), by ck_quantize_f32
+/// itself: the byte it stores (int8 codes as their byte; comparing bytes compares codes).
+static inline uint8_t quantize_mean(float sum, float fsize, float scale, int32_t zero, int32_t lo, int32_t hi,
+                                    int32_t out_unsigned) {
+    const float mean = sum / fsize;
+    uint8_t b;
+    ck_quantize_f32(&mean, 1, scale, zero, lo, hi, out_unsigned, &b);
+    return b;
 }
 
 /// The largest float at most d, and the least float at least d (d finite). Without branches: the
@@ -170,7 +170,7 @@ int32_t ck_lookup_gap_quantize(const uint8_t *x, int32_t planes, int32_t size, c
     for (int32_t p0 = 0; p0 < planes; p0 += POOL_BLOCK) {
         const int32_t np = planes - p0 < POOL_BLOCK ? planes - p0 : POOL_BLOCK;
         const uint8_t *xb = x + (size_t)p0 * (size_t)size;
-        int32_t codes[POOL_BLOCK];
+        uint8_t *yb = y + p0;
         int settled[POOL_BLOCK];
         if (by_pieces) {
             double sum[POOL_BLOCK], err[POOL_BLOCK];
@@ -179,16 +179,17 @@ int32_t ck_lookup_gap_quantize(const uint8_t *x, int32_t planes, int32_t size, c
                 // Mostly the code is plain from the bracket's middle: c = sum / (size · scale) in double is
                 // within err/(size · scale) plus the two float divisions' rounding (2^-23·|c|) of the float
                 // quotient the quantization rounds, so if c is farther than that from a half-integer, both
-                // ends round as c does. Otherwise both ends go through the float arithmetic itself.
+                // ends round as c does (and then the zero point and the clamp, as ck_quantize_f32 adds them).
+                // Otherwise both ends go through the quantization itself.
                 const double c = sum[j] * inv, r = round_even(c);
                 const double w = err[j] * inv + 0x1p-21 * fabs(c);
                 if (0.5 - fabs(c - r) > w) {
                     const double v = r + z;
-                    codes[j] = (int32_t)(v < l ? l : (v > h ? h : v));
+                    yb[j] = (uint8_t)(int32_t)(v < l ? l : (v > h ? h : v));
                     settled[j] = 1;
                 } else {
-                    codes[j] = quantize_mean(float_down(sum[j] - err[j]), fsize, scale, z, l, h);
-                    settled[j] = codes[j] == quantize_mean(float_up(sum[j] + err[j]), fsize, scale, z, l, h);
+                    yb[j] = quantize_mean(float_down(sum[j] - err[j]), fsize, scale, zero, lo, hi, out_unsigned);
+                    settled[j] = yb[j] == quantize_mean(float_up(sum[j] + err[j]), fsize, scale, zero, lo, hi, out_unsigned);
                 }
             }
         } else {
@@ -200,13 +201,9 @@ int32_t ck_lookup_gap_quantize(const uint8_t *x, int32_t planes, int32_t size, c
             float means[8];
             const int32_t run = !by_pieces && j + 8 <= np ? 8 : 1;
             ck_lookup_gap_f32(xb + (size_t)j * (size_t)size, run, size, table, means);
-            for (int32_t i = 0; i < run; i++) codes[j + i] = quantize_mean(means[i], 1, scale, z, l, h);
+            ck_quantize_f32(means, (size_t)run, scale, zero, lo, hi, out_unsigned, yb + j);
             ordered += run;
             j += run - 1;
-        }
-        for (int32_t j = 0; j < np; j++) {
-            if (out_unsigned) y[p0 + j] = (uint8_t)codes[j];
-            else ((int8_t *)y)[p0 + j] = (int8_t)codes[j];
         }
     }
     return ordered;
