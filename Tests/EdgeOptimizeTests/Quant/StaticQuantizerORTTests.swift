@@ -115,9 +115,17 @@ import Testing
         // computed as E[x²] − E[x]² over 512 values: on the first calibration file's row 200, float64 gives
         // 1.3715e-7, our engine 1.3784e-7, onnxruntime 5.40e-8 (cancellation in its float32 sum), which moves
         // the range of the LayerNorm output (the Conv's input) from ORT's [−52.7726, 57.6897] to our
-        // [−52.7848, 57.6894]; with ORT's range for that one tensor our model scores 15.915 dB (measured
-        // with Scripts/reference/ort_static.py). That float difference, not a quantization choice, is the
-        // whole gap (Magika: ours 15.900, ORT 15.908), so the own-calibration bound keeps 0.01 dB.
-        #expect(oursDB >= ortDB - 0.01, "\(label): ours \(oursDB) dB vs quantize_static \(ortDB) dB")
+        // [−52.7848, 57.6894]. So the check is in two parts: every range we calibrated is onnxruntime's to
+        // within float noise (1e-3 of its width, the LayerNorm case being 1.1e-4), and then the SQNR may
+        // differ only by what such ranges do to it. How much that is depends on the evaluation files (which
+        // files the fetched wheels hold): 0.008 dB on Magika in one cache (ours 15.900, ORT 15.908), 0.019 dB
+        // in a fresh one (15.932, 15.951) — hence 0.05 dB, with the ranges themselves held to 1e-3.
+        for (a, ours) in report.ranges {
+            guard let r = table[a] as? [Double], r.count == 2 else { continue }
+            let width = max(r[1] - r[0], 1e-12)
+            let off = max(abs(Double(ours.low) - r[0]), abs(Double(ours.high) - r[1])) / width
+            #expect(off <= 1e-3, "\(label) \(a): our calibrated range [\(ours.low), \(ours.high)] vs onnxruntime's \(r): \(off) of its width")
+        }
+        #expect(oursDB >= ortDB - 0.05, "\(label): ours \(oursDB) dB vs quantize_static \(ortDB) dB")
     }
 }
