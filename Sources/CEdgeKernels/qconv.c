@@ -665,7 +665,13 @@ enum { QSPARSE_NUM = 1, QSPARSE_DEN = 5 };
 /// Packed weights begin with a header of QHDR uint32: mode, then for quads the list length, the
 /// offsets (uint32 units) of delta[cout], the list bounds [group·tile][chunks + 1], list quad indices,
 /// list weights [n][QMR] and the centering m[cout], and whether any m is nonzero.
-enum { QHDR = 16, QMODE_PAIRS = 0, QMODE_QUADS = 1 };
+/// QMODE_QUADS_DOT is the quads form for AVX-512 VNNI (`vpdpbusd` adds the four u8 × s8 products in int32,
+/// with no int16 step that could saturate): every weight stays whole in the dense part, the remainder
+/// list is empty and no channel is centred, so every layer takes it. Packing and running use one ISA level.
+enum { QHDR = 16, QMODE_PAIRS = 0, QMODE_QUADS = 1, QMODE_QUADS_DOT = 2 };
+
+/// Whether the quads tiles run `vpdpbusd` (256-bit, AVX-512 VL + VNNI) at this level.
+static int dot_on(int isa) { return isa >= CK_ISA_AVX512VNNI && ck_isa_supported(CK_ISA_AVX512VNNI); }
 
 static int32_t quad_count(const qgeo *g) { return (g->k + 3) / 4; }
 /// Quads per K chunk: chunk ch covers quads [ch·kcq, ch·kcq + kcq).
@@ -743,7 +749,7 @@ static uint32_t pack4(const int32_t v[4]) {
 /// Packs the quads form in one pass; returns 0 when the remainder list would pass QSPARSE of the quads
 /// (the caller then packs int16 pairs over whatever was written). The list's weights and indices sit at
 /// offsets fixed by that bound, so they can be written before their count is known.
-static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0, uint32_t *d) {
+static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0, uint32_t *d, const int dot) {
     const int32_t kq = quad_count(g), kcq = quad_chunk(g);
     const size_t tq = (size_t)p->group * g->tiles * kq, nmax = tq * QSPARSE_NUM / QSPARSE_DEN;
     const size_t offDelta = QHDR + tq * QMR, offStart = offDelta + (size_t)p->cout;
@@ -756,7 +762,7 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0
     // The weights the quads hold: w − m per channel (a scratch copy), or w itself.
     const int8_t *w = w0;
     int8_t *wc = NULL;
-    if (centering(p, g, w0, center) && (wc = malloc((size_t)p->cout * g->k)) != NULL) {
+    if (!dot && centering(p, g, w0, center) && (wc = malloc((size_t)p->cout * g->k)) != NULL) {
         for (int32_t j = 0; j < p->cout; j++)
             for (int32_t kk = 0; kk < g->k; kk++)
                 wc[(size_t)j * g->k + kk] = (int8_t)(w0[(size_t)j * g->k + kk] - center[j]);
@@ -778,7 +784,7 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0
                     if (wr[i] && 4 * q + 3 < g->k) {
                         // Common case: both pairs within the bound, the four bytes as they are.
                         const int8_t *b = wr[i] + 4 * q;
-                        if (absi(b[0]) + absi(b[1]) <= 128 && absi(b[2]) + absi(b[3]) <= 128) {
+                        if (dot || (absi(b[0]) + absi(b[1]) <= 128 && absi(b[2]) + absi(b[3]) <= 128)) {
                             uint32_t raw;
                             memcpy(&raw, b, 4);
                             *dense++ = raw;   // pack4's byte order (little-endian hosts only reach here: AVX2)
@@ -788,6 +794,10 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0
                     }
                     int32_t da[4], db[4];
                     split_quad(wr[i], g->k, q, da, db);
+                    if (dot) {
+                        // The ragged end of K (or a missing channel): whole weights, zeros beyond.
+                        for (int h = 0; h < 4; h++) da[h] += db[h], db[h] = 0;
+                    }
                     *dense++ = pack4(da);
                     rem[i] = pack4(db);
                     any |= rem[i];
@@ -812,7 +822,7 @@ static int pack_quads(const ck_conv2d_params *p, const qgeo *g, const int8_t *w0
     d[6] = (uint32_t)offCenter;
     d[7] = wc != NULL;
     free(wc);
-    d[0] = QMODE_QUADS;
+    d[0] = dot ? QMODE_QUADS_DOT : QMODE_QUADS;
     d[1] = (uint32_t)n;
     d[2] = (uint32_t)offDelta;
     d[3] = (uint32_t)offStart;
@@ -936,6 +946,55 @@ static void tile_quads_panels_avx2(int32_t npan, int32_t ncv, int32_t kcv, const
 }
 #endif
 
+#if defined(__x86_64__)
+/// tile_quads_body for QMODE_QUADS_DOT: one `vpdpbusd` per channel row and 8 positions adds the four
+/// u8 × s8 products of a quad straight into the int32 sums, where AVX2 needs `vpmaddubsw`, `vpmaddwd` and
+/// `vpaddd` and a remainder pass for pairs that would saturate the int16 step. Same sums, so same bytes.
+__attribute__((target("avx2,fma,avx512f,avx512vl,avx512vnni"), always_inline))
+static inline void tile_quads_dot_body(const int wide, int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *delta,
+                                       const uint32_t *part_in, uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv,
+                                       int32_t j0, const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0,
+                                       ptrdiff_t ldy) {
+    __m256i acc[QMR][2];
+    tile_start_avx2(acc, part_in, ldp, delta + j0, mv);
+    for (int32_t q = 0; q < kcv; q++) {
+        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b);
+        const __m256i b1 = wide ? _mm256_loadu_si256((const __m256i *)(b + 32)) : b0;
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+            const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
+            acc[i][0] = _mm256_dpbusd_epi32(acc[i][0], b0, av);
+            if (wide) acc[i][1] = _mm256_dpbusd_epi32(acc[i][1], b1, av);
+        }
+        a += QMR;
+        b += 4 * QNR;
+    }
+    if (!wide) {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][1] = _mm256_setzero_si256();
+    }
+    tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+}
+
+/// tile_quads_panels_avx2 for QMODE_QUADS_DOT (no remainder list).
+__attribute__((target("avx2,fma,avx512f,avx512vl,avx512vnni")))
+static void tile_quads_dot_panels(int32_t npan, int32_t ncv, int32_t kcv, const uint32_t *a, const uint8_t *qb,
+                                  const int32_t *delta, uint32_t *tp, int first, int last, ptrdiff_t ldp, int32_t mv,
+                                  int32_t j0, const int32_t *cs, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0,
+                                  ptrdiff_t ldy) {
+    for (int32_t pn = 0; pn < npan; pn++) {
+        const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
+        const uint8_t *b = qb + (ptrdiff_t)pn * kcv * (4 * QNR);
+        uint32_t *part = tp + pn * QNR;
+        const int32_t *colsum = cs ? cs + pn * QNR : NULL;
+        if (nv > 8)
+            tile_quads_dot_body(1, kcv, a, b, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0, colsum, e, y,
+                                y0 + pn * QNR, ldy);
+        else
+            tile_quads_dot_body(0, kcv, a, b, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0, colsum, e, y,
+                                y0 + pn * QNR, ldy);
+    }
+}
+#endif
+
 size_t ck_qconv_packed_weights_size(int isa, const ck_conv2d_params *p) {
     qgeo g = geo_of(p);
     const size_t quads = ck_avx2_on(isa) ? quads_bound_u32(p, &g) : 0;
@@ -946,12 +1005,12 @@ void ck_qconv_pack_weights(int isa, const ck_conv2d_params *p, const int8_t *w, 
     qgeo g = geo_of(p);
     uint32_t *d = dst;
     memset(d, 0, QHDR * 4);
-    if (ck_avx2_on(isa) && pack_quads(p, &g, w, d)) return;
+    if (ck_avx2_on(isa) && pack_quads(p, &g, w, d, dot_on(isa))) return;
     d[0] = QMODE_PAIRS;
     pack_pairs(p, w, d + QHDR);
 }
 
-int ck_qconv_packed_uses_quads(const void *packed_w) { return ((const uint32_t *)packed_w)[0] == QMODE_QUADS; }
+int ck_qconv_packed_uses_quads(const void *packed_w) { return ((const uint32_t *)packed_w)[0] != QMODE_PAIRS; }
 
 /// The caller's epilogue for one call, with cvt_rounds_even read from MXCSR (its rounding-control bits
 /// 0: round to nearest even; only the AVX2 store reads the flag), once per call rather than per store.
@@ -981,7 +1040,11 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
     uint8_t *rows[5] = {row0, row1, ws + L.row2, ws + L.row3, ws + L.row4};
     const uint32_t *hdr = packed_w;
 #if defined(__x86_64__)
-    const int quads = avx && hdr[0] == QMODE_QUADS;
+    // A dot-packed layer holds pairs a pair tile would saturate on: it runs only where vpdpbusd does (packing
+    // and running share the ISA level; a mismatch runs nothing rather than wrong sums).
+    const int dot = hdr[0] == QMODE_QUADS_DOT;
+    if (dot && !dot_on(isa)) return;
+    const int quads = avx && hdr[0] != QMODE_PAIRS;
 #else
     const int quads = 0;
 #endif
@@ -1032,8 +1095,12 @@ void ck_qconv_part(int isa, const ck_conv2d_params *P, const void *packed_w, con
                     const int32_t j0 = gi * g.cout_g + t * QMR, mv = CK_MIN(QMR, g.cout_g - t * QMR);
                     uint32_t *tp = pacc + (size_t)(t - t0) * QMR * ldp;
                     const ptrdiff_t y0 = ((ptrdiff_t)img * P->cout + j0) * g.ohw + n0;
-                    tile_quads_panels_avx2(npan, ncv, kcv, a, qb, sidx + s0, sw + (size_t)s0 * QMR, ns, qa, delta, tp, first,
-                                           last, ldp, mv, j0, ec.b_zero ? cs : NULL, &ec, y, y0, g.ohw);
+                    if (dot)
+                        tile_quads_dot_panels(npan, ncv, kcv, a, qb, delta, tp, first, last, ldp, mv, j0,
+                                              ec.b_zero ? cs : NULL, &ec, y, y0, g.ohw);
+                    else
+                        tile_quads_panels_avx2(npan, ncv, kcv, a, qb, sidx + s0, sw + (size_t)s0 * QMR, ns, qa, delta, tp,
+                                               first, last, ldp, mv, j0, ec.b_zero ? cs : NULL, &ec, y, y0, g.ohw);
                 }
                 packed_unit = -1;
                 continue;
