@@ -947,50 +947,107 @@ static void tile_quads_panels_avx2(int32_t npan, int32_t ncv, int32_t kcv, const
 #endif
 
 #if defined(__x86_64__)
-/// tile_quads_body for QMODE_QUADS_DOT: one `vpdpbusd` per channel row and 8 positions adds the four
-/// u8 × s8 products of a quad straight into the int32 sums, where AVX2 needs `vpmaddubsw`, `vpmaddwd` and
-/// `vpaddd` and a remainder pass for pairs that would saturate the int16 step. Same sums, so same bytes.
-__attribute__((target("avx2,fma,avx512f,avx512vl,avx512vnni"), always_inline))
-static inline void tile_quads_dot_body(const int wide, int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *delta,
+/// The QMODE_QUADS_DOT tile on 512-bit vectors: a channel row's 16 positions are one register, and one
+/// `vpdpbusd` adds a quad's four u8 × s8 products to all 16 sums, where AVX2 needs two `vpmaddubsw`, two
+/// `vpmaddwd`, two `vpaddd` and a remainder pass for pairs that would saturate the int16 step. The packed
+/// panel quad is 64 bytes, one load; positions past nv are computed and not stored. Same sums, same bytes.
+#define DOT_TARGET "avx2,fma,avx512f,avx512bw,avx512dq,avx512vl,avx512vnni"
+
+/// The common ONNX epilogue (fma_exact, the packs' clamp) of 16 sums on 512-bit vectors: the conversions
+/// round to nearest even by their own rounding mode, so MXCSR does not matter here, and the saturating
+/// narrowing (vpmovsdb; vpmovusdb after a max with 0) clamps as packs then packs/packus did.
+__attribute__((target(DOT_TARGET), always_inline))
+static inline __m128i fma_bytes16_512(__m512i v, __m512d m, __m512d zp, const int out_unsigned) {
+    const __m512d lo = _mm512_fmadd_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(v)), m, zp);
+    const __m512d hi = _mm512_fmadd_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(v, 1)), m, zp);
+    const __m256i rl = _mm512_cvt_roundpd_epi32(lo, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256i rh = _mm512_cvt_roundpd_epi32(hi, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(rl), rh, 1);
+    return out_unsigned ? _mm512_cvtusepi32_epi8(_mm512_max_epi32(r, _mm512_setzero_si512())) : _mm512_cvtsepi32_epi8(r);
+}
+
+/// The rows of a dot tile through fma_bytes16_512, output type and column-sum term fixed at compile time.
+__attribute__((target(DOT_TARGET), always_inline))
+static inline void dot_rows(const __m512i acc[QMR], int32_t mv, int32_t nv, int32_t j0, __m512i cs,
+                            const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy, const int out_unsigned,
+                            const int bz_on) {
+    const __m512d zp = _mm512_set1_pd((double)e->out_zero);
+    const __mmask16 keep = nv >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nv) - 1);
+    // Unrolled with a guard rather than a loop to mv: indexing acc by a variable kept the sums in memory,
+    // stored on every quad of the loop above.
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
+        if (i < mv) {
+            const int32_t j = j0 + i;
+            __m512i v = _mm512_add_epi32(acc[i], _mm512_set1_epi32(e->c0[j]));
+            if (bz_on) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(e->b_zero[j]), cs));
+            const __m128i bytes = fma_bytes16_512(v, _mm512_set1_pd(e->multiplier[j]), zp, out_unsigned);
+            uint8_t *o = (uint8_t *)y + y0 + i * ldy;
+            if (nv >= 16) _mm_storeu_si128((__m128i *)o, bytes);
+            else _mm_mask_storeu_epi8(o, keep, bytes);
+        }
+    }
+}
+
+/// Every other epilogue of a dot tile (int32 outputs, TFLite's fixed point, the clamped double path): the
+/// AVX2 one, on the sums' halves. Out of line: inlined, its indexing by row kept the tile's sums in memory.
+__attribute__((target(DOT_TARGET), noinline))
+static void dot_finish_general(const __m512i acc[QMR], ptrdiff_t ldp, int32_t mv, int32_t nv, int32_t j0,
+                               const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0, ptrdiff_t ldy) {
+    __m256i halves[QMR][2];
+    for (int i = 0; i < QMR; i++) {
+        halves[i][0] = _mm512_castsi512_si256(acc[i]);
+        halves[i][1] = _mm512_extracti64x4_epi64(acc[i], 1);
+    }
+    tile_finish_avx2(halves, NULL, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+}
+
+__attribute__((target(DOT_TARGET), always_inline))
+static inline void tile_quads_dot_body(int32_t kcv, const uint32_t *a, const uint8_t *b, const int32_t *delta,
                                        const uint32_t *part_in, uint32_t *part_out, ptrdiff_t ldp, int32_t mv, int32_t nv,
                                        int32_t j0, const int32_t *colsum, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0,
                                        ptrdiff_t ldy) {
-    __m256i acc[QMR][2];
-    tile_start_avx2(acc, part_in, ldp, delta + j0, mv);
+    __m512i acc[QMR];
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++)
+        acc[i] = part_in ? _mm512_loadu_si512(part_in + i * ldp) : _mm512_set1_epi32(i < mv ? delta[j0 + i] : 0);
     for (int32_t q = 0; q < kcv; q++) {
-        const __m256i b0 = _mm256_loadu_si256((const __m256i *)b);
-        const __m256i b1 = wide ? _mm256_loadu_si256((const __m256i *)(b + 32)) : b0;
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) {
-            const __m256i av = _mm256_set1_epi32((int32_t)a[i]);
-            acc[i][0] = _mm256_dpbusd_epi32(acc[i][0], b0, av);
-            if (wide) acc[i][1] = _mm256_dpbusd_epi32(acc[i][1], b1, av);
-        }
+        const __m512i bv = _mm512_loadu_si512(b);
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++)
+            acc[i] = _mm512_dpbusd_epi32(acc[i], bv, _mm512_set1_epi32((int32_t)a[i]));
         a += QMR;
         b += 4 * QNR;
     }
-    if (!wide) {
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) acc[i][1] = _mm256_setzero_si256();
+    if (part_out) {
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) _mm512_storeu_si512(part_out + i * ldp, acc[i]);
+        return;
     }
-    tile_finish_avx2(acc, part_out, ldp, mv, nv, j0, colsum, e, y, y0, ldy);
+    const ck_qconv_epilogue ev = *e;   // a local copy, as in tile_finish_avx2
+    const int bzOn = ev.b_zero && colsum;
+    if (ev.multiplier && !ev.q_mult && ev.fma_exact && ev.packs_clamp) {
+        const __m512i cs = bzOn ? _mm512_loadu_si512(colsum) : _mm512_setzero_si512();
+        if (ev.out_unsigned) {
+            if (bzOn) dot_rows(acc, mv, nv, j0, cs, &ev, y, y0, ldy, 1, 1);
+            else dot_rows(acc, mv, nv, j0, cs, &ev, y, y0, ldy, 1, 0);
+        } else {
+            if (bzOn) dot_rows(acc, mv, nv, j0, cs, &ev, y, y0, ldy, 0, 1);
+            else dot_rows(acc, mv, nv, j0, cs, &ev, y, y0, ldy, 0, 0);
+        }
+        return;
+    }
+    __m512i sums[QMR];   // a copy: passing acc itself made it escape, and the loop stored it on every quad
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < QMR; i++) sums[i] = acc[i];
+    dot_finish_general(sums, ldp, mv, nv, j0, colsum, &ev, y, y0, ldy);
 }
 
-/// tile_quads_panels_avx2 for QMODE_QUADS_DOT (no remainder list).
-__attribute__((target("avx2,fma,avx512f,avx512vl,avx512vnni")))
+/// tile_quads_panels_avx2 for QMODE_QUADS_DOT (no remainder list, no narrow panel form).
+__attribute__((target(DOT_TARGET)))
 static void tile_quads_dot_panels(int32_t npan, int32_t ncv, int32_t kcv, const uint32_t *a, const uint8_t *qb,
                                   const int32_t *delta, uint32_t *tp, int first, int last, ptrdiff_t ldp, int32_t mv,
                                   int32_t j0, const int32_t *cs, const ck_qconv_epilogue *e, void *y, ptrdiff_t y0,
                                   ptrdiff_t ldy) {
     for (int32_t pn = 0; pn < npan; pn++) {
-        const int32_t nv = CK_MIN(QNR, ncv - pn * QNR);
-        const uint8_t *b = qb + (ptrdiff_t)pn * kcv * (4 * QNR);
         uint32_t *part = tp + pn * QNR;
-        const int32_t *colsum = cs ? cs + pn * QNR : NULL;
-        if (nv > 8)
-            tile_quads_dot_body(1, kcv, a, b, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0, colsum, e, y,
-                                y0 + pn * QNR, ldy);
-        else
-            tile_quads_dot_body(0, kcv, a, b, delta, first ? NULL : part, last ? NULL : part, ldp, mv, nv, j0, colsum, e, y,
-                                y0 + pn * QNR, ldy);
+        tile_quads_dot_body(kcv, a, qb + (ptrdiff_t)pn * kcv * (4 * QNR), delta, first ? NULL : part, last ? NULL : part, ldp,
+                            mv, CK_MIN(QNR, ncv - pn * QNR), j0, cs ? cs + pn * QNR : NULL, e, y, y0 + pn * QNR, ldy);
     }
 }
 #endif
