@@ -21,6 +21,15 @@ int ck_isa_supported(int isa) {
 #endif
 }
 
+int ck_cpu_avx512vbmi(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vbmi");
+#else
+    return 0;
+#endif
+}
+
 const char *ck_isa_name(int isa) {
     switch (isa) {
     case CK_ISA_PORTABLE: return "portable";

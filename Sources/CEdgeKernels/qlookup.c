@@ -41,12 +41,46 @@ __attribute__((target("avx2"))) static size_t lookup_8_avx2(const uint8_t *x, si
     }
     return i;
 }
+
+/// Sixty-four lookups with AVX-512 VBMI: `vpermt2b` picks bytes from two 64-byte registers by an index's
+/// low seven bits, so each half of the table is one permute and the code's top bit picks the half — three
+/// instructions for 64 codes where lookup_8_avx2 takes 41 for 32. The last n mod 64 codes go through
+/// masked loads and stores (bytes past n are neither read nor written).
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static size_t lookup_8_vbmi(const uint8_t *x, size_t n,
+                                                                                         const uint8_t *table, uint8_t *y) {
+    const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
+    const __m512i t2 = _mm512_loadu_si512(table + 128), t3 = _mm512_loadu_si512(table + 192);
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i c = _mm512_loadu_si512(x + i);
+        const __m512i lo = _mm512_permutex2var_epi8(t0, c, t1), hi = _mm512_permutex2var_epi8(t2, c, t3);
+        _mm512_storeu_si512(y + i, _mm512_mask_blend_epi8(_mm512_movepi8_mask(c), lo, hi));
+    }
+    if (i < n) {
+        const __mmask64 keep = (__mmask64)(~0ull >> (64 - (n - i)));
+        const __m512i c = _mm512_maskz_loadu_epi8(keep, x + i);
+        const __m512i lo = _mm512_permutex2var_epi8(t0, c, t1), hi = _mm512_permutex2var_epi8(t2, c, t3);
+        _mm512_mask_storeu_epi8(y + i, keep, _mm512_mask_blend_epi8(_mm512_movepi8_mask(c), lo, hi));
+        i = n;
+    }
+    return i;
+}
 #endif
 
 void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
+    ck_lookup_8_isa(ck_isa_selected(), x, n, table, y);
+}
+
+void ck_lookup_8_isa(int isa, const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
     size_t i = 0;
 #if defined(__x86_64__)
-    if (ck_isa_selected() >= CK_ISA_AVX2) i = lookup_8_avx2(x, n, table, y);
+    static int vbmi = -1;   // read once, as ck_isa_selected is (a relaxed race computes the same value)
+    int v = __atomic_load_n(&vbmi, __ATOMIC_RELAXED);
+    if (v < 0) __atomic_store_n(&vbmi, v = ck_cpu_avx512vbmi() && ck_isa_supported(CK_ISA_AVX512), __ATOMIC_RELAXED);
+    if (isa >= CK_ISA_AVX512 && v) i = lookup_8_vbmi(x, n, table, y);
+    else if (isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2)) i = lookup_8_avx2(x, n, table, y);
+#else
+    (void)isa;
 #endif
     // Eight codes read as one word, eight table loads, one 8-byte store. Shift k of the word is memory
     // byte k on little-endian hosts and byte 7 − k on big-endian ones; load and store agree either way.

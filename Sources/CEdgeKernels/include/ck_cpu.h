@@ -23,6 +23,10 @@ int ck_isa_supported(int isa);
 /// (`portable`, `avx2`, `avxvnni`, `avx512`, `avx512vnni`; unknown values are ignored), read once per process.
 int ck_isa_selected(void);
 
+/// Whether the CPU has AVX-512 VBMI (byte permutes across a register), which kernels at the AVX-512
+/// levels may use beside them: Ice Lake and Zen 4 have it, Skylake-SP does not.
+int ck_cpu_avx512vbmi(void);
+
 /// A short name for `isa` ("portable", "avx2", …).
 const char *ck_isa_name(int isa);
 

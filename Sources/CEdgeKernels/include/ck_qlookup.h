@@ -8,6 +8,10 @@
 /// y[i] = table[x[i]] for 8-bit codes and a 256-byte table (int8 codes indexed by their byte).
 void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y);
 
+/// ck_lookup_8 at a given ISA level (ck_lookup_8 takes ck_isa_selected()): AVX-512 with VBMI, AVX2, or
+/// portable C, each where the CPU has it (tests run every level the CPU supports).
+void ck_lookup_8_isa(int isa, const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y);
+
 /// y[i] = table[x[i]] with a 256-entry float table.
 void ck_lookup_f32(const uint8_t *x, size_t n, const float *table, float *y);
 
