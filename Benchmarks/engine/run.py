@@ -149,19 +149,19 @@ def int8_models():
 def int8_section(a):
     import numpy as np
     script = os.path.join(HERE, "..", "..", "Scripts", "reference", "quantize_int8.py")
-    rows, cyc = [], {}
+    rows, cyc, isa = [], {}, "?"
     for name, src, dst, shape, reduce_range in int8_models():
         if a.only and a.only not in name:
             continue
         if not os.path.exists(src):
-            rows.append((name, None, None, None, None, "missing (Scripts/fetch-models.sh)"))
+            rows.append((name, None, None, None, None, "missing (Scripts/fetch-models.sh)", None, None, None))
             continue
         req = json.dumps({"src": src, "dst": dst, "shape": shape, "reduce_range": reduce_range})
         r = subprocess.run([sys.executable, script], input=req, capture_output=True, text=True)
         if r.returncode != 0:
-            rows.append((name, None, None, None, None, "quantize failed: " + r.stderr.strip()[-100:]))
+            rows.append((name, None, None, None, None, "quantize failed: " + r.stderr.strip()[-100:], None, None, None))
             continue
-        times = {}
+        times, p10 = {}, {}
         with tempfile.TemporaryDirectory() as d:
             for kind, path in [("fp32", src), ("int8", dst)]:
                 import onnx
@@ -174,31 +174,45 @@ def int8_section(a):
                 o = pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj, "-"])
                 e = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup), "--input", f"{iname}={f}"])
                 times[kind] = (o.get("median_ms"), e.get("median_ms"), o.get("error", "") or e.get("error", ""))
+                p10[kind] = e.get("p10_ms")
+                isa = e.get("isa", isa)
                 if a.cycles:
                     ort = lambda n: [sys.executable, "-c", ORT_SCRIPT, path, "1", str(n), "0", fj, "-"]
                     eng = lambda n: [BIN, path, "--runs", str(n), "--warmup", "0", "--input", f"{iname}={f}"]
                     # At least ~300 ms of counted runs, so that what is left of start-up spreads thin.
                     n = max(a.runs, int(300 / max(e.get("median_ms") or 1, 0.1)))
                     cyc[(name, kind)] = (cycles_per_run(a.cpu, ort, n), cycles_per_run(a.cpu, eng, n))
+            # fp32 and int8 alternating in one process: the median of per-pair ratios (see engine-bench).
+            pr = pinned(a.cpu, [BIN, src, "--runs", str(a.runs), "--warmup", str(a.warmup), "--input", f"{iname}={f}",
+                                "--paired", dst])
+            paired = pr.get("paired_ratio")
         (o32, e32, n1), (o8, e8, n2) = times["fp32"], times["int8"]
-        rows.append((name, o32, o8, e32, e8, n1 or n2))
+        rows.append((name, o32, o8, e32, e8, n1 or n2, p10.get("fp32"), p10.get("int8"), paired))
         print(f"  {name}: done", file=sys.stderr)
-    print(f"\nint8 vs fp32 — median ms over {a.runs} runs, 1 thread, measured on this host; speed-up = fp32 / int8\n")
-    hdr = f"| {'model':30} | ORT fp32 | ORT int8 | ORT speed-up | engine fp32 | engine int8 | engine speed-up | note |"
+    # The engine's kernels are those of its ISA level (EDGEWISE_ISA caps it): int8 convolutions use VNNI
+    # where the CPU has it, so the speed-up belongs to the level as much as to the model.
+    print(f"\nint8 vs fp32 — median ms over {a.runs} runs, 1 thread, engine kernels {isa}, measured on this host; "
+          f"speed-up = fp32 / int8; p10 speed-up = the same over the fastest-decile times; paired speed-up = the "
+          f"median of fp32/int8 over runs alternating in one process, which a host whose speed drifts (a busy "
+          f"neighbour) moves least\n")
+    hdr = (f"| {'model':30} | ORT fp32 | ORT int8 | ORT speed-up | engine fp32 | engine int8 | engine speed-up "
+           f"| p10 speed-up | paired speed-up | note |")
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
-    for name, o32, o8, e32, e8, note in rows:
+    for name, o32, o8, e32, e8, note, f10, i10, pair in rows:
         so = o32 / o8 if o32 and o8 else None
         se = e32 / e8 if e32 and e8 else None
+        s10 = f10 / i10 if f10 and i10 else None
         print(f"| {name:30} | {fmt(o32):>8} | {fmt(o8):>8} | {fmt(so, '{:.2f}'):>12} | {fmt(e32):>11} | {fmt(e8):>11} | "
-              f"{fmt(se, '{:.2f}'):>15} | {note[:60]} |")
+              f"{fmt(se, '{:.2f}'):>15} | {fmt(s10, '{:.2f}'):>12} | {fmt(pair, '{:.2f}'):>15} | {note[:60]} |")
     if not a.cycles:
         return
     print(f"\nint8 vs fp32 — million user-mode cycles per inference (perf stat, least of 3 processes each: 2 + N runs "
           f"minus 2, N ≥ {a.runs} and ≥ 300 ms of runs), 1 thread, "
           f"measured on this host; speed-up = fp32 / int8\n")
-    print(hdr.replace(" note |", ""))
-    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-2]) + "|")
+    hdr = hdr.replace(" p10 speed-up | paired speed-up | note |", "")
+    print(hdr)
+    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
     for name, *_ in rows:
         (o32, e32), (o8, e8) = cyc.get((name, "fp32"), (None, None)), cyc.get((name, "int8"), (None, None))
         m = lambda v: None if v is None else v / 1e6

@@ -3,10 +3,14 @@ import EdgeImport
 import EdgeIR
 import Foundation
 
-/// engine-bench MODEL [--input name=file.npy]… [--runs N] [--warmup N] [--reference] [--outputs DIR]
+/// engine-bench MODEL [--input name=file.npy]… [--runs N] [--warmup N] [--reference] [--outputs DIR] [--paired OTHER]
 ///
 /// Prints one JSON line: median / p10 / p90 latency of `ExecutionPlan.run` in milliseconds (measured,
 /// on this host), plan compile time, and the kernel ISA; with --outputs, writes each output as .npy.
+/// With --paired, OTHER (same inputs) runs in turn with MODEL, blocks of 20 runs each, and the line adds
+/// OTHER's median and the median over block pairs of MODEL's block median / OTHER's: a host whose speed
+/// drifts over seconds (a busy neighbour on a shared machine) moves both blocks of a pair alike, so the
+/// ratio holds where two separate medians taken seconds apart do not.
 protocol ClosureKernelMarker {}
 var args = Array(CommandLine.arguments.dropFirst())
 if args.first == "--gguf" {
@@ -19,7 +23,7 @@ guard let modelPath = args.first else {
 }
 args.removeFirst()
 var inputs: [String: HostTensor] = [:]
-var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0
+var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0, pairedPath: String?
 var threads = IntraOp.environmentThreads()
 var i = 0
 func fail(_ message: String) -> Never {
@@ -39,6 +43,7 @@ while i < args.count {
     case "--threads": threads = Int(args[i + 1]) ?? threads; i += 2
     case "--profile": profileTop = Int(args[i + 1]) ?? 10; i += 2
     case "--outputs": outputsDir = args[i + 1]; i += 2
+    case "--paired": pairedPath = args[i + 1]; i += 2
     default: fail("unknown argument \(args[i])")
     }
 }
@@ -55,15 +60,43 @@ do {
     let plan = try ExecutionPlan(model: model, inputShapes: inputs.mapValues(\.shape),
                                  options: EngineOptions(forceReference: reference, threads: threads))
     let compile = now() - t0
+    let other = try pairedPath.map { path in
+        try ExecutionPlan(model: try ModelLoader.load(path: path), inputShapes: inputs.mapValues(\.shape),
+                          options: EngineOptions(forceReference: reference, threads: threads))
+    }
     var outputs: [String: HostTensor] = [:]
-    for _ in 0..<warmup { outputs = try plan.run(inputs) }
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let s = now()
+    for _ in 0..<warmup {
         outputs = try plan.run(inputs)
-        times.append((now() - s) * 1e3)
+        _ = try other?.run(inputs)
+    }
+    func mid(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
+    var times: [Double] = [], otherTimes: [Double] = [], ratios: [Double] = []
+    // Paired: blocks of `block` runs of each model in turn (one run each in turn would measure both with
+    // caches the other model had just filled); a ratio per pair of blocks, of their medians.
+    let block = other == nil ? runs : 20
+    var done = 0
+    while done < runs {
+        let n = min(block, runs - done)
+        var mine: [Double] = [], theirs: [Double] = []
+        for _ in 0..<n {
+            let s = now()
+            outputs = try plan.run(inputs)
+            mine.append((now() - s) * 1e3)
+        }
+        if let other {
+            for _ in 0..<n {
+                let s = now()
+                _ = try other.run(inputs)
+                theirs.append((now() - s) * 1e3)
+            }
+            ratios.append(mid(mine) / mid(theirs))
+        }
+        times += mine
+        otherTimes += theirs
+        done += n
     }
     times.sort()
+    let paired = other == nil ? "" : ", \"paired_median_ms\": \(mid(otherTimes)), \"paired_ratio\": \(mid(ratios))"
     func q(_ f: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(f * Double(times.count)))] }
     if let dir = outputsDir {
         for (k, o) in model.graph.outputs.enumerated() {
@@ -91,7 +124,7 @@ do {
                                                         Double(v.ns) / 1e6 / Double(profile.runs), v.count, op).utf8))
         }
     }
-    print("{\"median_ms\": \(q(0.5)), \"p10_ms\": \(q(0.1)), \"p90_ms\": \(q(0.9)), \"compile_s\": \(compile), \"isa\": \"\(KernelISA.selected)\", \"steps\": \(plan.steps.count), \"threads\": \(threads)}")
+    print("{\"median_ms\": \(q(0.5)), \"p10_ms\": \(q(0.1)), \"p90_ms\": \(q(0.9)), \"compile_s\": \(compile), \"isa\": \"\(KernelISA.selected)\", \"steps\": \(plan.steps.count), \"threads\": \(threads)\(paired)}")
 } catch {
     fail("\(error)")
 }
