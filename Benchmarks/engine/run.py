@@ -274,6 +274,11 @@ def fmt(v, spec="{:.3f}"):
     return "—" if v is None else spec.format(v)
 
 
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    return xs[len(xs) // 2] if xs else None
+
+
 def geomean(xs):
     xs = [x for x in xs if x is not None and x > 0]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
@@ -291,6 +296,7 @@ def main():
     ap.add_argument("--no-llm", action="store_true")
     ap.add_argument("--int8", action="store_true")
     ap.add_argument("--cycles", action="store_true", help="also user-mode cycles per inference (perf stat), 1 thread")
+    ap.add_argument("--rounds", type=int, default=3, help="fp32 table: rounds of ORT/engine, 1T/2T measurements in turn")
     a = ap.parse_args()
     if not a.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE], check=True,
@@ -306,7 +312,7 @@ def main():
     both = "0,1" if os.cpu_count() >= 2 else "0"
     rows = []
     isa = None
-    cyc = {}
+    cyc, rounds_of = {}, {}
     for name, path, spec in onnx_models():
         if a.only and a.only not in name:
             continue
@@ -316,18 +322,30 @@ def main():
         with tempfile.TemporaryDirectory() as d:
             feeds, files = make_inputs(path, spec, d, rng)
             fj = json.dumps(files)
-            ort1 = pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj, d])
-            ort2 = pinned(both, [sys.executable, "-c", ORT_SCRIPT, path, "2", str(a.runs), str(a.warmup), fj, "-"])
             inputs = sum((["--input", f"{k}={v}"] for k, v in files.items()), [])
-            eng1 = pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup), "--outputs", d] + inputs)
             env2 = dict(os.environ, EDGEWISE_THREADS="2")
-            eng2 = pinned(both, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup)] + inputs, env=env2)
+            # Rounds of the four measurements in turn; each figure is the median over rounds, and each
+            # ratio the median of the rounds' ratios, so a host whose speed drifts between measurements
+            # (a busy neighbour on a shared machine) moves both sides of a round's ratio alike.
+            per = {"ort1": [], "ort2": [], "eng1": [], "eng2": []}
+            for k in range(a.rounds):
+                per["ort1"].append(pinned(a.cpu, [sys.executable, "-c", ORT_SCRIPT, path, "1", str(a.runs), str(a.warmup), fj,
+                                                  d if k == 0 else "-"]))
+                per["eng1"].append(pinned(a.cpu, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup)]
+                                          + (["--outputs", d] if k == 0 else []) + inputs))
+                per["ort2"].append(pinned(both, [sys.executable, "-c", ORT_SCRIPT, path, "2", str(a.runs), str(a.warmup), fj, "-"]))
+                per["eng2"].append(pinned(both, [BIN, path, "--runs", str(a.runs), "--warmup", str(a.warmup)] + inputs, env=env2))
+            ort1, eng1, ort2, eng2 = (per[k][0] for k in ("ort1", "eng1", "ort2", "eng2"))
+            med = lambda k: median([x.get("median_ms") for x in per[k]])
+            ratio = lambda num, den: median([x.get("median_ms") / y.get("median_ms") if x.get("median_ms") and y.get("median_ms")
+                                             else None for x, y in zip(per[num], per[den])])
+            rounds_of[name] = (ratio("eng1", "ort1"), ratio("eng2", "ort2"), ratio("eng2", "eng1"), ratio("ort2", "ort1"))
             isa = eng1.get("isa", isa)
             import onnx
             nout = len(onnx.load(path, load_external_data=False).graph.output)
             err = agreement(d, nout) if "error" not in eng1 else None
             note = eng1.get("error", "") or ort1.get("error", "")
-            rows.append((name, ort1.get("median_ms"), eng1.get("median_ms"), ort2.get("median_ms"), eng2.get("median_ms"), err, note))
+            rows.append((name, med("ort1"), med("eng1"), med("ort2"), med("eng2"), err, note))
             if a.cycles:
                 # Big models: fewer counted runs (each adds a whole inference to both perf-stat processes).
                 n = max(3, min(a.runs, int(3e3 / max(ort1.get("median_ms") or 1, 1))))
@@ -337,16 +355,14 @@ def main():
         print(f"  {name}: done", file=sys.stderr)
 
     print(f"\nEngine vs onnxruntime {__import__('onnxruntime').__version__} — median ms over {a.runs} runs, measured on this host "
-          f"(kernel ISA: {isa}); ratio = engine / ORT\n")
+          f"(kernel ISA: {isa}); {a.rounds} round(s) of the four measurements in turn: times are medians over rounds, "
+          f"ratios (engine / ORT, 2T / 1T) medians of the rounds' ratios\n")
     hdr = f"| {'model':32} | ORT 1T | engine 1T | ratio 1T | ORT 2T | engine 2T | ratio 2T | engine 2T/1T | ORT 2T/1T | max err | note |"
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
     r1, r2, t2 = [], [], []
     for name, o1, e1, o2, e2, err, note in rows:
-        q1 = e1 / o1 if o1 and e1 else None
-        q2 = e2 / o2 if o2 and e2 else None
-        s2 = e2 / e1 if e1 and e2 else None
-        so = o2 / o1 if o1 and o2 else None
+        q1, q2, s2, so = rounds_of.get(name, (None, None, None, None))
         r1.append(q1); r2.append(q2); t2.append(s2)
         print(f"| {name:32} | {fmt(o1):>6} | {fmt(e1):>9} | {fmt(q1, '{:.2f}'):>8} | {fmt(o2):>6} | {fmt(e2):>9} | "
               f"{fmt(q2, '{:.2f}'):>8} | {fmt(s2, '{:.2f}'):>12} | {fmt(so, '{:.2f}'):>9} | {fmt(err, '{:.1e}'):>7} | {note[:60]} |")
