@@ -339,7 +339,12 @@ def main():
             med = lambda k: median([x.get("median_ms") for x in per[k]])
             ratio = lambda num, den: median([x.get("median_ms") / y.get("median_ms") if x.get("median_ms") and y.get("median_ms")
                                              else None for x, y in zip(per[num], per[den])])
-            rounds_of[name] = (ratio("eng1", "ort1"), ratio("eng2", "ort2"), ratio("eng2", "eng1"), ratio("ort2", "ort1"))
+            # Engine 2T / 1T: one process on both cores, the 2-thread plan and the 1-thread plan in turn
+            # (engine-bench --paired-threads), so both see the same host; the ratio is 2T / 1T.
+            pt = pinned(both, [BIN, path, "--runs", str(max(a.runs, 60)), "--warmup", str(a.warmup), "--threads", "1",
+                               "--paired-threads", "2"] + inputs)
+            t21 = 1 / pt["paired_ratio"] if pt.get("paired_ratio") else None
+            rounds_of[name] = (ratio("eng1", "ort1"), ratio("eng2", "ort2"), t21, ratio("ort2", "ort1"))
             isa = eng1.get("isa", isa)
             import onnx
             nout = len(onnx.load(path, load_external_data=False).graph.output)
@@ -356,7 +361,8 @@ def main():
 
     print(f"\nEngine vs onnxruntime {__import__('onnxruntime').__version__} — median ms over {a.runs} runs, measured on this host "
           f"(kernel ISA: {isa}); {a.rounds} round(s) of the four measurements in turn: times are medians over rounds, "
-          f"ratios (engine / ORT, 2T / 1T) medians of the rounds' ratios\n")
+          f"ratios (engine / ORT, ORT 2T / 1T) medians of the rounds' ratios; engine 2T/1T from one process "
+          f"running its 1- and 2-thread plans in turn (blocks of 20 runs, median of block ratios)\n")
     hdr = f"| {'model':32} | ORT 1T | engine 1T | ratio 1T | ORT 2T | engine 2T | ratio 2T | engine 2T/1T | ORT 2T/1T | max err | note |"
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")

@@ -88,12 +88,17 @@ extension UInt32: NumericElement { public static var dtype: DType { .uint32 } }
 extension UInt16: NumericElement { public static var dtype: DType { .uint16 } }
 extension UInt8: NumericElement { public static var dtype: DType { .uint8 } }
 
+/// false < true: elements are Comparable (Max, Min, the comparisons), and the standard library gives Bool
+/// no order. Declared knowingly retroactive; should Swift add one, it would be this same order.
+extension Bool: @retroactive Comparable {
+    public static func < (a: Bool, b: Bool) -> Bool { !a && b }
+}
+
 extension Bool: Element {
     public static var dtype: DType { .bool }
     public static var zero: Bool { false }
     public init(fromDouble d: Double) { self = d != 0 }
     public var asDouble: Double { self ? 1 : 0 }
-    public static func < (a: Bool, b: Bool) -> Bool { !a && b }
 }
 
 /// The Swift type of a numeric dtype, for generic dispatch (`make(numericType(t)!)`).

@@ -10,7 +10,8 @@ import Foundation
 /// With --paired, OTHER (same inputs) runs in turn with MODEL, blocks of 20 runs each, and the line adds
 /// OTHER's median and the median over block pairs of MODEL's block median / OTHER's: a host whose speed
 /// drifts over seconds (a busy neighbour on a shared machine) moves both blocks of a pair alike, so the
-/// ratio holds where two separate medians taken seconds apart do not.
+/// ratio holds where two separate medians taken seconds apart do not. --paired-threads N pairs MODEL
+/// with itself planned for N threads (MODEL's own plan keeps --threads / EDGEWISE_THREADS).
 protocol ClosureKernelMarker {}
 var args = Array(CommandLine.arguments.dropFirst())
 if args.first == "--gguf" {
@@ -23,7 +24,7 @@ guard let modelPath = args.first else {
 }
 args.removeFirst()
 var inputs: [String: HostTensor] = [:]
-var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0, pairedPath: String?
+var runs = 50, warmup = 5, reference = false, outputsDir: String?, profileTop = 0, pairedPath: String?, pairedThreads: Int?
 var threads = IntraOp.environmentThreads()
 var i = 0
 func fail(_ message: String) -> Never {
@@ -44,6 +45,7 @@ while i < args.count {
     case "--profile": profileTop = Int(args[i + 1]) ?? 10; i += 2
     case "--outputs": outputsDir = args[i + 1]; i += 2
     case "--paired": pairedPath = args[i + 1]; i += 2
+    case "--paired-threads": pairedThreads = Int(args[i + 1]); i += 2
     default: fail("unknown argument \(args[i])")
     }
 }
@@ -60,9 +62,15 @@ do {
     let plan = try ExecutionPlan(model: model, inputShapes: inputs.mapValues(\.shape),
                                  options: EngineOptions(forceReference: reference, threads: threads))
     let compile = now() - t0
-    let other = try pairedPath.map { path in
-        try ExecutionPlan(model: try ModelLoader.load(path: path), inputShapes: inputs.mapValues(\.shape),
-                          options: EngineOptions(forceReference: reference, threads: threads))
+    let other: ExecutionPlan?
+    if let path = pairedPath {
+        other = try ExecutionPlan(model: try ModelLoader.load(path: path), inputShapes: inputs.mapValues(\.shape),
+                                  options: EngineOptions(forceReference: reference, threads: threads))
+    } else if let n = pairedThreads {
+        other = try ExecutionPlan(model: model, inputShapes: inputs.mapValues(\.shape),
+                                  options: EngineOptions(forceReference: reference, threads: n))
+    } else {
+        other = nil
     }
     var outputs: [String: HostTensor] = [:]
     for _ in 0..<warmup {
