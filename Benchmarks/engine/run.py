@@ -2,6 +2,7 @@
 """Engine benchmark: Edgewise's engine vs onnxruntime (and LiteRT) on the real models, one table.
 
 Usage: python3 Benchmarks/engine/run.py [--runs N] [--warmup N] [--only SUBSTR] [--skip-build] [--cpu C] [--int8]
+                                       [--rounds R] [--cycles]
 
 --int8 prints only the int8 table: each model of INT8_MODELS in fp32 and in its int8 form (QOperator,
 made by Scripts/reference/quantize_int8.py with onnxruntime's quantize_static, cached in
@@ -17,6 +18,12 @@ same cores: single-threaded on core C (default: the last core), two threads on c
 sessions use intra_op_num_threads 1 or 2, inter_op 1, sequential execution, default optimizations.
 Latency is the median of N timed runs after warm-up (measured, on this host); the ratio is
 engine / peer (below 1 means the engine is faster); geometric means cover the models both ran.
+On a shared host whose speed drifts over seconds, two medians taken apart are not comparable, so:
+the fp32 table runs R rounds (default 3) of ORT and engine, 1 and 2 threads, in turn, and reports medians
+over rounds and the median of each round's ratio; the engine's 2T/1T comes from one process running its
+1- and 2-thread plans in turn (engine-bench --paired-threads); the int8 table adds a "paired" speed-up
+from one process running the fp32 and int8 models in turn (engine-bench --paired), blocks of 20 runs,
+median of the block ratios. Hosts without hardware counters print "—" for the cycle tables.
 The engine's outputs are compared with onnxruntime's (max |diff| / max |ref|) as a sanity column.
 """
 import argparse, json, math, os, subprocess, sys, tempfile, time
