@@ -670,7 +670,7 @@ enum { QSPARSE_NUM = 1, QSPARSE_DEN = 5 };
 /// list is empty and no channel is centred, so every layer takes it. Packing and running use one ISA level.
 enum { QHDR = 16, QMODE_PAIRS = 0, QMODE_QUADS = 1, QMODE_QUADS_DOT = 2 };
 
-/// Whether the quads tiles run `vpdpbusd` (256-bit, AVX-512 VL + VNNI) at this level.
+/// Whether the quads tiles run `vpdpbusd` (512-bit, AVX-512 F/BW/DQ/VL + VNNI) at this level.
 static int dot_on(int isa) { return isa >= CK_ISA_AVX512VNNI && ck_isa_supported(CK_ISA_AVX512VNNI); }
 
 static int32_t quad_count(const qgeo *g) { return (g->k + 3) / 4; }
@@ -944,9 +944,7 @@ static void tile_quads_panels_avx2(int32_t npan, int32_t ncv, int32_t kcv, const
                             colsum, e, y, y0 + pn * QNR, ldy);
     }
 }
-#endif
 
-#if defined(__x86_64__)
 /// The QMODE_QUADS_DOT tile on 512-bit vectors: a channel row's 16 positions are one register, and one
 /// `vpdpbusd` adds a quad's four u8 × s8 products to all 16 sums, where AVX2 needs two `vpmaddubsw`, two
 /// `vpmaddwd`, two `vpaddd` and a remainder pass for pairs that would saturate the int16 step. The packed
