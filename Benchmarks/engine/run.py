@@ -189,7 +189,7 @@ def int8_section(a):
                     # At least ~300 ms of counted runs, so that what is left of start-up spreads thin.
                     n = max(a.runs, int(300 / max(e.get("median_ms") or 1, 0.1)))
                     cyc[(name, kind)] = (cycles_per_run(a.cpu, ort, n), cycles_per_run(a.cpu, eng, n))
-            # fp32 and int8 alternating in one process: the median of per-pair ratios (see engine-bench).
+            # fp32 and int8 alternating in one process: the median of block-pair ratios (see engine-bench).
             pr = pinned(a.cpu, [BIN, src, "--runs", str(a.runs), "--warmup", str(a.warmup), "--input", f"{iname}={f}",
                                 "--paired", dst])
             paired = pr.get("paired_ratio")
@@ -200,8 +200,8 @@ def int8_section(a):
     # where the CPU has it, so the speed-up belongs to the level as much as to the model.
     print(f"\nint8 vs fp32 — median ms over {a.runs} runs, 1 thread, engine kernels {isa}, measured on this host; "
           f"speed-up = fp32 / int8; p10 speed-up = the same over the fastest-decile times; paired speed-up = the "
-          f"median of fp32/int8 over runs alternating in one process, which a host whose speed drifts (a busy "
-          f"neighbour) moves least\n")
+          f"median of fp32/int8 over blocks of 20 runs alternating in one process, which a host whose speed drifts "
+          f"(a busy neighbour) moves least\n")
     hdr = (f"| {'model':30} | ORT fp32 | ORT int8 | ORT speed-up | engine fp32 | engine int8 | engine speed-up "
            f"| p10 speed-up | paired speed-up | note |")
     print(hdr)

@@ -74,10 +74,8 @@ void ck_lookup_8(const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
 void ck_lookup_8_isa(int isa, const uint8_t *x, size_t n, const uint8_t *table, uint8_t *y) {
     size_t i = 0;
 #if defined(__x86_64__)
-    static int vbmi = -1;   // read once, as ck_isa_selected is (a relaxed race computes the same value)
-    int v = __atomic_load_n(&vbmi, __ATOMIC_RELAXED);
-    if (v < 0) __atomic_store_n(&vbmi, v = ck_cpu_avx512vbmi() && ck_isa_supported(CK_ISA_AVX512), __ATOMIC_RELAXED);
-    if (isa >= CK_ISA_AVX512 && v) i = lookup_8_vbmi(x, n, table, y);
+    // The feature checks read flags __builtin_cpu_init filled once; only getenv needed caching (ck_isa_selected).
+    if (isa >= CK_ISA_AVX512 && ck_isa_supported(CK_ISA_AVX512) && ck_cpu_avx512vbmi()) i = lookup_8_vbmi(x, n, table, y);
     else if (isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2)) i = lookup_8_avx2(x, n, table, y);
 #else
     (void)isa;

@@ -50,6 +50,8 @@ while i < args.count {
     }
 }
 
+if pairedPath != nil && pairedThreads != nil { fail("--paired and --paired-threads pair MODEL with one other plan; give one") }
+
 func now() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
